@@ -1,0 +1,203 @@
+import {
+  AbortedError,
+  HttpError,
+  NetworkError,
+  ParseError,
+  TimeoutError,
+  type FieldError,
+} from './errors.js';
+import type {
+  ApiErrorBody,
+  Campaign,
+  Locale,
+  Photo,
+  QuotePage,
+  Story,
+  StoryList,
+  SubmissionAccepted,
+  SubmissionRequest,
+} from './wire.js';
+
+export interface RequestOptions {
+  /** Aborts the request; the promise rejects with `AbortedError`. */
+  signal?: AbortSignal;
+  /** Milliseconds before the request fails with `TimeoutError`. */
+  timeout?: number;
+  locale?: Locale;
+}
+
+export interface ClientOptions {
+  /** Default timeout in milliseconds (10 000). */
+  timeout?: number;
+  /** The `fetch` to use; the page's by default. */
+  fetch?: typeof fetch;
+}
+
+const DEFAULT_TIMEOUT = 10_000;
+
+/**
+ * Typed access to one campaign on one campaign API. Every call makes exactly one
+ * request: retrying is the caller's decision (`error.retryable` says when it makes
+ * sense), so nothing is ever sent twice behind a widget's back.
+ */
+export class CampaignApiClient {
+  readonly base: string;
+  readonly campaign: string;
+  readonly #timeout: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(base: string, campaign: string, options: ClientOptions = {}) {
+    this.base = base.replace(/\/+$/, '');
+    this.campaign = campaign;
+    this.#timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Absolute URL of a path under this campaign, e.g. `/quotes`. */
+  url(path = '', query: Record<string, string | number | undefined> = {}): string {
+    const url = new URL(
+      `${this.base}/v1/campaigns/${encodeURIComponent(this.campaign)}${path}`,
+      typeof location === 'undefined' ? undefined : location.href,
+    );
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  getCampaign(options: RequestOptions = {}): Promise<Campaign> {
+    return this.request(this.url('', { locale: options.locale }), {}, options);
+  }
+
+  listStories(options: RequestOptions = {}): Promise<StoryList> {
+    return this.request(this.url('/stories', { locale: options.locale }), {}, options);
+  }
+
+  getStory(id: string, options: RequestOptions = {}): Promise<Story> {
+    const path = `/stories/${encodeURIComponent(id)}`;
+    return this.request(this.url(path, { locale: options.locale }), {}, options);
+  }
+
+  getPhoto(id: string, options: RequestOptions = {}): Promise<Photo> {
+    const path = `/photos/${encodeURIComponent(id)}`;
+    return this.request(this.url(path, { locale: options.locale }), {}, options);
+  }
+
+  listQuotes(
+    query: { limit?: number; before?: string } = {},
+    options: RequestOptions = {},
+  ): Promise<QuotePage> {
+    return this.request(
+      this.url('/quotes', { limit: query.limit, before: query.before, locale: options.locale }),
+      {},
+      options,
+    );
+  }
+
+  /** URL of the live quote stream, resuming after `lastEventId` when given. */
+  quoteStreamUrl(lastEventId?: number | string, locale?: Locale): string {
+    return this.url('/quotes/stream', {
+      lastEventId: lastEventId === undefined ? undefined : String(lastEventId),
+      locale,
+    });
+  }
+
+  /** Sends a submission as JSON. The same `idempotencyKey` never stores twice. */
+  submit(
+    body: SubmissionRequest,
+    idempotencyKey: string,
+    options: RequestOptions = {},
+  ): Promise<SubmissionAccepted> {
+    return this.request(
+      this.url('/submissions'),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(body),
+      },
+      options,
+    );
+  }
+
+  /**
+   * One request, one answer. Resolves with the parsed JSON body of a 2xx answer;
+   * rejects with `NetworkError`, `TimeoutError`, `AbortedError`, `HttpError` or
+   * `ParseError`.
+   */
+  async request<T>(url: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
+    const timeoutMs = options.timeout ?? this.#timeout;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const outer = options.signal;
+    const onAbort = () => controller.abort();
+    if (outer?.aborted) controller.abort();
+    outer?.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      let response: Response;
+      try {
+        response = await this.#fetch(url, {
+          ...init,
+          headers: { accept: 'application/json', ...(init.headers as Record<string, string>) },
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        throw this.#failure(cause, timedOut, timeoutMs, outer);
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (cause) {
+        throw this.#failure(cause, timedOut, timeoutMs, outer);
+      }
+      if (!response.ok) throw httpError(response, text);
+      if (response.status === 204 || text === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch (cause) {
+        throw new ParseError(`The campaign API sent something that is not JSON (${url})`, {
+          cause,
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #failure(cause: unknown, timedOut: boolean, timeoutMs: number, outer?: AbortSignal): Error {
+    if (timedOut) return new TimeoutError(timeoutMs);
+    if (outer?.aborted) return new AbortedError({ cause });
+    return new NetworkError('The campaign API could not be reached', { cause });
+  }
+}
+
+function httpError(response: Response, text: string): HttpError {
+  let body: Partial<ApiErrorBody> = {};
+  try {
+    body = JSON.parse(text) as Partial<ApiErrorBody>;
+  } catch {
+    // Not our API's error format (a proxy's HTML page, say): the status still tells.
+  }
+  const retryAfterHeader = response.headers.get('retry-after');
+  let retryAfter: number | undefined;
+  if (retryAfterHeader) {
+    const seconds = Number(retryAfterHeader);
+    retryAfter = Number.isFinite(seconds)
+      ? seconds
+      : Math.max(0, Math.ceil((Date.parse(retryAfterHeader) - Date.now()) / 1000));
+    if (!Number.isFinite(retryAfter)) retryAfter = undefined;
+  }
+  const fields: FieldError[] = Array.isArray(body.fields) ? body.fields : [];
+  return new HttpError(
+    response.status,
+    typeof body.code === 'string' ? body.code : `http_${response.status}`,
+    typeof body.message === 'string' ? body.message : response.statusText || 'HTTP error',
+    fields,
+    retryAfter,
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * The wire contract between the widgets and the campaign API. The reference server
+ * (server/src/schemas.ts) validates requests and builds its OpenAPI document from
+ * TypeBox schemas that are checked against these types at compile time, so the two
+ * cannot drift. Widgets import these as types only: nothing of the server reaches
+ * the bundle.
+ */
+
+export const LOCALES = ['en', 'zh-Hans'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** ISO 8601 date-time string in UTC, e.g. `2024-03-24T08:00:00.000Z`. */
+export type IsoDateTime = string;
+
+export interface District {
+  id: string;
+  name: string;
+}
+
+export interface SubmissionLimits {
+  messageMinLength: number;
+  messageMaxLength: number;
+  displayNameMaxLength: number;
+  /** Largest photo accepted, in bytes, after the browser has resized it. */
+  photoMaxBytes: number;
+  /** Longest side, in pixels, that the browser resizes a photo to. */
+  photoMaxDimension: number;
+  /** MIME types accepted for photos. */
+  photoTypes: string[];
+}
+
+export interface Campaign {
+  id: string;
+  /** Locale of the localized fields in this answer. */
+  locale: Locale;
+  defaultLocale: Locale;
+  locales: Locale[];
+  title: string;
+  summary: string;
+  status: 'open' | 'closed';
+  closesAt: IsoDateTime | null;
+  privacyPolicyUrl: string;
+  consent: { version: string; text: string };
+  limits: SubmissionLimits;
+  districts: District[];
+}
+
+export interface Story {
+  id: string;
+  locale: Locale;
+  headline: string;
+  byline: string;
+  publishedAt: IsoDateTime;
+  excerpt: string;
+  url: string;
+  photoId: string | null;
+}
+
+export interface StoryList {
+  items: Story[];
+}
+
+export interface PhotoSource {
+  src: string;
+  width: number;
+}
+
+export interface PhotoCredit {
+  photographer: string;
+  organization: string | null;
+}
+
+export interface Photo {
+  id: string;
+  locale: Locale;
+  /** Default image URL (a middle width). */
+  src: string;
+  srcset: PhotoSource[];
+  /** Intrinsic size of the largest source; the aspect ratio of every source. */
+  width: number;
+  height: number;
+  alt: string;
+  caption: string;
+  credit: PhotoCredit;
+  license: string;
+}
+
+/** Body of `POST …/submissions` (JSON, or the `data` part of a multipart body). */
+export interface SubmissionRequest {
+  message: string;
+  /** Shown with the quote unless `anonymous`. */
+  displayName: string | null;
+  anonymous: boolean;
+  /** A district id from the campaign's list. */
+  district: string | null;
+  /** Private: for the newsroom only, never published. */
+  email: string | null;
+  consentGiven: boolean;
+  /** The consent version the reader was shown. */
+  consentVersion: string;
+  /** Permission to publish the words and (unless anonymous) the name. */
+  publishPermission: boolean;
+  /** Language the reader wrote in. */
+  locale: Locale;
+  /** Honeypot: people never fill it in. */
+  website?: string;
+}
+
+export interface SubmissionAccepted {
+  id: string;
+  status: 'pending';
+  receivedAt: IsoDateTime;
+}
+
+export interface Quote {
+  id: string;
+  text: string;
+  /** null when the reader chose to be anonymous. */
+  displayName: string | null;
+  district: District | null;
+  /** Language the quote is written in. */
+  locale: Locale;
+  approvedAt: IsoDateTime;
+  photoId: string | null;
+}
+
+export interface QuotePage {
+  items: Quote[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: string | null;
+  /** Id of the newest live event when this page was read: resume the stream from it. */
+  lastEventId: number;
+}
+
+/** Data of the `quote` Server-Sent Event (added or changed). */
+export type QuoteEventData = Quote;
+
+/** Data of the `remove` Server-Sent Event. */
+export interface RemoveEventData {
+  id: string;
+}
+
+export const SUBMISSION_STATUSES = ['pending', 'approved', 'rejected', 'removed'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/** A submission as campaign staff see it. */
+export interface StaffSubmission {
+  id: string;
+  status: SubmissionStatus;
+  message: string;
+  displayName: string | null;
+  anonymous: boolean;
+  district: District | null;
+  email: string | null;
+  locale: Locale;
+  publishPermission: boolean;
+  consentVersion: string;
+  receivedAt: IsoDateTime;
+  decidedAt: IsoDateTime | null;
+  photoId: string | null;
+}
+
+/** Stable machine codes of API errors; widgets map them to localized text. */
+export const ERROR_CODES = [
+  'validation',
+  'not_found',
+  'campaign_closed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'photo_too_large',
+  'idempotency_key_required',
+  'idempotency_conflict',
+  'rate_limited',
+  'origin_not_allowed',
+  'unauthorized',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Stable machine codes for one field's problem. */
+export const FIELD_ERROR_CODES = [
+  'required',
+  'too_short',
+  'too_long',
+  'invalid',
+  'invalid_email',
+  'unknown_district',
+  'consent_required',
+  'consent_outdated',
+  'control_characters',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
+/** Body of every error answer. */
+export interface ApiErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  fields?: { field: string; code: FieldErrorCode; message?: string }[];
+}

@@ -1,0 +1,66 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { updateWhenLocaleChanges } from '@lit/localize';
+import { CampaignApiClient } from '../api/client.js';
+import { onConfigChange, resolveSetting } from '../core/config.js';
+import { getLocale, watchPageLocale } from '../i18n/locale.js';
+import type { Locale } from '../api/wire.js';
+
+/**
+ * What every widget shares: the `api` and `campaign` attributes with the page-wide
+ * defaults behind them, re-rendering when the page's language or configuration
+ * changes, and an API client for the resolved settings.
+ */
+export abstract class CampaignElement extends LitElement {
+  /** Base URL of the campaign API. Defaults to the page-wide setting. */
+  @property({ reflect: false }) api?: string;
+
+  /** Campaign id. Defaults to the page-wide setting. */
+  @property({ reflect: false }) campaign?: string;
+
+  #unsubscribe?: () => void;
+  #client?: CampaignApiClient;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    watchPageLocale();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#unsubscribe = onConfigChange(() => this.requestUpdate());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  /** The API base URL in effect: the attribute, else the page's. */
+  get resolvedApi(): string | undefined {
+    return resolveSetting('api', this.api);
+  }
+
+  /** The campaign id in effect: the attribute, else the page's. */
+  get resolvedCampaign(): string | undefined {
+    return resolveSetting('campaign', this.campaign);
+  }
+
+  /** The UI locale in effect (page-wide). */
+  get locale(): Locale {
+    return getLocale();
+  }
+
+  /** A client for the resolved API and campaign, or undefined when either is missing. */
+  get client(): CampaignApiClient | undefined {
+    const api = this.resolvedApi;
+    const campaign = this.resolvedCampaign;
+    if (!api || !campaign) return undefined;
+    if (this.#client?.base !== api.replace(/\/+$/, '') || this.#client.campaign !== campaign) {
+      this.#client = new CampaignApiClient(api, campaign);
+    }
+    return this.#client;
+  }
+}
