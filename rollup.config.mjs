@@ -11,6 +11,11 @@ const banner = `/*! campaign-widgets ${version} | MIT */`;
 
 const plugins = [
   replace({
+    include: ['lib/core/dev.js'],
+    preventAssignment: false,
+    values: { 'DEV = true': 'DEV = false' },
+  }),
+  replace({
     preventAssignment: true,
     values: { 'process.env.NODE_ENV': JSON.stringify('production') },
   }),
