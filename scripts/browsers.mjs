@@ -19,7 +19,10 @@ export const CHROMIUM_ARGS = [
 function playwrightChromium() {
   const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || join(homedir(), '.cache', 'ms-playwright');
   if (!existsSync(cache)) return undefined;
-  for (const dir of readdirSync(cache).filter((d) => d.startsWith('chromium')).sort().reverse()) {
+  for (const dir of readdirSync(cache)
+    .filter((d) => d.startsWith('chromium'))
+    .sort()
+    .reverse()) {
     for (const bin of ['chrome-linux64/chrome', 'chrome-linux/chrome']) {
       const path = join(cache, dir, bin);
       if (existsSync(path)) return path;

@@ -11,9 +11,7 @@ const run = (label, command, args) => {
   return status === 0;
 };
 
-const results = [
-  run('build', 'npm', ['run', 'build', '--silent']),
-];
+const results = [run('build', 'npm', ['run', 'build', '--silent'])];
 if (results[0]) {
   results.push(run('browser tests', 'npx', ['wtr']));
 }

@@ -51,8 +51,10 @@ async function page(head: string, body = '', lang = 'en'): Promise<Frame> {
   };
 }
 
-const ESM = '<script type="module" src="/dist/campaign-widgets.js" data-api="https://api.example" data-campaign="from-script"></script>';
-const IIFE = '<script src="/dist/campaign-widgets.iife.js" data-api="https://api.example" data-campaign="from-script"></script>';
+const ESM =
+  '<script type="module" src="/dist/campaign-widgets.js" data-api="https://api.example" data-campaign="from-script"></script>';
+const IIFE =
+  '<script src="/dist/campaign-widgets.iife.js" data-api="https://api.example" data-campaign="from-script"></script>';
 
 async function localeOf(frame: Frame): Promise<string> {
   const el = frame.doc.createElement('campaign-photo') as HTMLElement & { locale: string };
@@ -77,7 +79,10 @@ for (const [name, script] of [
     });
 
     it('takes api and campaign from its script tag', async () => {
-      frame = await page(script, '<campaign-photo></campaign-photo><campaign-photo campaign="own"></campaign-photo>');
+      frame = await page(
+        script,
+        '<campaign-photo></campaign-photo><campaign-photo campaign="own"></campaign-photo>',
+      );
       const [a, b] = Array.from(frame.doc.querySelectorAll('campaign-photo')) as unknown as {
         resolvedApi: string;
         resolvedCampaign: string;
@@ -105,9 +110,9 @@ for (const [name, script] of [
       const requests = frame.win.performance
         .getEntriesByType('resource')
         .map((e) => new URL(e.name).pathname);
-      expect(requests.filter((p) => !p.endsWith('.map'))).to.deep.equal(
-        [script === ESM ? '/dist/campaign-widgets.js' : '/dist/campaign-widgets.iife.js'],
-      );
+      expect(requests.filter((p) => !p.endsWith('.map'))).to.deep.equal([
+        script === ESM ? '/dist/campaign-widgets.js' : '/dist/campaign-widgets.iife.js',
+      ]);
     });
   });
 }

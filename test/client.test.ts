@@ -66,9 +66,7 @@ describe('CampaignApiClient', () => {
   });
 
   it('fails with HttpError carrying the status and the server’s code', async () => {
-    const error = await failure(
-      client.request(at('status?status=409&code=campaign_closed')),
-    );
+    const error = await failure(client.request(at('status?status=409&code=campaign_closed')));
     expect(error).to.be.instanceOf(HttpError);
     expect((error as HttpError).status).to.equal(409);
     expect(error.code).to.equal('campaign_closed');
@@ -112,9 +110,7 @@ describe('CampaignApiClient', () => {
   });
 
   it('fails at once when given an already aborted signal', async () => {
-    const error = await failure(
-      client.request(at('json'), {}, { signal: AbortSignal.abort() }),
-    );
+    const error = await failure(client.request(at('json'), {}, { signal: AbortSignal.abort() }));
     expect(error).to.be.instanceOf(AbortedError);
   });
 

@@ -19,7 +19,8 @@ export async function testEndpoints(ctx, next) {
     const status = Number(url.searchParams.get('status') ?? 500);
     ctx.status = status;
     ctx.type = 'application/json';
-    if (url.searchParams.has('retryAfter')) ctx.set('Retry-After', url.searchParams.get('retryAfter'));
+    if (url.searchParams.has('retryAfter'))
+      ctx.set('Retry-After', url.searchParams.get('retryAfter'));
     ctx.body = JSON.stringify({
       statusCode: status,
       code: url.searchParams.get('code') ?? 'internal',
