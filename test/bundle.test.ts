@@ -56,7 +56,7 @@ const ESM =
 const IIFE =
   '<script src="/dist/campaign-widgets.iife.js" data-api="https://api.example" data-campaign="from-script"></script>';
 
-async function localeOf(frame: Frame): Promise<string> {
+function localeOf(frame: Frame): string {
   const el = frame.doc.createElement('campaign-photo') as HTMLElement & { locale: string };
   frame.doc.body.append(el);
   const locale = el.locale;
@@ -94,7 +94,7 @@ for (const [name, script] of [
 
     it('follows <html lang> at start and when the page changes it', async () => {
       frame = await page(script, '', 'zh-CN');
-      await waitUntil(async () => (await localeOf(frame)) === 'zh-Hans', 'starts in zh-Hans');
+      await waitUntil(() => localeOf(frame) === 'zh-Hans', 'starts in zh-Hans');
       const changed = new Promise<CustomEvent>((resolve) =>
         frame.doc.addEventListener('campaign-locale-change', (e) => resolve(e as CustomEvent), {
           once: true,
@@ -102,7 +102,7 @@ for (const [name, script] of [
       );
       frame.doc.documentElement.lang = 'en';
       expect((await changed).detail.locale).to.equal('en');
-      expect(await localeOf(frame)).to.equal('en');
+      expect(localeOf(frame)).to.equal('en');
     });
 
     it('needs no request beyond the script itself', async () => {

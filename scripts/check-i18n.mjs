@@ -1,0 +1,16 @@
+// CI check: the committed XLIFF and generated locale modules match the sources, and
+// every message is translated.
+import { execFileSync } from 'node:child_process';
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+run('npx', ['lit-localize', 'extract']);
+run('npx', ['lit-localize', 'build']);
+run('node', ['scripts/check-xliff.mjs']);
+try {
+  execFileSync('git', ['diff', '--exit-code', '--stat', '--', 'xliff', 'src/generated'], {
+    stdio: 'inherit',
+  });
+} catch {
+  console.error('xliff/ or src/generated/ is out of date: run `npm run i18n` and commit.');
+  process.exit(1);
+}
