@@ -1,26 +1,114 @@
-// Browser tests: @web/test-runner + @open-wc/testing in real Chromium.
+// Browser tests: @web/test-runner + @open-wc/testing in the three engines readers
+// use — Chromium, Firefox and WebKit — from the machine's own packages.
+//
+// ENGINES=chromium,firefox,webkit picks engines (default: all). An engine missing on
+// this machine is skipped with one line saying how to install it; with CI=true a
+// missing engine is a failure. LIT_MODE=production runs against Lit's production
+// build (no dev-mode checks), as partners' pages do.
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, INSTALL_HINT, findChromium } from './scripts/browsers.mjs';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
+import puppeteer from 'puppeteer-core';
+import {
+  CHROMIUM_ARGS,
+  INSTALL_HINT,
+  findChromium,
+  findFirefox,
+  findWebKit,
+  startWebKitDriver,
+} from './scripts/browsers.mjs';
 import { testEndpoints } from './test/support/endpoints.mjs';
 import { apiServerPlugin } from './test/support/api-server.mjs';
 
-const chromium = findChromium();
-if (!chromium) {
-  console.error(`campaign-widgets tests: ${INSTALL_HINT.chromium}`);
+const wanted = (process.env.ENGINES ?? 'chromium,firefox,webkit')
+  .split(',')
+  .map((e) => e.trim().toLowerCase())
+  .filter(Boolean);
+const strict = process.env.CI === 'true' || process.env.CI === '1';
+const profile = (name) => mkdtempSync(join(tmpdir(), `cw-${name}-`));
+
+const browsers = [];
+const missing = [];
+
+if (wanted.includes('chromium')) {
+  const executablePath = findChromium();
+  if (executablePath) {
+    browsers.push(
+      chromeLauncher({
+        launchOptions: {
+          executablePath,
+          headless: true,
+          args: [...CHROMIUM_ARGS, `--user-data-dir=${profile('chromium')}`],
+        },
+      }),
+    );
+  } else missing.push(INSTALL_HINT.chromium);
+}
+
+if (wanted.includes('firefox')) {
+  const executablePath = findFirefox();
+  if (executablePath) {
+    browsers.push(
+      chromeLauncher({
+        puppeteer,
+        launchOptions: {
+          browser: 'firefox',
+          executablePath,
+          headless: true,
+          userDataDir: profile('firefox'),
+          extraPrefsFirefox: {
+            'network.proxy.type': 0,
+            'app.update.enabled': false,
+            'browser.shell.checkDefaultBrowser': false,
+          },
+        },
+      }),
+    );
+  } else missing.push(INSTALL_HINT.firefox);
+}
+
+if (wanted.includes('webkit')) {
+  const webkit = findWebKit();
+  if (webkit) {
+    const { port } = await startWebKitDriver(webkit);
+    browsers.push(
+      webdriverLauncher({
+        hostname: '127.0.0.1',
+        port,
+        path: '/',
+        logLevel: 'error',
+        capabilities: {
+          browserName: 'MiniBrowser',
+          'wdio:enforceWebDriverClassic': true,
+          'webkitgtk:browserOptions': { binary: webkit.minibrowser, args: ['--automation'] },
+        },
+      }),
+    );
+  } else missing.push(INSTALL_HINT.webkit);
+}
+
+for (const line of missing) console.error(`campaign-widgets tests: skipped — ${line}`);
+if (missing.length && strict) {
+  console.error('campaign-widgets tests: CI needs every engine; failing.');
   process.exit(1);
 }
+if (!browsers.length) process.exit(1);
 
 export default {
   rootDir: '.',
   files: ['test/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['development'] },
+  nodeResolve: {
+    exportConditions: [process.env.LIT_MODE === 'production' ? 'production' : 'development'],
+  },
   concurrency: 1,
+  concurrentBrowsers: 3,
   testFramework: { config: { timeout: 10000 } },
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
   testsFinishTimeout: 300000,
   middleware: [testEndpoints],
   plugins: [
@@ -31,13 +119,5 @@ export default {
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromium,
-        headless: true,
-        args: [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cw-chromium-'))}`],
-      },
-    }),
-  ],
+  browsers,
 };

@@ -1,22 +1,48 @@
-// `npm test`: builds the single script (the dist smoke suite loads it), then runs the
-// browser suites and the server suites. Exits non-zero if any of them fails.
-import { spawnSync } from 'node:child_process';
+// `npm test`: builds the single script (the dist smoke suite loads it), runs the
+// browser suites in every engine against Lit's development build and again against
+// its production build, then the server suites. Exits non-zero if any suite fails.
+import { spawn } from 'node:child_process';
 
-const run = (label, command, args) => {
+function run(label, command, args, env = {}) {
   console.log(`\n▶ ${label}`);
   const started = Date.now();
-  const { status } = spawnSync(command, args, { stdio: 'inherit', shell: false });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${status === 0 ? '✔' : '✘'} ${label} (${seconds} s)`);
-  return status === 0;
-};
-
-const results = [run('build', 'npm', ['run', 'build', '--silent'])];
-if (results[0]) {
-  results.push(run('browser tests', 'npx', ['wtr']));
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk).slice(-20000);
+    });
+    child.on('close', (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      // wtr's own summary carries progress bars; print plain per-engine counts.
+      const counts = new Map();
+      for (const [, engine, passed, failed] of tail.matchAll(
+        /(\w+):\s*\|[^|]*\|[^|]*\| (\d+) passed, (\d+) failed/g,
+      )) {
+        counts.set(engine, `${passed} passed, ${failed} failed`);
+      }
+      for (const [engine, text] of counts) console.log(`  ${label} · ${engine}: ${text}`);
+      console.log(`${code === 0 ? '✔' : '✘'} ${label} (${seconds} s)`);
+      resolve(code === 0);
+    });
+  });
 }
-results.push(run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
+
+const results = [];
+const built = await run('build', 'npm', ['run', 'build', '--silent']);
+results.push(built);
+if (built) {
+  results.push(await run('browser tests, Lit development build', 'npx', ['wtr']));
+  results.push(
+    await run('browser tests, Lit production build', 'npx', ['wtr'], { LIT_MODE: 'production' }),
+  );
+}
+results.push(await run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
 
 const failed = results.filter((ok) => !ok).length;
-console.log(failed ? `\n${failed} suite(s) failed` : '\nall suites passed');
+console.log(failed ? `\n${failed} step(s) failed` : '\nall suites passed');
 process.exit(failed ? 1 : 0);
