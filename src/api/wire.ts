@@ -160,6 +160,15 @@ export interface StaffSubmission {
   photoId: string | null;
 }
 
+/** A page of submissions as campaign staff see them (`GET …/submissions?status=`). */
+export interface StaffSubmissionPage {
+  items: StaffSubmission[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: string | null;
+  /** How many submissions the campaign has in each status right now. */
+  counts: Record<SubmissionStatus, number>;
+}
+
 /** Stable machine codes of API errors; widgets map them to localized text. */
 export const ERROR_CODES = [
   'validation',
@@ -175,6 +184,8 @@ export const ERROR_CODES = [
   'unauthorized',
   'unavailable',
   'internal',
+  /** Staff asked for a status change that does not apply (e.g. remove a pending item). */
+  'invalid_transition',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

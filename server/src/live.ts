@@ -1,0 +1,193 @@
+/**
+ * Live fan-out: pushes the store's committed events to Server-Sent Event clients.
+ *
+ * A client that resumes (`Last-Event-ID`) is registered first — live events that
+ * arrive meanwhile wait in its queue — then the store replays everything after its
+ * id, page by page, then the queue drains, skipping what the replay already sent.
+ * So nothing is missed and nothing is sent twice, however replay and live events
+ * interleave. Each event is serialised once per locale, whatever the client count.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Locale } from '../../src/api/wire.js';
+import type { LiveEvent, Store } from './store/store.js';
+
+export interface LiveHubOptions {
+  /** Milliseconds between heartbeat comments (15 000). */
+  heartbeatMs?: number;
+  /** Reconnection delay suggested to clients, in milliseconds (3 000). */
+  retryMs?: number;
+  /** Most clients at once; more are refused (10 000). */
+  maxClients?: number;
+  /** A client whose unsent output grows past this many bytes is dropped; it resumes later. */
+  maxBufferedBytes?: number;
+}
+
+/** Turns an event into the JSON `data:` of its frame, in one locale. */
+export type EventRenderer = (event: LiveEvent, locale: Locale) => string;
+
+interface Client {
+  campaignId: string;
+  locale: Locale;
+  res: ServerResponse;
+  lastSent: number;
+  /** Live events held back while the replay runs; null once live. */
+  queue: LiveEvent[] | null;
+}
+
+export function formatFrame(event: LiveEvent, data: string): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`;
+}
+
+export class LiveHub {
+  readonly #store: Store;
+  readonly #render: EventRenderer;
+  readonly #clients = new Set<Client>();
+  readonly #versions = new Map<string, number>();
+  readonly #heartbeatMs: number;
+  readonly #retryMs: number;
+  readonly #maxClients: number;
+  readonly #maxBuffered: number;
+  #unsubscribe: (() => void) | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(store: Store, render: EventRenderer, options: LiveHubOptions = {}) {
+    this.#store = store;
+    this.#render = render;
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#retryMs = options.retryMs ?? 3_000;
+    this.#maxClients = options.maxClients ?? 10_000;
+    this.#maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#store.subscribe((event) => this.#publish(event));
+    this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  get full(): boolean {
+    return this.#clients.size >= this.#maxClients;
+  }
+
+  /** Id of the newest event of a campaign, as the fan-out has seen it. */
+  async version(campaignId: string): Promise<number> {
+    const known = this.#versions.get(campaignId);
+    if (known !== undefined) return known;
+    const id = await this.#store.lastEventId(campaignId);
+    const now = this.#versions.get(campaignId);
+    if (now !== undefined && now > id) return now;
+    this.#versions.set(campaignId, id);
+    return id;
+  }
+
+  /** Known version without a store round trip, when there is one. */
+  cachedVersion(campaignId: string): number | undefined {
+    return this.#versions.get(campaignId);
+  }
+
+  /**
+   * Takes over a response as an event stream. `lastEventId` null means "from now on";
+   * a number replays every event after it first.
+   */
+  async open(
+    res: ServerResponse,
+    options: {
+      campaignId: string;
+      locale: Locale;
+      lastEventId: number | null;
+      headers?: Record<string, string>;
+    },
+  ): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...options.headers,
+    });
+    res.socket?.setNoDelay(true);
+    res.write(`retry: ${this.#retryMs}\n: connected\n\n`);
+    const client: Client = {
+      campaignId: options.campaignId,
+      locale: options.locale,
+      res,
+      lastSent: options.lastEventId ?? 0,
+      queue: options.lastEventId === null ? null : [],
+    };
+    this.#clients.add(client);
+    res.on('close', () => this.#clients.delete(client));
+    if (this.#closed) {
+      this.#drop(client);
+      return;
+    }
+    if (options.lastEventId === null) return;
+
+    try {
+      let after = options.lastEventId;
+      for (;;) {
+        const page = await this.#store.eventsAfter(options.campaignId, after, 500);
+        for (const event of page.events) this.#send(client, event);
+        if (page.scannedTo === after || res.destroyed) break;
+        after = page.scannedTo;
+      }
+      const queued = client.queue ?? [];
+      client.queue = null;
+      for (const event of queued) this.#send(client, event);
+    } catch (error) {
+      console.error('event replay failed', error);
+      this.#drop(client);
+    }
+  }
+
+  #send(client: Client, event: LiveEvent, frame?: string): void {
+    if (event.id <= client.lastSent || client.res.destroyed) return;
+    client.lastSent = event.id;
+    client.res.write(frame ?? formatFrame(event, this.#render(event, client.locale)));
+    if (client.res.writableLength > this.#maxBuffered) this.#drop(client);
+  }
+
+  #publish(event: LiveEvent): void {
+    const known = this.#versions.get(event.campaignId);
+    if (known === undefined || event.id > known) this.#versions.set(event.campaignId, event.id);
+    const frames = new Map<Locale, string>();
+    for (const client of this.#clients) {
+      if (client.campaignId !== event.campaignId) continue;
+      if (client.queue) {
+        client.queue.push(event);
+        continue;
+      }
+      let frame = frames.get(client.locale);
+      if (frame === undefined) {
+        frame = formatFrame(event, this.#render(event, client.locale));
+        frames.set(client.locale, frame);
+      }
+      this.#send(client, event, frame);
+    }
+  }
+
+  #beat(): void {
+    for (const client of this.#clients) {
+      if (!client.res.destroyed) client.res.write(': heartbeat\n\n');
+    }
+  }
+
+  #drop(client: Client): void {
+    this.#clients.delete(client);
+    client.res.destroy();
+  }
+
+  /** Ends every stream (clients reconnect elsewhere and resume) and stops listening. */
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    for (const client of this.#clients) client.res.end();
+    this.#clients.clear();
+  }
+}

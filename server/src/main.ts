@@ -1,0 +1,102 @@
+/**
+ * Runs the campaign API from the environment:
+ *   PORT (8787; 0 = any free port), HOST (127.0.0.1), CAMPAIGN_DATA_DIR (./.data),
+ *   CAMPAIGN_ADMIN_TOKEN (generated and kept in the data directory when unset),
+ *   CAMPAIGN_ALLOWED_ORIGINS (comma-separated origins allowed to submit),
+ *   CAMPAIGN_PUBLIC_URL (public base URL when behind a proxy),
+ *   CAMPAIGN_RATE_LIMIT (`max/seconds` per client, or `off`; default 20/600),
+ *   CAMPAIGN_LOG (a Fastify log level, e.g. `info`).
+ * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_RATE_LIMIT, startServer } from './app.js';
+import { DEMO_CAMPAIGN_ID } from './demo/content.js';
+import { parseRateLimit } from './rate-limit.js';
+
+function adminToken(dataDir: string): { token: string; generated: boolean } {
+  const fromEnv = process.env.CAMPAIGN_ADMIN_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, generated: false };
+  const file = path.join(dataDir, 'admin-token');
+  try {
+    const saved = fs.readFileSync(file, 'utf8').trim();
+    if (saved) return { token: saved, generated: true };
+  } catch {
+    // none yet
+  }
+  const token = randomBytes(24).toString('base64url');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, generated: true };
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.resolve(process.env.CAMPAIGN_DATA_DIR || './.data');
+  const port =
+    process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Bad PORT: ${process.env.PORT}`);
+  const host = process.env.HOST || '127.0.0.1';
+  const { token, generated } = adminToken(dataDir);
+  const allowedOrigins = (process.env.CAMPAIGN_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const logLevel = process.env.CAMPAIGN_LOG;
+
+  const server = await startServer({
+    port,
+    host,
+    dataDir,
+    adminToken: token,
+    allowedOrigins,
+    publicUrl: process.env.CAMPAIGN_PUBLIC_URL || null,
+    rateLimit: parseRateLimit(process.env.CAMPAIGN_RATE_LIMIT, DEFAULT_RATE_LIMIT),
+    ...(logLevel ? { logger: { level: logLevel } } : {}),
+  });
+  const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;
+
+  console.log(`campaign-api listening on ${server.url}`);
+  console.log(
+    [
+      '',
+      `  Demo partner page  ${base}/`,
+      `  Moderation         ${base}/moderate`,
+      `  API                ${base}/v1/campaigns/${DEMO_CAMPAIGN_ID}`,
+      `  OpenAPI            ${base}/v1/openapi.json`,
+      `  Data               ${dataDir}`,
+      `  Staff token        ${token}${generated ? `  (kept in ${path.join(dataDir, 'admin-token')}; set CAMPAIGN_ADMIN_TOKEN to choose one)` : ''}`,
+      '',
+    ].join('\n'),
+  );
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: closing streams and the database…`);
+    const force = setTimeout(() => {
+      console.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server
+      .close()
+      .then(() => {
+        console.log('campaign-api stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,339 @@
+/**
+ * Pages served next to the API: the demo partner article (`/`), the moderation page
+ * (`/moderate`), story and privacy stand-ins, the widget bundle from the root `dist/`,
+ * and the OpenAPI document. HTML pages carry a strict Content-Security-Policy.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Locale } from '../../../src/api/wire.js';
+import { baseUrl, openToAnyOrigin, type Context } from '../context.js';
+import { DEMO_CAMPAIGN_ID, MAIN_STORY_ID } from '../demo/content.js';
+import { notFound } from '../errors.js';
+import { etagOf } from '../images.js';
+import { matchesEtag } from '../http-cache.js';
+import { buildOpenApi } from '../openapi.js';
+import type { CampaignRecord, PhotoRecord, QuoteRecord, StoryRecord } from '../store/store.js';
+import { photoFileUrl, resolveLocale } from '../wire-mapping.js';
+
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const escapeHtml = (value: string) =>
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+const STATIC_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+function html(reply: FastifyReply, body: string): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', PAGE_CSP)
+    .header('referrer-policy', 'strict-origin-when-cross-origin')
+    .header('cache-control', 'no-cache')
+    .send(body);
+}
+
+async function sendFile(
+  reply: FastifyReply,
+  file: string,
+  ifNoneMatch: string | undefined,
+): Promise<FastifyReply> {
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw notFound('File');
+  }
+  const etag = `"${stat.size.toString(36)}-${stat.mtimeMs.toString(36)}"`;
+  reply
+    .header('etag', etag)
+    .header('cache-control', 'no-cache')
+    .type(STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream');
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
+    return reply.code(304).send();
+  }
+  return reply.send(await fs.readFile(file));
+}
+
+/** Text in both languages; the one not shown is `hidden` until the switch shows it. */
+function both(tag: string, locale: Locale, en: string, zh: string, attrs = ''): string {
+  const hide = (l: Locale) => (l === locale ? '' : ' hidden');
+  return (
+    `<${tag} lang="en" data-l10n${hide('en')}${attrs}>${en}</${tag}>` +
+    `<${tag} lang="zh-Hans" data-l10n${hide('zh-Hans')}${attrs}>${zh}</${tag}>`
+  );
+}
+
+function fallbackPhoto(photo: PhotoRecord | null, locale: Locale, base: string): string {
+  if (!photo) return '';
+  const top = photo.widths[photo.widths.length - 1]!;
+  const mid = photo.widths.find((width) => width >= 640) ?? top;
+  const srcset = photo.widths
+    .map((width) => `${photoFileUrl(base, photo.campaignId, photo.id, width)} ${width}w`)
+    .join(', ');
+  const text = photo.text[locale];
+  const credit = (l: Locale) =>
+    escapeHtml(
+      `${l === 'en' ? 'Photo' : '图'}/${photo.text[l].photographer}${
+        photo.text[l].organization
+          ? (l === 'en' ? ' from ' : '，') + photo.text[l].organization
+          : ''
+      }`,
+    );
+  return `<figure class="fallback-photo">
+      <img src="${photoFileUrl(base, photo.campaignId, photo.id, mid)}" srcset="${srcset}"
+        sizes="(min-width: 760px) 720px, 100vw" width="${photo.width}" height="${photo.height}"
+        alt="${escapeHtml(text.alt)}" loading="lazy" decoding="async">
+      <figcaption>${both('span', locale, escapeHtml(photo.text.en.caption), escapeHtml(photo.text['zh-Hans'].caption))}
+        ${both('small', locale, credit('en'), credit('zh-Hans'))}</figcaption>
+    </figure>`;
+}
+
+function fallbackTeaser(story: StoryRecord | null, locale: Locale, base: string): string {
+  if (!story) return '';
+  const url = new URL(story.url, `${base}/`).href;
+  return `<a class="fallback-teaser" href="${escapeHtml(url)}">${both(
+    'span',
+    locale,
+    escapeHtml(story.text.en.headline),
+    escapeHtml(story.text['zh-Hans'].headline),
+  )}</a>`;
+}
+
+function fallbackQuotes(campaign: CampaignRecord, quotes: QuoteRecord[], locale: Locale): string {
+  const items = quotes
+    .map((quote) => {
+      const district = campaign.districts.find((d) => d.id === quote.districtId);
+      const who = [
+        quote.displayName ?? (locale === 'en' ? 'A reader' : '一位读者'),
+        district?.names[locale],
+      ]
+        .filter(Boolean)
+        .join(locale === 'en' ? ', ' : '，');
+      return `<li><blockquote lang="${quote.locale}">${escapeHtml(quote.text)}</blockquote><p>— ${escapeHtml(who)}</p></li>`;
+    })
+    .join('\n');
+  return `<ul class="fallback-quotes">${items}</ul>`;
+}
+
+async function demoPage(ctx: Context, base: string, locale: Locale): Promise<string> {
+  const campaign = ctx.campaigns.get(DEMO_CAMPAIGN_ID);
+  if (!campaign) throw notFound('Demo campaign');
+  const { store } = ctx;
+  const photo = (id: string) => store.getPhoto(DEMO_CAMPAIGN_ID, id, true);
+  const story = (id: string) => store.getStory(DEMO_CAMPAIGN_ID, id);
+  const [theater, hongyan, firewall, train] = await Promise.all([
+    photo('grand-theater-night'),
+    photo('hongyan-museum'),
+    photo('firewall'),
+    photo('tuanjie-village-train'),
+  ]);
+  const [tour, land] = await Promise.all([
+    story('a-tour-in-chongqing'),
+    story('a-land-of-natural-beauty'),
+  ]);
+  const quotes = (await store.listQuotes(DEMO_CAMPAIGN_ID, { limit: 6 })).items;
+  const main = await story(MAIN_STORY_ID);
+  const p = (en: string, zh: string) => both('p', locale, en, zh);
+  const photoTag = (record: PhotoRecord | null, id: string) =>
+    `<campaign-photo photo="${id}">${fallbackPhoto(record, locale, base)}</campaign-photo>`;
+
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${locale === 'en' ? 'Spirit of Chongqing City — partner demo' : '重庆城市精神 — 合作页面演示'}</title>
+<link rel="icon" href="data:,">
+<meta name="campaign-widgets:api" content="${escapeHtml(base)}">
+<meta name="campaign-widgets:campaign" content="${DEMO_CAMPAIGN_ID}">
+<link rel="stylesheet" href="/demo.css">
+<script type="module" src="/campaign-widgets.js" data-api="${escapeHtml(base)}" data-campaign="${DEMO_CAMPAIGN_ID}"></script>
+<script type="module" src="/demo.js"></script>
+</head>
+<body>
+<header class="masthead">
+  <a class="brand" href="/">${both('span', locale, 'The Riverside Gazette', '江岸日报')}</a>
+  <nav class="lang-switch" aria-label="Language / 语言">
+    <a href="/?lang=en" hreflang="en" lang="en" data-lang="en"${locale === 'en' ? ' aria-current="true"' : ''}>English</a>
+    <a href="/?lang=zh-Hans" hreflang="zh-Hans" lang="zh-Hans" data-lang="zh-Hans"${locale === 'zh-Hans' ? ' aria-current="true"' : ''}>简体中文</a>
+  </nav>
+</header>
+<main>
+<article class="story">
+  ${both('p', locale, 'Partner demo · Spirit of Chongqing City campaign', '合作页面演示 · “重庆城市精神”征集活动', ' class="kicker"')}
+  ${both('h1', locale, escapeHtml(main?.text.en.headline ?? ''), escapeHtml(main?.text['zh-Hans'].headline ?? ''))}
+  ${both('p', locale, 'By XINYI LI · <time datetime="2024-03-24">24 March 2024</time>', 'XINYI LI · <time datetime="2024-03-24">2024年3月24日</time>', ' class="byline"')}
+  ${photoTag(theater, 'grand-theater-night')}
+  ${p(
+    'Chongqing is a city where centuries-old alleys open onto glass towers and where the old ways and the new share the same steep streets. This spring a campaign sets out to name what ties it all together: the Spirit of Chongqing City, something residents carry with them down every lane.',
+    '在重庆，百年老巷的尽头就是玻璃幕墙的高楼，传统与创新挤在同一条陡峭的街上。今年春天，一项征集活动想要说清楚把这一切连在一起的东西——“重庆城市精神”，它就藏在每一条巷子里，也装在每一个重庆人的心里。',
+  )}
+  ${p(
+    'Any search for that spirit starts with history. Bayu culture, the culture of the Three Gorges and Hongyan culture are the foundations the city builds its identity on, and the Hongyan Spirit in particular speaks of people who hold firm and keep going.',
+    '寻找这种精神，要从历史说起。巴渝文化、三峡文化和红岩文化是这座城市认同感的根基，其中红岩精神尤其代表着坚守与奋进的品格。',
+  )}
+  ${photoTag(hongyan, 'hongyan-museum')}
+  ${p(
+    'It shows in daily life too: in openness, in a sense of responsibility, in people pulling together. When fire swept the mountains, residents and volunteers went up the slopes to fight it; in quieter ways, ordinary people help one another every day.',
+    '它也体现在日常生活里：开放、担当、团结、奉献。山火蔓延时，市民和志愿者奔上山坡与火魔较量；平日里，普通人也在以更安静的方式彼此相助。',
+  )}
+  ${photoTag(firewall, 'firewall')}
+  ${p(
+    'And it keeps changing. With the Chengdu-Chongqing Economic Circle growing and the New International Land-Sea Trade Corridor carrying goods far beyond the city, Chongqing is opening up, welcoming newcomers and going digital — giving its spirit a present-day meaning.',
+    '这种精神也在不断生长。随着成渝地区双城经济圈建设推进、西部陆海新通道把货物运往更远的地方，重庆正在扩大开放、兼容并包、拥抱数字化，为城市精神注入新的时代内涵。',
+  )}
+  ${photoTag(train, 'tuanjie-village-train')}
+  ${p(
+    'The campaign treats the city’s spirit as a bridge between past and future, and asks everyone to help shape it. Which is where you come in.',
+    '这项活动把城市精神看作连接过去与未来的桥梁，邀请每个人一起来提炼它。现在，轮到你了。',
+  )}
+  <section class="call" aria-labelledby="call-heading">
+    ${both('h2', locale, 'Tell us about the Spirit of Chongqing City in your heart', '说说你心中的“重庆城市精神”', ' id="call-heading"')}
+    <campaign-submission-form>
+      ${both('p', locale, 'The form to send your words needs JavaScript. Please enable it, or try again later.', '提交表单需要启用 JavaScript，请开启后再试。', ' class="fallback-note"')}
+    </campaign-submission-form>
+  </section>
+  <section class="wall" aria-labelledby="wall-heading">
+    ${both('h2', locale, 'What readers say', '读者心声', ' id="wall-heading"')}
+    <campaign-quote-wall>${fallbackQuotes(campaign, quotes, locale)}</campaign-quote-wall>
+  </section>
+  <section class="related" aria-labelledby="related-heading">
+    ${both('h2', locale, 'Related stories', '相关报道', ' id="related-heading"')}
+    <div class="teasers">
+      <campaign-story-teaser story="a-tour-in-chongqing">${fallbackTeaser(tour, locale, base)}</campaign-story-teaser>
+      <campaign-story-teaser story="a-land-of-natural-beauty">${fallbackTeaser(land, locale, base)}</campaign-story-teaser>
+    </div>
+  </section>
+</article>
+</main>
+<footer class="site-footer">
+  ${both('p', locale, 'This page is a demo of a partner site carrying the campaign. The pictures are illustrations drawn for the demo; the credits name the photographers of the original photographs.', '本页演示合作网站如何嵌入活动组件。图片为演示绘制的示意插图，署名为原照片的摄影师。')}
+  <p><a href="/moderate">Moderation · 审核</a> · <a href="/v1/openapi.json">OpenAPI</a> · <a href="/privacy">Privacy · 隐私</a></p>
+</footer>
+</body>
+</html>
+`;
+}
+
+function simplePage(title: string, body: string, lang: Locale = 'en'): string {
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/demo.css">
+</head>
+<body><main class="story">${body}<p><a href="/">← Back to the demo article · 返回</a></p></main></body>
+</html>
+`;
+}
+
+export function pageRoutes(app: FastifyInstance, ctx: Context): void {
+  const publicFile = (name: string) => path.join(ctx.options.publicDir, name);
+
+  app.get<{ Querystring: { lang?: string } }>('/', async (request, reply) => {
+    const campaign = ctx.campaigns.get(DEMO_CAMPAIGN_ID);
+    const locale = campaign ? resolveLocale(request.query.lang, campaign) : 'en';
+    return html(reply, await demoPage(ctx, baseUrl(ctx, request), locale));
+  });
+
+  app.get('/moderate', async (request, reply) => {
+    reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+    return sendFile(reply, publicFile('moderate.html'), request.headers['if-none-match']);
+  });
+
+  for (const name of ['demo.css', 'demo.js', 'moderate.css', 'moderate.js']) {
+    app.get(`/${name}`, (request, reply) =>
+      sendFile(reply, publicFile(name), request.headers['if-none-match']),
+    );
+  }
+
+  for (const name of [
+    'campaign-widgets.js',
+    'campaign-widgets.js.map',
+    'campaign-widgets.iife.js',
+    'campaign-widgets.iife.js.map',
+  ]) {
+    app.get(`/${name}`, (request, reply) => {
+      openToAnyOrigin(reply);
+      return sendFile(
+        reply,
+        path.join(ctx.options.distDir, name),
+        request.headers['if-none-match'],
+      );
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/stories/:id', async (request, reply) => {
+    if (request.params.id === MAIN_STORY_ID) return reply.redirect('/', 302);
+    const story = await ctx.store.getStory(DEMO_CAMPAIGN_ID, request.params.id);
+    if (!story) throw notFound('Story');
+    return html(
+      reply,
+      simplePage(
+        story.text.en.headline,
+        `<h1 lang="en">${escapeHtml(story.text.en.headline)}</h1>
+         <p lang="en">${escapeHtml(story.text.en.excerpt)}</p>
+         <h2 lang="zh-Hans">${escapeHtml(story.text['zh-Hans'].headline)}</h2>
+         <p lang="zh-Hans">${escapeHtml(story.text['zh-Hans'].excerpt)}</p>
+         <p><em>Demo stand-in: the full story lives on the publisher's site. 演示页面：完整报道见发布方网站。</em></p>`,
+      ),
+    );
+  });
+
+  app.get('/privacy', async (_request, reply) =>
+    html(
+      reply,
+      simplePage(
+        'Privacy — Spirit of Chongqing City',
+        `<h1>Privacy</h1>
+         <p>What you send is kept by the newsroom for this campaign. Only your words, the name you
+         chose (unless you stay anonymous), your district and your photo are ever published, and
+         only after staff approve them. Photos are re-encoded: location and camera data are removed.
+         Your email, if you give it, is never published. Ask the newsroom to delete your
+         submission at any time: it is then removed for good, photo included.</p>
+         <h2 lang="zh-Hans">隐私说明</h2>
+         <p lang="zh-Hans">你提交的内容由编辑部为本活动保存。只有你的文字、你选择的署名（匿名除外）、所在区县和照片会在工作人员审核通过后公开。照片会被重新编码，位置和相机信息会被删除。你留下的电子邮箱绝不公开。你可以随时要求编辑部彻底删除你的投稿（包括照片）。</p>`,
+      ),
+    ),
+  );
+
+  let openApi: { key: string; body: string; etag: string } | null = null;
+  app.get('/v1/openapi.json', async (request, reply) => {
+    openToAnyOrigin(reply);
+    const base = baseUrl(ctx, request);
+    if (!openApi || openApi.key !== base) {
+      const body = JSON.stringify(buildOpenApi(base), null, 2);
+      openApi = { key: base, body, etag: etagOf(body) };
+    }
+    reply.header('etag', openApi.etag).header('cache-control', 'public, max-age=300');
+    if (matchesEtag(request, openApi.etag)) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(openApi.body);
+  });
+
+  app.get('/healthz', async () => ({ ok: true, store: ctx.store.kind, live: ctx.hub.clientCount }));
+}

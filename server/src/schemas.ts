@@ -1,0 +1,340 @@
+/**
+ * TypeBox schemas of the wire contract. They validate requests, they are the
+ * OpenAPI document's components, and the compile-time checks at the bottom prove
+ * that each one describes exactly the interface in `src/api/wire.ts` that the
+ * widgets compile against: change one side only and `npm run typecheck` fails.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  ERROR_CODES,
+  FIELD_ERROR_CODES,
+  LOCALES,
+  SUBMISSION_STATUSES,
+  type ApiErrorBody,
+  type Campaign,
+  type District,
+  type Photo,
+  type PhotoCredit,
+  type PhotoSource,
+  type Quote,
+  type QuotePage,
+  type RemoveEventData,
+  type StaffSubmission,
+  type StaffSubmissionPage,
+  type Story,
+  type StoryList,
+  type SubmissionAccepted,
+  type SubmissionLimits,
+  type SubmissionRequest,
+} from '../../src/api/wire.js';
+
+const literals = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((value) => Type.Literal(value))) as unknown as TSchema & {
+    static: T[number];
+  };
+
+const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Absolute ceilings; each campaign's own (smaller) limits are checked after these. */
+export const HARD_LIMITS = {
+  message: 4000,
+  displayName: 200,
+  email: 254,
+  consentVersion: 64,
+  district: 64,
+  website: 500,
+} as const;
+
+export const LocaleSchema = literals(LOCALES);
+export const ErrorCodeSchema = literals(ERROR_CODES);
+export const FieldErrorCodeSchema = literals(FIELD_ERROR_CODES);
+export const SubmissionStatusSchema = literals(SUBMISSION_STATUSES);
+
+export const DistrictSchema = Type.Object(
+  { id: Type.String(), name: Type.String() },
+  { additionalProperties: false },
+);
+
+export const SubmissionLimitsSchema = Type.Object(
+  {
+    messageMinLength: Type.Integer(),
+    messageMaxLength: Type.Integer(),
+    displayNameMaxLength: Type.Integer(),
+    photoMaxBytes: Type.Integer({ description: 'Largest photo accepted, in bytes' }),
+    photoMaxDimension: Type.Integer({
+      description: 'Longest side, in pixels, that the browser resizes a photo to',
+    }),
+    photoTypes: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignSchema = Type.Object(
+  {
+    id: Type.String(),
+    locale: LocaleSchema,
+    defaultLocale: LocaleSchema,
+    locales: Type.Array(LocaleSchema),
+    title: Type.String(),
+    summary: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+    closesAt: Nullable(DateTime),
+    privacyPolicyUrl: Type.String(),
+    consent: Type.Object(
+      { version: Type.String(), text: Type.String() },
+      { additionalProperties: false },
+    ),
+    limits: SubmissionLimitsSchema,
+    districts: Type.Array(DistrictSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const StorySchema = Type.Object(
+  {
+    id: Type.String(),
+    locale: LocaleSchema,
+    headline: Type.String(),
+    byline: Type.String(),
+    publishedAt: DateTime,
+    excerpt: Type.String(),
+    url: Type.String(),
+    photoId: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const StoryListSchema = Type.Object(
+  { items: Type.Array(StorySchema) },
+  { additionalProperties: false },
+);
+
+export const PhotoSourceSchema = Type.Object(
+  { src: Type.String(), width: Type.Integer() },
+  { additionalProperties: false },
+);
+
+export const PhotoCreditSchema = Type.Object(
+  { photographer: Type.String(), organization: Nullable(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const PhotoSchema = Type.Object(
+  {
+    id: Type.String(),
+    locale: LocaleSchema,
+    src: Type.String(),
+    srcset: Type.Array(PhotoSourceSchema),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    alt: Type.String(),
+    caption: Type.String(),
+    credit: PhotoCreditSchema,
+    license: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const SubmissionRequestSchema = Type.Object(
+  {
+    message: Type.String({ maxLength: HARD_LIMITS.message }),
+    displayName: Nullable(Type.String({ maxLength: HARD_LIMITS.displayName })),
+    anonymous: Type.Boolean(),
+    district: Nullable(Type.String({ maxLength: HARD_LIMITS.district })),
+    email: Nullable(Type.String({ maxLength: HARD_LIMITS.email })),
+    consentGiven: Type.Boolean(),
+    consentVersion: Type.String({ maxLength: HARD_LIMITS.consentVersion }),
+    publishPermission: Type.Boolean(),
+    locale: LocaleSchema,
+    website: Type.Optional(
+      Type.String({
+        maxLength: HARD_LIMITS.website,
+        description: 'Honeypot: leave empty. A filled-in value is accepted and discarded.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Text rules: Unicode is normalised to NFC; CR LF, CR, U+2028 and U+2029 become LF; ' +
+      'leading and trailing white space is trimmed. The message may contain LF and TAB; ' +
+      'any other control character (C0, DEL, C1) or bidirectional override is rejected ' +
+      'with `control_characters`, in every field. Lone surrogates (invalid Unicode) and ' +
+      'bodies that are not valid UTF-8 are rejected with `invalid`. Lengths count UTF-16 ' +
+      'code units, as the HTML `maxlength` attribute does.',
+  },
+);
+
+export const SubmissionAcceptedSchema = Type.Object(
+  { id: Type.String(), status: Type.Literal('pending'), receivedAt: DateTime },
+  { additionalProperties: false },
+);
+
+export const QuoteSchema = Type.Object(
+  {
+    id: Type.String(),
+    text: Type.String(),
+    displayName: Nullable(Type.String()),
+    district: Nullable(DistrictSchema),
+    locale: LocaleSchema,
+    approvedAt: DateTime,
+    photoId: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const QuotePageSchema = Type.Object(
+  {
+    items: Type.Array(QuoteSchema),
+    nextBefore: Nullable(Type.String()),
+    lastEventId: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+
+export const RemoveEventDataSchema = Type.Object(
+  { id: Type.String() },
+  { additionalProperties: false },
+);
+
+export const StaffSubmissionSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: SubmissionStatusSchema,
+    message: Type.String(),
+    displayName: Nullable(Type.String()),
+    anonymous: Type.Boolean(),
+    district: Nullable(DistrictSchema),
+    email: Nullable(Type.String()),
+    locale: LocaleSchema,
+    publishPermission: Type.Boolean(),
+    consentVersion: Type.String(),
+    receivedAt: DateTime,
+    decidedAt: Nullable(DateTime),
+    photoId: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const StatusCountsSchema = Type.Object(
+  {
+    pending: Type.Integer(),
+    approved: Type.Integer(),
+    rejected: Type.Integer(),
+    removed: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+
+export const StaffSubmissionPageSchema = Type.Object(
+  {
+    items: Type.Array(StaffSubmissionSchema),
+    nextBefore: Nullable(Type.String()),
+    counts: StatusCountsSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const ApiErrorBodySchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: ErrorCodeSchema,
+    message: Type.String(),
+    fields: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            field: Type.String(),
+            code: FieldErrorCodeSchema,
+            message: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+// ---- request parameters (validated by Fastify with these same schemas) ----
+
+export const CampaignParams = Type.Object({ campaign: Type.String({ maxLength: 100 }) });
+export const ItemParams = Type.Object({
+  campaign: Type.String({ maxLength: 100 }),
+  id: Type.String({ maxLength: 100 }),
+});
+export const PhotoFileParams = Type.Object({
+  campaign: Type.String({ maxLength: 100 }),
+  id: Type.String({ maxLength: 100 }),
+  file: Type.String({ pattern: '^[0-9]{1,5}\\.jpg$', description: '`{width}.jpg`' }),
+});
+export const LocaleQuery = Type.Object({
+  locale: Type.Optional(
+    Type.String({
+      maxLength: 35,
+      description: '`en` or `zh-Hans`; other tags map to the nearest, else the default locale',
+    }),
+  ),
+});
+export const QuotesQuery = Type.Object({
+  locale: Type.Optional(Type.String({ maxLength: 35 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  before: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+});
+export const StreamQuery = Type.Object({
+  locale: Type.Optional(Type.String({ maxLength: 35 })),
+  lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+});
+export const StaffListQuery = Type.Object({
+  status: Type.Optional(SubmissionStatusSchema),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+  locale: Type.Optional(Type.String({ maxLength: 35 })),
+});
+
+// ---- compile-time proof that the schemas and the wire interfaces are the same ----
+
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type WireContractChecks = [
+  Assert<Equals<Static<typeof DistrictSchema>, District>>,
+  Assert<Equals<Static<typeof SubmissionLimitsSchema>, SubmissionLimits>>,
+  Assert<Equals<Static<typeof CampaignSchema>, Campaign>>,
+  Assert<Equals<Static<typeof StorySchema>, Story>>,
+  Assert<Equals<Static<typeof StoryListSchema>, StoryList>>,
+  Assert<Equals<Static<typeof PhotoSourceSchema>, PhotoSource>>,
+  Assert<Equals<Static<typeof PhotoCreditSchema>, PhotoCredit>>,
+  Assert<Equals<Static<typeof PhotoSchema>, Photo>>,
+  Assert<Equals<Static<typeof SubmissionRequestSchema>, SubmissionRequest>>,
+  Assert<Equals<Static<typeof SubmissionAcceptedSchema>, SubmissionAccepted>>,
+  Assert<Equals<Static<typeof QuoteSchema>, Quote>>,
+  Assert<Equals<Static<typeof QuotePageSchema>, QuotePage>>,
+  Assert<Equals<Static<typeof RemoveEventDataSchema>, RemoveEventData>>,
+  Assert<Equals<Static<typeof StaffSubmissionSchema>, StaffSubmission>>,
+  Assert<Equals<Static<typeof StaffSubmissionPageSchema>, StaffSubmissionPage>>,
+  Assert<Equals<Static<typeof ApiErrorBodySchema>, ApiErrorBody>>,
+];
+
+/** Named components of the OpenAPI document. */
+export const COMPONENTS = {
+  Locale: LocaleSchema,
+  District: DistrictSchema,
+  SubmissionLimits: SubmissionLimitsSchema,
+  Campaign: CampaignSchema,
+  Story: StorySchema,
+  StoryList: StoryListSchema,
+  PhotoSource: PhotoSourceSchema,
+  PhotoCredit: PhotoCreditSchema,
+  Photo: PhotoSchema,
+  SubmissionRequest: SubmissionRequestSchema,
+  SubmissionAccepted: SubmissionAcceptedSchema,
+  Quote: QuoteSchema,
+  QuotePage: QuotePageSchema,
+  RemoveEventData: RemoveEventDataSchema,
+  StaffSubmission: StaffSubmissionSchema,
+  StaffSubmissionPage: StaffSubmissionPageSchema,
+  ApiErrorBody: ApiErrorBodySchema,
+} as const;

@@ -1,0 +1,567 @@
+/**
+ * The SQLite store (better-sqlite3): one file in the data directory, WAL journal,
+ * every statement prepared once. better-sqlite3 is synchronous, so each method runs
+ * its transaction to the end before another request's JavaScript can run: ten
+ * concurrent retries of one submission are serialised here, and live events are
+ * handed to subscribers in commit order right after their commit.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Locale, SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import type {
+  CampaignRecord,
+  CreateResult,
+  LiveEvent,
+  NewPhoto,
+  NewSubmission,
+  PhotoFile,
+  PhotoRecord,
+  QuoteRecord,
+  StaffAction,
+  StatusCounts,
+  Store,
+  StoryRecord,
+  SubmissionRecord,
+  TransitionResult,
+} from './store.js';
+
+interface SubmissionRow {
+  seq: number;
+  id: string;
+  campaign_id: string;
+  status: SubmissionStatus;
+  message: string;
+  display_name: string | null;
+  anonymous: number;
+  district: string | null;
+  email: string | null;
+  locale: Locale;
+  publish_permission: number;
+  consent_version: string;
+  received_at: number;
+  decided_at: number | null;
+  approved_at: number | null;
+  wall_seq: number | null;
+  photo_id: string | null;
+}
+
+interface PhotoRow {
+  campaign_id: string;
+  id: string;
+  submission_id: string | null;
+  width: number;
+  height: number;
+  data: string;
+}
+
+export interface SqliteStoreOptions {
+  /** Directory of the database file; `:memory:` for a throwaway database. */
+  dataDir: string;
+  fileName?: string;
+}
+
+const toSubmission = (row: SubmissionRow): SubmissionRecord => ({
+  seq: row.seq,
+  id: row.id,
+  campaignId: row.campaign_id,
+  status: row.status,
+  message: row.message,
+  displayName: row.display_name,
+  anonymous: row.anonymous === 1,
+  district: row.district,
+  email: row.email,
+  locale: row.locale,
+  publishPermission: row.publish_permission === 1,
+  consentVersion: row.consent_version,
+  receivedAt: row.received_at,
+  decidedAt: row.decided_at,
+  approvedAt: row.approved_at,
+  photoId: row.photo_id,
+});
+
+const toQuote = (row: SubmissionRow): QuoteRecord => ({
+  id: row.id,
+  text: row.message,
+  displayName: row.anonymous === 1 ? null : row.display_name,
+  districtId: row.district,
+  locale: row.locale,
+  approvedAt: row.approved_at ?? row.decided_at ?? row.received_at,
+  photoId: row.photo_id,
+  wallSeq: row.wall_seq ?? 0,
+});
+
+const toPhoto = (row: PhotoRow): PhotoRecord => {
+  const data = JSON.parse(row.data) as Pick<PhotoRecord, 'widths' | 'text'>;
+  return {
+    campaignId: row.campaign_id,
+    id: row.id,
+    submissionId: row.submission_id,
+    width: row.width,
+    height: row.height,
+    widths: data.widths,
+    text: data.text,
+  };
+};
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  readonly #listeners = new Set<(event: LiveEvent) => void>();
+  #statements: ReturnType<SqliteStore['prepare']> | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    const file =
+      options.dataDir === ':memory:'
+        ? ':memory:'
+        : path.join(options.dataDir, options.fileName ?? 'campaign.sqlite');
+    if (file !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  get #s() {
+    if (!this.#statements) throw new Error('SqliteStore: call migrate() first');
+    return this.#statements;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+    );
+    const applied = new Set(
+      this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now());
+      })();
+    }
+    this.#statements = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      putCampaign: db.prepare(
+        `INSERT INTO campaigns (id, data, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      ),
+      getCampaign: db.prepare('SELECT data FROM campaigns WHERE id = ?').pluck(),
+      listCampaignIds: db.prepare('SELECT id FROM campaigns ORDER BY id').pluck(),
+      putStory: db.prepare(
+        `INSERT INTO stories (campaign_id, id, position, data) VALUES (?, ?, ?, ?)
+         ON CONFLICT (campaign_id, id) DO UPDATE SET position = excluded.position, data = excluded.data`,
+      ),
+      listStories: db
+        .prepare('SELECT data FROM stories WHERE campaign_id = ? ORDER BY position, id')
+        .pluck(),
+      getStory: db.prepare('SELECT data FROM stories WHERE campaign_id = ? AND id = ?').pluck(),
+      putPhoto: db.prepare(
+        `INSERT INTO photos (campaign_id, id, submission_id, width, height, data)
+         VALUES (@campaignId, @id, @submissionId, @width, @height, @data)
+         ON CONFLICT (campaign_id, id) DO UPDATE SET submission_id = excluded.submission_id,
+           width = excluded.width, height = excluded.height, data = excluded.data`,
+      ),
+      deletePhotoFiles: db.prepare(
+        'DELETE FROM photo_files WHERE campaign_id = ? AND photo_id = ?',
+      ),
+      putPhotoFile: db.prepare(
+        `INSERT INTO photo_files (campaign_id, photo_id, width, bytes, etag) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      getPhoto: db.prepare('SELECT * FROM photos WHERE campaign_id = ? AND id = ?'),
+      getPublicPhoto: db.prepare(
+        `SELECT p.* FROM photos p LEFT JOIN submissions s ON s.id = p.submission_id
+         WHERE p.campaign_id = ? AND p.id = ? AND (p.submission_id IS NULL OR s.status = 'approved')`,
+      ),
+      getPhotoFile: db.prepare(
+        `SELECT f.width, f.bytes, f.etag FROM photo_files f
+         WHERE f.campaign_id = ? AND f.photo_id = ? AND f.width = ?`,
+      ),
+      getPublicPhotoFile: db.prepare(
+        `SELECT f.width, f.bytes, f.etag FROM photo_files f
+         JOIN photos p ON p.campaign_id = f.campaign_id AND p.id = f.photo_id
+         LEFT JOIN submissions s ON s.id = p.submission_id
+         WHERE f.campaign_id = ? AND f.photo_id = ? AND f.width = ?
+           AND (p.submission_id IS NULL OR s.status = 'approved')`,
+      ),
+      findKey: db.prepare(
+        'SELECT body_hash, response FROM idempotency_keys WHERE campaign_id = ? AND key = ?',
+      ),
+      insertKey: db.prepare(
+        `INSERT INTO idempotency_keys (campaign_id, key, body_hash, response, created_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      ),
+      pruneKeys: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+      insertSubmission: db.prepare(
+        `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
+           district, email, locale, publish_permission, consent_version, received_at, photo_id)
+         VALUES (@id, @campaignId, 'pending', @message, @displayName, @anonymous, @district,
+           @email, @locale, @publishPermission, @consentVersion, @receivedAt, @photoId)`,
+      ),
+      getSubmission: db.prepare('SELECT * FROM submissions WHERE campaign_id = ? AND id = ?'),
+      listByStatus: db.prepare(
+        `SELECT * FROM submissions WHERE campaign_id = ? AND status = ? AND seq < ?
+         ORDER BY seq DESC LIMIT ?`,
+      ),
+      listAll: db.prepare(
+        `SELECT * FROM submissions WHERE campaign_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      ),
+      counts: db.prepare(
+        'SELECT status, count(*) AS n FROM submissions WHERE campaign_id = ? GROUP BY status',
+      ),
+      setStatus: db.prepare(
+        `UPDATE submissions SET status = @status, decided_at = @now,
+           approved_at = @approvedAt, wall_seq = @wallSeq
+         WHERE campaign_id = @campaignId AND id = @id`,
+      ),
+      deleteSubmission: db.prepare('DELETE FROM submissions WHERE campaign_id = ? AND id = ?'),
+      deleteSubmissionPhotos: db.prepare(
+        'DELETE FROM photos WHERE campaign_id = ? AND submission_id = ?',
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO events (campaign_id, type, quote_id, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      lastEventId: db
+        .prepare('SELECT coalesce(max(id), 0) FROM events WHERE campaign_id = ?')
+        .pluck(),
+      listQuotes: db.prepare(
+        `SELECT * FROM submissions WHERE campaign_id = ? AND status = 'approved' AND wall_seq < ?
+         ORDER BY wall_seq DESC LIMIT ?`,
+      ),
+      eventsAfter: db.prepare(
+        `SELECT e.id AS event_id, e.type AS event_type, e.quote_id AS event_quote_id, s.*
+         FROM events e
+         LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved'
+         WHERE e.campaign_id = ? AND e.id > ?
+         ORDER BY e.id LIMIT ?`,
+      ),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+
+  #emit(events: LiveEvent[]): void {
+    for (const event of events) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          console.error('live event listener failed', error);
+        }
+      }
+    }
+  }
+
+  // ---- content ----
+
+  async putCampaign(campaign: CampaignRecord): Promise<void> {
+    this.#s.putCampaign.run(campaign.id, JSON.stringify(campaign), Date.now());
+  }
+
+  async putStory(story: StoryRecord): Promise<void> {
+    this.#s.putStory.run(story.campaignId, story.id, story.position, JSON.stringify(story));
+  }
+
+  #putPhoto(photo: NewPhoto): void {
+    const { record, files } = photo;
+    this.#s.putPhoto.run({
+      campaignId: record.campaignId,
+      id: record.id,
+      submissionId: record.submissionId,
+      width: record.width,
+      height: record.height,
+      data: JSON.stringify({ widths: record.widths, text: record.text }),
+    });
+    this.#s.deletePhotoFiles.run(record.campaignId, record.id);
+    for (const file of files) {
+      this.#s.putPhotoFile.run(record.campaignId, record.id, file.width, file.bytes, file.etag);
+    }
+  }
+
+  async putPhoto(photo: NewPhoto): Promise<void> {
+    this.db.transaction(() => this.#putPhoto(photo))();
+  }
+
+  async getCampaign(id: string): Promise<CampaignRecord | null> {
+    const data = this.#s.getCampaign.get(id) as string | undefined;
+    return data ? (JSON.parse(data) as CampaignRecord) : null;
+  }
+
+  async listCampaignIds(): Promise<string[]> {
+    return this.#s.listCampaignIds.all() as string[];
+  }
+
+  async listStories(campaignId: string): Promise<StoryRecord[]> {
+    return (this.#s.listStories.all(campaignId) as string[]).map(
+      (data) => JSON.parse(data) as StoryRecord,
+    );
+  }
+
+  async getStory(campaignId: string, id: string): Promise<StoryRecord | null> {
+    const data = this.#s.getStory.get(campaignId, id) as string | undefined;
+    return data ? (JSON.parse(data) as StoryRecord) : null;
+  }
+
+  async getPhoto(campaignId: string, id: string, publicOnly: boolean) {
+    const statement = publicOnly ? this.#s.getPublicPhoto : this.#s.getPhoto;
+    const row = statement.get(campaignId, id) as PhotoRow | undefined;
+    return row ? toPhoto(row) : null;
+  }
+
+  async getPhotoFile(
+    campaignId: string,
+    id: string,
+    width: number,
+    publicOnly: boolean,
+  ): Promise<PhotoFile | null> {
+    const statement = publicOnly ? this.#s.getPublicPhotoFile : this.#s.getPhotoFile;
+    return (statement.get(campaignId, id, width) as PhotoFile | undefined) ?? null;
+  }
+
+  // ---- submissions ----
+
+  async findIdempotent(campaignId: string, key: string) {
+    const row = this.#s.findKey.get(campaignId, key) as
+      { body_hash: string; response: string } | undefined;
+    if (!row) return null;
+    return { bodyHash: row.body_hash, accepted: JSON.parse(row.response) as SubmissionAccepted };
+  }
+
+  async createSubmission(input: {
+    submission: NewSubmission;
+    photo: NewPhoto | null;
+    idempotencyKey: string;
+    bodyHash: string;
+  }): Promise<CreateResult> {
+    const { submission, photo, idempotencyKey, bodyHash } = input;
+    return this.db.transaction((): CreateResult => {
+      const existing = this.#s.findKey.get(submission.campaignId, idempotencyKey) as
+        { body_hash: string; response: string } | undefined;
+      if (existing) {
+        if (existing.body_hash !== bodyHash) return { kind: 'conflict' };
+        return { kind: 'replay', accepted: JSON.parse(existing.response) as SubmissionAccepted };
+      }
+      const accepted: SubmissionAccepted = {
+        id: submission.id,
+        status: 'pending',
+        receivedAt: new Date(submission.receivedAt).toISOString(),
+      };
+      this.#s.insertSubmission.run({
+        ...submission,
+        anonymous: submission.anonymous ? 1 : 0,
+        publishPermission: submission.publishPermission ? 1 : 0,
+        photoId: photo?.record.id ?? null,
+      });
+      if (photo) this.#putPhoto(photo);
+      this.#s.insertKey.run(
+        submission.campaignId,
+        idempotencyKey,
+        bodyHash,
+        JSON.stringify(accepted),
+        submission.receivedAt,
+      );
+      return { kind: 'created', accepted };
+    })();
+  }
+
+  async getSubmission(campaignId: string, id: string): Promise<SubmissionRecord | null> {
+    const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
+    return row ? toSubmission(row) : null;
+  }
+
+  async listSubmissions(
+    campaignId: string,
+    query: { status?: SubmissionStatus; limit: number; before?: number },
+  ) {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = (
+      query.status
+        ? this.#s.listByStatus.all(campaignId, query.status, before, query.limit + 1)
+        : this.#s.listAll.all(campaignId, before, query.limit + 1)
+    ) as SubmissionRow[];
+    const more = rows.length > query.limit;
+    const items = rows.slice(0, query.limit).map(toSubmission);
+    return { items, nextBefore: more ? items[items.length - 1]!.seq : null };
+  }
+
+  async countSubmissions(campaignId: string): Promise<StatusCounts> {
+    const counts: StatusCounts = { pending: 0, approved: 0, rejected: 0, removed: 0 };
+    for (const row of this.#s.counts.all(campaignId) as {
+      status: SubmissionStatus;
+      n: number;
+    }[]) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+
+  async transition(
+    campaignId: string,
+    id: string,
+    action: StaffAction,
+    now: number,
+  ): Promise<TransitionResult> {
+    const events: LiveEvent[] = [];
+    const result = this.db.transaction((): TransitionResult => {
+      const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
+      if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
+      const from = row.status;
+      const unchanged = (): TransitionResult => ({
+        ok: true,
+        submission: toSubmission(row),
+        event: null,
+      });
+      const refuse = (message: string): TransitionResult => ({
+        ok: false,
+        reason: 'invalid_transition',
+        message,
+      });
+      if (action === 'approve') {
+        if (from === 'approved') return unchanged();
+        if (!row.publish_permission) {
+          return refuse('The reader did not give permission to publish this submission');
+        }
+        const eventId = Number(
+          this.#s.insertEvent.run(campaignId, 'quote', id, now).lastInsertRowid,
+        );
+        this.#s.setStatus.run({
+          campaignId,
+          id,
+          status: 'approved',
+          now,
+          approvedAt: now,
+          wallSeq: eventId,
+        });
+        const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
+        const event: LiveEvent = {
+          id: eventId,
+          campaignId,
+          type: 'quote',
+          quote: toQuote(updated),
+        };
+        events.push(event);
+        return { ok: true, submission: toSubmission(updated), event };
+      }
+      if (action === 'reject') {
+        if (from === 'rejected') return unchanged();
+        if (from !== 'pending') {
+          return refuse(`Only a pending submission can be rejected; this one is ${from}`);
+        }
+        this.#s.setStatus.run({
+          campaignId,
+          id,
+          status: 'rejected',
+          now,
+          approvedAt: null,
+          wallSeq: null,
+        });
+        const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
+        return { ok: true, submission: toSubmission(updated), event: null };
+      }
+      // remove
+      if (from === 'removed') return unchanged();
+      if (from !== 'approved') {
+        return refuse(`Only a published submission can be removed; this one is ${from}`);
+      }
+      const eventId = Number(
+        this.#s.insertEvent.run(campaignId, 'remove', id, now).lastInsertRowid,
+      );
+      this.#s.setStatus.run({
+        campaignId,
+        id,
+        status: 'removed',
+        now,
+        approvedAt: row.approved_at,
+        wallSeq: null,
+      });
+      const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
+      const event: LiveEvent = { id: eventId, campaignId, type: 'remove', quoteId: id };
+      events.push(event);
+      return { ok: true, submission: toSubmission(updated), event };
+    })();
+    this.#emit(events);
+    return result;
+  }
+
+  async deleteSubmission(campaignId: string, id: string) {
+    const events: LiveEvent[] = [];
+    const deleted = this.db.transaction((): boolean => {
+      const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
+      if (!row) return false;
+      if (row.status === 'approved') {
+        const eventId = Number(
+          this.#s.insertEvent.run(campaignId, 'remove', id, Date.now()).lastInsertRowid,
+        );
+        events.push({ id: eventId, campaignId, type: 'remove', quoteId: id });
+      }
+      this.#s.deleteSubmissionPhotos.run(campaignId, id);
+      this.#s.deleteSubmission.run(campaignId, id);
+      return true;
+    })();
+    this.#emit(events);
+    return { deleted, event: events[0] ?? null };
+  }
+
+  async pruneIdempotencyKeys(olderThan: number): Promise<number> {
+    return this.#s.pruneKeys.run(olderThan).changes;
+  }
+
+  // ---- wall ----
+
+  async listQuotes(campaignId: string, query: { limit: number; before?: number }) {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    return this.db.transaction(() => {
+      const rows = this.#s.listQuotes.all(campaignId, before, query.limit + 1) as SubmissionRow[];
+      const more = rows.length > query.limit;
+      const items = rows.slice(0, query.limit).map(toQuote);
+      const lastEventId = this.#s.lastEventId.get(campaignId) as number;
+      return { items, nextBefore: more ? items[items.length - 1]!.wallSeq : null, lastEventId };
+    })();
+  }
+
+  async lastEventId(campaignId: string): Promise<number> {
+    return this.#s.lastEventId.get(campaignId) as number;
+  }
+
+  async eventsAfter(campaignId: string, afterId: number, limit: number) {
+    const rows = this.#s.eventsAfter.all(campaignId, afterId, limit) as (SubmissionRow & {
+      event_id: number;
+      event_type: 'quote' | 'remove';
+      event_quote_id: string;
+    })[];
+    const events: LiveEvent[] = [];
+    let scannedTo = afterId;
+    for (const row of rows) {
+      scannedTo = row.event_id;
+      if (row.event_type === 'remove') {
+        events.push({ id: row.event_id, campaignId, type: 'remove', quoteId: row.event_quote_id });
+      } else if (row.id !== null && row.id !== undefined) {
+        events.push({ id: row.event_id, campaignId, type: 'quote', quote: toQuote(row) });
+      }
+    }
+    return { events, scannedTo };
+  }
+
+  subscribe(listener: (event: LiveEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

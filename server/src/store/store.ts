@@ -1,0 +1,223 @@
+/**
+ * The storage interface. Everything the API keeps goes through it: SQL never leaves
+ * an implementation, and neither does the live event sequence — event ids are
+ * assigned by the store, in the same transaction as the change they announce, and
+ * every committed event reaches `subscribe` listeners (in-process for SQLite; a later
+ * PostgreSQL store fans them out through the database to every API instance).
+ */
+import type {
+  Locale,
+  SubmissionLimits,
+  SubmissionStatus,
+  SubmissionAccepted,
+} from '../../../src/api/wire.js';
+
+export type Localized<T> = Record<Locale, T>;
+
+export interface DistrictRecord {
+  id: string;
+  names: Localized<string>;
+}
+
+export interface CampaignRecord {
+  id: string;
+  defaultLocale: Locale;
+  locales: Locale[];
+  status: 'open' | 'closed';
+  /** Epoch milliseconds, or null when the campaign has no closing time. */
+  closesAt: number | null;
+  privacyPolicyUrl: string;
+  consentVersion: string;
+  text: Localized<{ title: string; summary: string; consentText: string }>;
+  limits: SubmissionLimits;
+  districts: DistrictRecord[];
+  /** Origins (scheme://host[:port]) allowed to send submissions, beyond the API's own. */
+  allowedOrigins: string[];
+}
+
+export interface StoryRecord {
+  campaignId: string;
+  id: string;
+  position: number;
+  byline: string;
+  publishedAt: number;
+  /** Absolute URL, or a path resolved against the API's public base URL. */
+  url: string;
+  photoId: string | null;
+  text: Localized<{ headline: string; excerpt: string }>;
+}
+
+export interface PhotoText {
+  alt: string;
+  caption: string;
+  photographer: string;
+  organization: string | null;
+  license: string;
+}
+
+export interface PhotoRecord {
+  campaignId: string;
+  id: string;
+  /** Set for a photo a reader sent with a submission: public only once it is approved. */
+  submissionId: string | null;
+  width: number;
+  height: number;
+  /** Widths the image is stored at, ascending; the last is `width`. */
+  widths: number[];
+  text: Localized<PhotoText>;
+}
+
+export interface PhotoFile {
+  width: number;
+  bytes: Buffer;
+  etag: string;
+}
+
+export interface NewPhoto {
+  record: PhotoRecord;
+  files: PhotoFile[];
+}
+
+export interface SubmissionRecord {
+  /** Insertion order; the staff list's cursor. */
+  seq: number;
+  id: string;
+  campaignId: string;
+  status: SubmissionStatus;
+  message: string;
+  displayName: string | null;
+  anonymous: boolean;
+  district: string | null;
+  email: string | null;
+  locale: Locale;
+  publishPermission: boolean;
+  consentVersion: string;
+  receivedAt: number;
+  decidedAt: number | null;
+  approvedAt: number | null;
+  photoId: string | null;
+}
+
+export interface NewSubmission {
+  id: string;
+  campaignId: string;
+  message: string;
+  displayName: string | null;
+  anonymous: boolean;
+  district: string | null;
+  email: string | null;
+  locale: Locale;
+  publishPermission: boolean;
+  consentVersion: string;
+  receivedAt: number;
+}
+
+/** A published quote as the store knows it (district by id; the API localizes it). */
+export interface QuoteRecord {
+  id: string;
+  text: string;
+  displayName: string | null;
+  districtId: string | null;
+  locale: Locale;
+  approvedAt: number;
+  photoId: string | null;
+  /** Position on the wall (the id of the event that published it); the quotes cursor. */
+  wallSeq: number;
+}
+
+export type LiveEvent =
+  | { id: number; campaignId: string; type: 'quote'; quote: QuoteRecord }
+  | { id: number; campaignId: string; type: 'remove'; quoteId: string };
+
+export type CreateResult =
+  | { kind: 'created'; accepted: SubmissionAccepted }
+  | { kind: 'replay'; accepted: SubmissionAccepted }
+  | { kind: 'conflict' };
+
+export type StaffAction = 'approve' | 'reject' | 'remove';
+
+export type TransitionResult =
+  | { ok: true; submission: SubmissionRecord; event: LiveEvent | null }
+  | { ok: false; reason: 'not_found' | 'invalid_transition'; message: string };
+
+export type StatusCounts = Record<SubmissionStatus, number>;
+
+export interface Store {
+  readonly kind: string;
+  /** Creates or upgrades the schema. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // ---- campaign content (written by seeding) ----
+  putCampaign(campaign: CampaignRecord): Promise<void>;
+  putStory(story: StoryRecord): Promise<void>;
+  putPhoto(photo: NewPhoto): Promise<void>;
+  getCampaign(id: string): Promise<CampaignRecord | null>;
+  listCampaignIds(): Promise<string[]>;
+  listStories(campaignId: string): Promise<StoryRecord[]>;
+  getStory(campaignId: string, id: string): Promise<StoryRecord | null>;
+  /** With `publicOnly`, a reader's photo is found only while its submission is approved. */
+  getPhoto(campaignId: string, id: string, publicOnly: boolean): Promise<PhotoRecord | null>;
+  getPhotoFile(
+    campaignId: string,
+    id: string,
+    width: number,
+    publicOnly: boolean,
+  ): Promise<PhotoFile | null>;
+
+  // ---- submissions ----
+  /** The answer first given for an idempotency key, if any. */
+  findIdempotent(
+    campaignId: string,
+    key: string,
+  ): Promise<{ bodyHash: string; accepted: SubmissionAccepted } | null>;
+  /**
+   * Stores a submission (and its photo) with its idempotency key, all or nothing. The
+   * same key with the same body hash answers the first answer and stores nothing; the
+   * same key with another body hash is a conflict.
+   */
+  createSubmission(input: {
+    submission: NewSubmission;
+    photo: NewPhoto | null;
+    idempotencyKey: string;
+    bodyHash: string;
+  }): Promise<CreateResult>;
+  getSubmission(campaignId: string, id: string): Promise<SubmissionRecord | null>;
+  listSubmissions(
+    campaignId: string,
+    query: { status?: SubmissionStatus; limit: number; before?: number },
+  ): Promise<{ items: SubmissionRecord[]; nextBefore: number | null }>;
+  countSubmissions(campaignId: string): Promise<StatusCounts>;
+  transition(
+    campaignId: string,
+    id: string,
+    action: StaffAction,
+    now: number,
+  ): Promise<TransitionResult>;
+  /** Deletes a submission, its photo and its idempotency record for good. */
+  deleteSubmission(
+    campaignId: string,
+    id: string,
+  ): Promise<{ deleted: boolean; event: LiveEvent | null }>;
+  pruneIdempotencyKeys(olderThan: number): Promise<number>;
+
+  // ---- the wall and its live events ----
+  listQuotes(
+    campaignId: string,
+    query: { limit: number; before?: number },
+  ): Promise<{ items: QuoteRecord[]; nextBefore: number | null; lastEventId: number }>;
+  lastEventId(campaignId: string): Promise<number>;
+  /**
+   * Events after `afterId`, oldest first, as they should be replayed now: a `quote`
+   * event whose quote is no longer published is left out (its `remove` follows).
+   * Reads at most `limit` events; `scannedTo` is the id of the last one read (or
+   * `afterId` when there were none), where the next page starts.
+   */
+  eventsAfter(
+    campaignId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<{ events: LiveEvent[]; scannedTo: number }>;
+  /** Calls `listener` with every committed event, in id order. Returns the unsubscribe. */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+}

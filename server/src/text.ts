@@ -1,0 +1,29 @@
+/**
+ * Text rules for everything a reader sends (documented in the OpenAPI description of
+ * `SubmissionRequest`):
+ * - Unicode is normalised to NFC;
+ * - CR LF, lone CR, U+2028 and U+2029 become LF;
+ * - leading and trailing white space is trimmed;
+ * - multi-line fields keep LF and TAB; every other C0 control, DEL, C1 control and
+ *   bidirectional embedding / override / isolate character is rejected;
+ * - strings with lone surrogates (invalid Unicode) are rejected.
+ * Text is never HTML: it is stored as sent and rendered as text, so nothing is escaped here.
+ */
+import type { FieldErrorCode } from '../../src/api/wire.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_MULTILINE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+export type TextResult = { ok: true; value: string } | { ok: false; code: FieldErrorCode };
+
+export function cleanText(raw: string, options: { multiline: boolean }): TextResult {
+  if (!raw.isWellFormed()) return { ok: false, code: 'invalid' };
+  let value = raw.replace(/\r\n?|\u2028|\u2029/g, '\n').normalize('NFC');
+  const pattern = options.multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE;
+  if (pattern.test(value)) return { ok: false, code: 'control_characters' };
+  value = value.trim();
+  return { ok: true, value };
+}
