@@ -4,7 +4,7 @@
  * that each one describes exactly the interface in `src/api/wire.ts` that the
  * widgets compile against: change one side only and `npm run typecheck` fails.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   ERROR_CODES,
   FIELD_ERROR_CODES,
@@ -32,6 +32,15 @@ const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((value) => Type.Literal(value))) as unknown as TSchema & {
     static: T[number];
   };
+
+if (!FormatRegistry.Has('date-time')) {
+  FormatRegistry.Set(
+    'date-time',
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+      !Number.isNaN(Date.parse(value)),
+  );
+}
 
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
