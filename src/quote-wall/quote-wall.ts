@@ -1,22 +1,318 @@
-import { html } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { msg, str } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
+import { emit } from '../core/events.js';
+import { DEV, warnOnce } from '../core/dev.js';
+import { describeError } from '../i18n/messages.js';
+import { formatRelativeTime } from '../i18n/format.js';
+import type { CampaignApiError } from '../api/errors.js';
+import type { Quote } from '../api/wire.js';
 import { tokens } from '../styles/tokens.js';
+import { styles } from './quote-wall.styles.js';
+import { LiveQuotes, type LiveStatus } from './live-quotes.js';
+
+/** Layouts of the wall. */
+export const QUOTE_WALL_LAYOUTS = ['grid', 'ticker', 'spotlight'] as const;
+export type QuoteWallLayout = (typeof QUOTE_WALL_LAYOUTS)[number];
+
+/** Detail of `campaign-live-status`. */
+export interface LiveStatusDetail {
+  status: LiveStatus;
+}
+
+/** A whole number in 1…max, or the fallback for anything else. */
+const whole = (value: number, fallback: number, max: number) =>
+  value >= 1 ? Math.min(Math.floor(value), max) : fallback;
 
 /**
- * @summary Placeholder until the widget is built: renders its slotted fallback.
+ * @summary Approved reader quotes of a campaign, arriving live, without moving what the
+ * reader is looking at.
  *
- * @slot - Fallback content shown as is.
+ * Shows the newest quotes, then follows the campaign's live stream (one connection
+ * shared by every wall for the same API and campaign on the page). While the reader
+ * is scrolled into the wall, hovers or focuses inside it, or has paused it, new quotes
+ * wait behind an "N new quotes" button; otherwise they slide in (without motion under
+ * `prefers-reduced-motion`). A polite live region announces a short summary of
+ * arrivals. Quote text is always shown as text.
+ *
+ * @slot - Fallback shown when no API is configured or the first quotes cannot be loaded.
+ *
+ * @csspart quote - One quote (a `figure`).
+ * @csspart status - The live status indicator.
+ * @csspart controls - The bar with the status, "new quotes" and pause controls.
+ * @csspart button - Every button (new quotes, pause, show more).
+ *
+ * @cssprop --campaign-color-text - Quote text and names.
+ * @cssprop --campaign-color-muted - District, time and status.
+ * @cssprop --campaign-color-surface - Background of a quote.
+ * @cssprop --campaign-color-border - Border of a quote.
+ * @cssprop --campaign-color-accent - Buttons and focus ring.
+ * @cssprop --campaign-radius - Corner radius.
+ * @cssprop --campaign-space - Base spacing unit.
+ *
+ * @fires campaign-live-status - The live connection changed state: `detail.status` is
+ * `connecting`, `live`, `reconnecting` or `offline`.
  */
 export class CampaignQuoteWall extends CampaignElement {
-  static override styles = [tokens];
+  static override styles = [tokens, styles];
+
+  /** Milliseconds an announcement of arrivals waits, collecting a burst into one. */
+  static announceDelay = 3000;
+
+  /** `grid` (responsive columns), `ticker` (one moving line) or `spotlight` (one quote at a time). Anything else shows a grid. */
+  @property({ reflect: true }) layout: QuoteWallLayout = 'grid';
+
+  /** Most quotes on the page (1–200, default 24; anything else: 24). Older ones: "Show more". */
+  @property({ type: Number, attribute: 'max-items' }) maxItems = 24;
+
+  /** Seconds each quote stays in the `spotlight` layout (1–3600, default 8; anything else: 8). */
+  @property({ type: Number }) interval = 8;
+
+  /** Hides the live status indicator (`campaign-live-status` still fires). */
+  @property({ type: Boolean, attribute: 'hide-status' }) hideStatus = false;
+
+  /** Stops motion, rotation and arrivals until resumed, like the visible pause button. */
+  @property({ type: Boolean, reflect: true }) paused = false;
+
+  readonly live = new LiveQuotes(this);
+
+  #view: Quote[] = [];
+  /** Approval time of the newest quote shown; newer ones wait while the reader reads. */
+  #anchor?: string;
+  #queued = 0;
+  #extra = 0;
+  #release = false;
+  /** Newest approval time of the previous render: newer quotes slide in. */
+  #top = '';
+  #fresh = '';
+  #batch = 0;
+  #spot?: string;
+  #unsaid = 0;
+  #said = '';
+  #announcer?: ReturnType<typeof setTimeout>;
+  #ticker?: ReturnType<typeof setInterval>;
+  #moreError?: CampaignApiError;
+
+  /** @internal How many quotes the wall needs from its feed. */
+  get need(): number {
+    return this.#queued + whole(this.maxItems, 24, 200) + this.#extra;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#announcer);
+    clearInterval(this.#ticker);
+    this.#announcer = this.#ticker = undefined;
+  }
+
+  /** @internal */
+  quotesArrived(count: number): void {
+    this.#unsaid += count;
+    if (this.#unsaid) {
+      this.#announcer ??= setTimeout(() => {
+        const n = this.#unsaid;
+        this.#said = n === 1 ? msg('1 new quote') : msg(str`${n} new quotes`);
+        this.#unsaid = 0;
+        this.#announcer = undefined;
+        this.requestUpdate();
+      }, CampaignQuoteWall.announceDelay);
+    }
+    this.requestUpdate();
+  }
+
+  /** @internal */
+  liveStatus(status: LiveStatus): void {
+    this.requestUpdate();
+    emit(this, 'campaign-live-status', { status });
+  }
+
+  /** The reader is looking: paused, pointer or focus inside, or scrolled into the wall. */
+  #reading(): boolean {
+    return (
+      this.paused ||
+      this.matches(':hover') ||
+      this.matches(':focus-within') ||
+      this.getBoundingClientRect().top < 0
+    );
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (DEV && changed.has('layout') && !QUOTE_WALL_LAYOUTS.includes(this.layout)) {
+      warnOnce('wall-layout', `unknown layout "${this.layout}": showing a grid`);
+    }
+    const feed = this.live.feed;
+    const all = feed?.items ?? [];
+    // The moving ticker takes arrivals in between two runs; the spotlight never moves.
+    const hold =
+      this.#anchor !== undefined &&
+      !this.#release &&
+      this.layout !== 'spotlight' &&
+      (this.#reading() ||
+        (this.layout === 'ticker' && !matchMedia('(prefers-reduced-motion: reduce)').matches));
+    this.#release = false;
+    let k = 0;
+    if (hold) {
+      k = all.findIndex((q) => q.approvedAt <= this.#anchor!);
+      if (k < 0) k = all.length;
+    } else if (feed?.loaded) {
+      this.#anchor = all[0]?.approvedAt ?? '';
+    }
+    this.#queued = k;
+    this.#view = all.slice(k, this.need);
+    this.#fresh = this.#top;
+    this.#top = this.#view[0]?.approvedAt ?? '';
+    if (this.#fresh && this.#top > this.#fresh) this.#batch++;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // One timer: turns the spotlight and keeps relative times current.
+    if (changed.has('layout') || changed.has('interval') || !this.#ticker) {
+      clearInterval(this.#ticker);
+      const spotlight = this.layout === 'spotlight';
+      this.#ticker = setInterval(
+        () => {
+          const view = this.#view;
+          if (spotlight && !this.#reading()) {
+            this.#spot = view[(view.findIndex((q) => q.id === this.#spot) + 1) % view.length]?.id;
+          }
+          this.requestUpdate();
+        },
+        (spotlight ? whole(this.interval, 8, 3600) : 30) * 1000,
+      );
+    }
+    this.live.feed?.trim();
+    const list = this.renderRoot.querySelector('ul');
+    if (list) {
+      let chars = 9;
+      for (const q of this.#view) chars += q.text.length + 20;
+      list.style.animationDuration = `${chars / 8}s`;
+    }
+  }
+
+  /** Shows the waiting quotes on top (the "N new quotes" button), then focuses the first. */
+  #showNew = () => {
+    this.#release = true;
+    this.#extra = 0;
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.renderRoot.querySelector('li')?.focus());
+  };
+
+  /** The moving ticker is off-screen between two runs: take arrivals in then. */
+  #onIteration = () => {
+    this.#release = !this.#reading();
+    this.requestUpdate();
+  };
+
+  #showMore = async () => {
+    const feed = this.live.feed!;
+    this.#extra += 12;
+    this.#moreError = undefined;
+    this.requestUpdate();
+    try {
+      if (feed.items.length < this.need) await feed.more();
+    } catch (error) {
+      this.#moreError = error as CampaignApiError;
+      this.requestUpdate();
+    }
+  };
+
+  #quote(q: Quote, now: number) {
+    const time = Date.parse(q.approvedAt);
+    return html`<figure
+      part="quote"
+      class=${q.approvedAt > this.#fresh && this.#fresh ? `n${this.#batch % 2}` : ''}
+    >
+      ${
+        q.photoId
+          ? html`<campaign-photo
+              photo=${q.photoId}
+              api=${this.resolvedApi!}
+              campaign=${this.resolvedCampaign!}
+            ></campaign-photo>`
+          : nothing
+      }
+      <blockquote lang=${q.locale}>${q.text}</blockquote>
+      <figcaption>
+        <b>${q.displayName ?? msg('Anonymous')}</b>${
+          q.district ? html`<span>${q.district.name}</span>` : nothing
+        }
+        <time datetime=${q.approvedAt}
+          >${formatRelativeTime(time, this.locale, now - time < 6e4 ? time : now)}</time
+        >
+      </figcaption>
+    </figure>`;
+  }
 
   override render() {
-    return html`<slot></slot>`;
+    const { status, feed } = this.live;
+    const view = this.#view;
+    const queued = this.#queued;
+    const now = Date.now();
+    const layout = QUOTE_WALL_LAYOUTS.includes(this.layout) ? this.layout : 'grid';
+    if (!feed?.loaded) return status === 'offline' ? html`<slot></slot>` : nothing;
+    const spot = view.find((q) => q.id === this.#spot) ?? view[0];
+    this.#spot = spot?.id;
+    return html`<div part="controls">
+        ${
+          this.hideStatus || status === 'connecting'
+            ? nothing
+            : html`<span part="status" class=${status}
+                >${
+                  {
+                    live: msg('Live'),
+                    reconnecting: msg('Reconnecting…'),
+                    offline: msg('Offline'),
+                  }[status]
+                }</span
+              >`
+        }
+        ${
+          queued
+            ? html`<button part="button" class="new" @click=${this.#showNew}>
+                ${queued === 1 ? msg('1 new quote') : msg(str`${queued} new quotes`)}
+              </button>`
+            : nothing
+        }
+        <button part="button" @click=${() => (this.paused = !this.paused)}>
+          ${this.paused ? msg('Resume') : msg('Pause')}
+        </button>
+      </div>
+      <div role="status" class="visually-hidden">${this.#said}</div>
+      ${
+        !spot
+          ? html`<p>${msg('No quotes yet.')}</p>`
+          : layout === 'spotlight'
+            ? html`<div class="spot">${this.#quote(spot, now)}</div>`
+            : html`<div class=${layout}>
+                <ul
+                  tabindex=${layout === 'grid' ? nothing : 0}
+                  @animationiteration=${this.#onIteration}
+                >
+                  ${view.map((q) => html`<li tabindex="-1">${this.#quote(q, now)}</li>`)}
+                </ul>
+              </div>`
+      }
+      ${
+        layout !== 'grid' || (feed.end && feed.items.length <= this.need)
+          ? nothing
+          : html`<p>
+              <button part="button" @click=${this.#showMore}>${msg('Show more')}</button>
+              ${
+                this.#moreError
+                  ? html`<span role="alert">${describeError(this.#moreError)}</span>`
+                  : nothing
+              }
+            </p>`
+      }`;
   }
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'campaign-quote-wall': CampaignQuoteWall;
+  }
+  interface GlobalEventHandlersEventMap {
+    'campaign-live-status': CustomEvent<LiveStatusDetail>;
   }
 }

@@ -1,0 +1,131 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+  }
+  [part='controls'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5em;
+    margin-block-end: 0.5em;
+    font-size: 0.875em;
+    color: var(--_muted);
+  }
+  [part='status']::before {
+    content: '● ';
+  }
+  .live::before {
+    color: #1a7f37;
+  }
+  .offline::before {
+    color: var(--_danger);
+  }
+  button {
+    font: inherit;
+    color: var(--_accent);
+    background: var(--_surface);
+    border: 1px solid;
+    border-radius: var(--_radius);
+    padding: 0.25em 0.75em;
+  }
+  .new {
+    color: var(--_on-accent);
+    background: var(--_accent);
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 16rem), 1fr));
+    gap: var(--_space);
+  }
+  figure {
+    margin: 0;
+    height: 100%;
+    padding: var(--_space);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  blockquote {
+    margin: 0 0 0.5em;
+    white-space: pre-line;
+    overflow-wrap: anywhere;
+  }
+  figcaption {
+    font-size: 0.875em;
+    color: var(--_muted);
+  }
+  b {
+    color: var(--_text);
+  }
+  figcaption > :not(b)::before {
+    content: ' · ';
+  }
+  .n0 {
+    animation: n0 0.4s;
+  }
+  .n1 {
+    animation: n1 0.4s;
+  }
+  @keyframes n0 {
+    from {
+      opacity: 0;
+      transform: translateY(-0.5em);
+    }
+  }
+  @keyframes n1 {
+    from {
+      opacity: 0;
+      transform: translateY(-0.5em);
+    }
+  }
+  .spot figure {
+    font-size: 1.25em;
+    border: 0;
+  }
+  .ticker {
+    overflow: hidden;
+  }
+  .ticker ul {
+    display: flex;
+    width: max-content;
+    padding-inline-start: 100%;
+    animation: tick 60s linear infinite;
+  }
+  .ticker * {
+    white-space: nowrap;
+    margin: 0;
+  }
+  .ticker figure {
+    display: flex;
+    gap: 0.5em;
+    padding-block: 0.25em;
+  }
+  .ticker campaign-photo,
+  .ticker time {
+    display: none;
+  }
+  :host([paused]) ul,
+  .ticker:hover ul,
+  ul:focus-within {
+    animation-play-state: paused;
+  }
+  @keyframes tick {
+    to {
+      transform: translateX(-100%);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .ticker {
+      overflow-x: auto;
+    }
+    .ticker ul {
+      animation: none;
+      padding: 0;
+    }
+  }
+`;

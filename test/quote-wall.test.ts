@@ -1,0 +1,388 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import { setLocale } from '../src/i18n/locale.js';
+import { QUOTE_WALL_LAYOUTS } from '../src/quote-wall/quote-wall.js';
+import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
+import {
+  $,
+  button,
+  buttons,
+  fastTiming,
+  liveRegion,
+  room,
+  showing,
+  statusText,
+  texts,
+  until,
+  wallFor,
+} from './support/quote-wall.js';
+
+// Presentation and reading behaviour of <campaign-quote-wall>, against the quotes test
+// API (test/support/quote-endpoints.mjs): real HTTP, a real Server-Sent Events stream.
+describe('<campaign-quote-wall>', () => {
+  let warnings: unknown[][];
+  const warn = console.warn;
+
+  beforeEach(() => {
+    fastTiming();
+    warnings = [];
+    console.warn = (...args: unknown[]) => {
+      warnings.push(args);
+      warn.apply(console, args);
+    };
+  });
+
+  afterEach(async () => {
+    console.warn = warn;
+    await setLocale(undefined);
+    await emulateMedia({ reducedMotion: 'no-preference' });
+    window.scrollTo(0, 0);
+    // Lit prints nothing in development mode but its one notice.
+    const lit = warnings.filter(
+      (w) => /lit/i.test(String(w[0])) && !/dev mode/i.test(String(w[0])),
+    );
+    expect(lit, 'Lit development warnings').to.deep.equal([]);
+  });
+
+  const count = (query: Record<string, string | number>[]) =>
+    query.reduce((n, q) => n + Number(q.n ?? 1), 0);
+
+  async function loaded(query: Record<string, string | number>[], attrs = {}) {
+    const r = room();
+    for (const q of query) await r.add(q);
+    const el = await wallFor(r.api, attrs);
+    await until(() => el.live.status === 'live', `wall never went live (${el.live.status})`);
+    const shown = { spotlight: 1 }[(attrs as { layout?: string }).layout ?? ''];
+    const max = Number((attrs as { maxItems?: string }).maxItems ?? 24);
+    await until(
+      () => texts(el).length === (shown ?? Math.min(count(query), max)),
+      'first page shown',
+    );
+    return { r, el };
+  }
+
+  it('shows the newest quotes first, each with its language, name, district and time', async () => {
+    const { el } = await loaded([
+      { text: 'Mountain city, warm people', name: 'Li Wei' },
+      { text: '山城人热情好客', lang: 'zh-Hans', name: '' },
+      { text: 'With a photo', photo: 'p-1' },
+    ]);
+    expect(texts(el)).to.deep.equal([
+      'With a photo',
+      '山城人热情好客',
+      'Mountain city, warm people',
+    ]);
+    const quotes = [...el.shadowRoot!.querySelectorAll('figure')];
+    expect(quotes[1]!.querySelector('blockquote')!.lang).to.equal('zh-Hans');
+    expect(quotes[2]!.querySelector('blockquote')!.lang).to.equal('en');
+    // An empty name is anonymous; a district shows when the quote has one.
+    expect(quotes[1]!.querySelector('b')!.textContent).to.equal('Anonymous');
+    expect(quotes[2]!.querySelector('b')!.textContent).to.equal('Li Wei');
+    expect(quotes[2]!.querySelector('figcaption')!.textContent).to.contain('Yuzhong');
+    const time = quotes[0]!.querySelector('time')!;
+    expect(Date.parse(time.dateTime)).to.be.closeTo(Date.now(), 60_000);
+    expect(time.textContent!.trim()).to.equal('now');
+    // The photo is a <campaign-photo> for the same API and campaign.
+    const photo = quotes[0]!.querySelector('campaign-photo')!;
+    expect(photo.getAttribute('photo')).to.equal('p-1');
+    expect(photo.getAttribute('api')).to.equal(el.api);
+    expect(photo.getAttribute('campaign')).to.equal('demo');
+    expect(quotes[1]!.querySelector('campaign-photo')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps quote text as text: markup and links are never interpreted', async () => {
+    const text =
+      '<img src=x onerror="window.hacked=1"><a href="https://evil.example">x</a> www.x.cn';
+    const { el } = await loaded([{ text }]);
+    expect(texts(el)).to.deep.equal([text]);
+    const quote = $(el, 'blockquote')!;
+    expect(quote.children.length).to.equal(0);
+    expect(el.shadowRoot!.querySelector('img, a')).to.equal(null);
+    expect((window as { hacked?: number }).hacked).to.equal(undefined);
+  });
+
+  it('shows times relative to now and keeps them in the page language', async () => {
+    const hour = new Date(Date.now() - 3600_000).toISOString();
+    const { el } = await loaded([{ text: 'An hour ago', at: hour, name: '' }]);
+    expect($(el, 'time')!.textContent!.trim()).to.equal('1 hour ago');
+    await setLocale('zh-Hans');
+    await until(() => $(el, 'time')?.textContent?.trim() === '1小时前', 'zh-Hans time');
+    expect($(el, 'b')!.textContent).to.equal('匿名');
+    expect(statusText(el)).to.equal('实时');
+  });
+
+  it('adds arriving quotes on top and announces a short summary, once per burst', async () => {
+    const { r, el } = await loaded([{ text: 'First' }]);
+    expect(liveRegion(el).textContent).to.equal('');
+    await r.add({ text: 'Second' });
+    await showing(el, ['Second', 'First']);
+    // It slides in (a fresh-quote animation class on the new one only).
+    const [fresh, old] = el.shadowRoot!.querySelectorAll('figure');
+    expect(fresh!.className).to.match(/^n[01]$/);
+    expect(old!.className).to.equal('');
+    await until(() => liveRegion(el).textContent === '1 new quote', 'announce one');
+    await r.add({ text: 'Burst', n: 3 });
+    await showing(el, ['Burst 3', 'Burst 2', 'Burst 1', 'Second', 'First']);
+    await until(() => liveRegion(el).textContent === '3 new quotes', 'announce three');
+    // The region carries the summary only, never quote text.
+    expect(liveRegion(el).textContent).not.to.contain('Burst');
+    await expect(el).to.be.accessible();
+  });
+
+  it('announces in Chinese when the page is in Chinese', async () => {
+    await setLocale('zh-Hans');
+    const { r, el } = await loaded([{ text: '第一条' }]);
+    await r.add({ text: '新的', n: 2 });
+    await showing(el, ['新的 2', '新的 1', '第一条']);
+    await until(() => liveRegion(el).textContent === '2条新留言', 'zh-Hans summary');
+    await r.add({ text: '再来一条' });
+    await until(() => liveRegion(el).textContent === '1条新留言', 'zh-Hans one');
+  });
+
+  it('removes a withdrawn quote and shows a changed one in place', async () => {
+    const { r, el } = await loaded([
+      { text: 'Keep' },
+      { text: 'Withdraw me' },
+      { text: 'Edit me' },
+    ]);
+    // Ids are q1, q2, q3 in the order added.
+    await r.call('remove?id=q2');
+    await showing(el, ['Edit me', 'Keep']);
+    await r.call(`edit?id=q3&text=${encodeURIComponent('Edited')}`);
+    await showing(el, ['Edited', 'Keep']);
+  });
+
+  it('holds arrivals behind an "N new quotes" button while the reader is inside the wall', async () => {
+    const { r, el } = await loaded([{ text: 'Old' }]);
+    // Focus inside the wall: the reader is reading.
+    button(el, /Pause/)!.focus();
+    await r.add({ text: 'New', n: 2 });
+    const more = await (async () => {
+      await until(() => !!button(el, /new quotes/), 'the new-quotes button');
+      return button(el, /new quotes/)!;
+    })();
+    expect(more.textContent!.trim()).to.equal('2 new quotes');
+    expect(texts(el)).to.deep.equal(['Old']);
+    await r.add({ text: 'Third' });
+    await until(() => button(el, /new quotes/)?.textContent?.trim() === '3 new quotes', '3 new');
+    // A withdrawn waiting quote leaves the count.
+    await r.call('remove?id=q4');
+    await until(() => button(el, /new quote/)?.textContent?.trim() === '2 new quotes', '2 new');
+    expect(texts(el)).to.deep.equal(['Old']);
+    await expect(el).to.be.accessible();
+    more.click();
+    await showing(el, ['New 2', 'New 1', 'Old']);
+    expect(button(el, /new quote/)).to.equal(undefined);
+    // Focus moves to the first quote, not to the top of the page.
+    await until(() => el.shadowRoot!.activeElement === $(el, 'li'), 'focus on the first quote');
+  });
+
+  it('holds arrivals while the reader has scrolled into the wall', async () => {
+    const r = room();
+    await r.add({ text: 'Tall', n: 20 });
+    const el = await wallFor(r.api, { maxItems: '20' });
+    el.style.display = 'block';
+    await until(() => texts(el).length === 20 && el.live.status === 'live', 'loaded');
+    const spacer = document.createElement('div');
+    spacer.style.height = '200vh';
+    el.after(spacer);
+    window.scrollTo(0, el.offsetTop + 100);
+    await until(() => el.getBoundingClientRect().top < 0, 'scrolled into the wall');
+    const before = texts(el);
+    await r.add({ text: 'While reading' });
+    await until(() => button(el, /1 new quote/) !== undefined, 'queued');
+    expect(texts(el)).to.deep.equal(before);
+    // Scrolled back above the wall: the next arrival brings both in.
+    window.scrollTo(0, 0);
+    await r.add({ text: 'After' });
+    await until(() => texts(el)[0] === 'After' && texts(el)[1] === 'While reading', 'released');
+    expect(texts(el).length).to.equal(20);
+    spacer.remove();
+  });
+
+  it('pauses and resumes with a visible button, holding arrivals while paused', async () => {
+    const { r, el } = await loaded([{ text: 'One' }]);
+    const pause = button(el, /^\s*Pause\s*$/)!;
+    expect(pause).to.exist;
+    pause.click();
+    await el.updateComplete;
+    expect(el.paused).to.equal(true);
+    expect(el.hasAttribute('paused')).to.equal(true);
+    expect(button(el, /Resume/)).to.exist;
+    (document.activeElement as HTMLElement | null)?.blur();
+    await r.add({ text: 'Two' });
+    await until(() => !!button(el, /1 new quote/), 'held while paused');
+    expect(texts(el)).to.deep.equal(['One']);
+    button(el, /Resume/)!.click();
+    (document.activeElement as HTMLElement | null)?.blur();
+    await r.add({ text: 'Three' });
+    await showing(el, ['Three', 'Two', 'One']);
+  });
+
+  it('keeps at most max-items quotes in the page, whatever the stream delivers', async () => {
+    const { r, el } = await loaded([{ text: 'Old', n: 5 }], { maxItems: '3' });
+    expect(texts(el)).to.deep.equal(['Old 5', 'Old 4', 'Old 3']);
+    await r.add({ text: 'New', n: 30 });
+    await until(() => texts(el)[0] === 'New 30', 'newest on top');
+    expect(texts(el)).to.deep.equal(['New 30', 'New 29', 'New 28']);
+    expect(el.shadowRoot!.querySelectorAll('li').length).to.equal(3);
+    expect(el.live.feed!.items.length).to.equal(3);
+  });
+
+  it('pages through every older quote with "Show more", each exactly once', async () => {
+    const { r, el } = await loaded([{ text: 'A', n: 9 }], { maxItems: '4' });
+    // New quotes push the oldest shown ones out; "Show more" must still reach them.
+    await r.add({ text: 'B', n: 3 });
+    await until(() => texts(el)[0] === 'B 3', 'arrivals');
+    const all = [
+      'B 3',
+      'B 2',
+      'B 1',
+      'A 9',
+      'A 8',
+      'A 7',
+      'A 6',
+      'A 5',
+      'A 4',
+      'A 3',
+      'A 2',
+      'A 1',
+    ];
+    for (let i = 0; i < 6 && button(el, /Show more/); i++) {
+      const n = texts(el).length;
+      button(el, /Show more/)!.click();
+      await until(() => texts(el).length > n || !button(el, /Show more/), 'a page more');
+    }
+    expect(texts(el)).to.deep.equal(all);
+    expect(button(el, /Show more/)).to.equal(undefined);
+    // "N new quotes" returns to the newest and the page budget.
+    (document.activeElement as HTMLElement | null)?.blur();
+    await r.add({ text: 'C' });
+    await until(() => texts(el)[0] === 'C', 'arrival after paging');
+  });
+
+  it('shows an error next to "Show more" when the older page cannot be read', async () => {
+    const { r, el } = await loaded([{ text: 'A', n: 5 }], { maxItems: '2' });
+    await r.call('slow?ms=0');
+    // The API goes away: the next page fails with a network error.
+    el.live.feed!.client.listQuotes = () =>
+      Promise.reject(Object.assign(new Error('x'), { code: 'network' }));
+    button(el, /Show more/)!.click();
+    await until(() => !!$(el, '[role="alert"]'), 'error shown');
+    expect($(el, '[role="alert"]')!.textContent).to.match(/offline|could not be reached/);
+    expect(texts(el)).to.deep.equal(['A 5', 'A 4']);
+  });
+
+  it('says so when there are no quotes yet, and fills in live', async () => {
+    const r = room();
+    const el = await wallFor(r.api);
+    await until(() => el.live.status === 'live', 'live');
+    expect($(el, 'p')!.textContent).to.equal('No quotes yet.');
+    await expect(el).to.be.accessible();
+    await r.add({ text: 'The first' });
+    await showing(el, ['The first']);
+  });
+
+  it('shows its slotted fallback without an API, or when the first page cannot be read', async () => {
+    const bare = await fixture<CampaignQuoteWall>(
+      html`<campaign-quote-wall><a href="/quotes">Read the quotes</a></campaign-quote-wall>`,
+    );
+    expect($(bare, 'slot')).to.exist;
+    expect(bare.live.status).to.equal('offline');
+    await expect(bare).to.be.accessible();
+    const el = await fixture<CampaignQuoteWall>(
+      html`<campaign-quote-wall api="${location.origin}/__test/status?status=500&x=" campaign="demo"
+        ><a href="/quotes">Read the quotes</a></campaign-quote-wall
+      >`,
+    );
+    await until(() => el.live.status === 'offline', 'offline');
+    expect($(el, 'slot')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the live status quietly, fires campaign-live-status, and can hide it', async () => {
+    const r = room();
+    const seen: string[] = [];
+    const listen = (e: Event) => seen.push((e as CustomEvent<{ status: string }>).detail.status);
+    document.addEventListener('campaign-live-status', listen);
+    const el = await wallFor(r.api);
+    await until(() => statusText(el) === 'Live', 'Live');
+    document.removeEventListener('campaign-live-status', listen);
+    expect(seen).to.deep.equal(['live']);
+    expect($(el, '[part="status"]')!.getAttribute('role')).to.equal(null);
+    const hidden = await wallFor(r.api, { hideStatus: true });
+    await until(() => hidden.live.status === 'live', 'hidden live');
+    expect($(hidden, '[part="status"]')).to.equal(null);
+  });
+
+  it('treats bad attribute values as the defaults', async () => {
+    const r = room();
+    await r.add({ text: 'Q', n: 30 });
+    for (const maxItems of ['0', '-3', 'abc', '']) {
+      const el = await wallFor(r.api, { maxItems });
+      await until(() => texts(el).length > 0, `loaded with max-items=${maxItems}`);
+      expect(texts(el).length, `max-items="${maxItems}"`).to.equal(24);
+    }
+    const huge = await wallFor(r.api, { maxItems: '1e9' });
+    expect(huge.need).to.equal(200);
+    const bogus = await wallFor(r.api, { layout: 'carousel' });
+    await until(() => texts(bogus).length > 0, 'loaded');
+    expect($(bogus, '.grid')).to.exist;
+    expect(warnings.some((w) => /unknown layout "carousel"/.test(String(w[0])))).to.equal(true);
+    warnings = warnings.filter((w) => !/carousel/.test(String(w[0])));
+  });
+
+  it('offers every layout with a pause control', async () => {
+    const r = room();
+    await r.add({ text: 'Q', n: 3 });
+    for (const layout of QUOTE_WALL_LAYOUTS) {
+      const el = await wallFor(r.api, { layout });
+      await until(() => texts(el).length > 0, `${layout} loaded`);
+      expect(el.getAttribute('layout')).to.equal(layout);
+      expect(button(el, /Pause/), `${layout} pause`).to.exist;
+      expect(texts(el).length).to.equal(layout === 'spotlight' ? 1 : 3);
+      await expect(el).to.be.accessible();
+    }
+  });
+
+  it('moves the ticker, and not at all under prefers-reduced-motion', async () => {
+    const { r, el } = await loaded([{ text: 'T', n: 3 }], { layout: 'ticker' });
+    const list = $(el, 'ul')!;
+    expect(getComputedStyle(list).animationName).to.equal('tick');
+    // A moving ticker takes arrivals in between two runs, never mid-line.
+    await r.add({ text: 'Mid-run' });
+    await until(() => !!button(el, /1 new quote/), 'held while moving');
+    expect(texts(el)).to.deep.equal(['T 3', 'T 2', 'T 1']);
+    list.dispatchEvent(new AnimationEvent('animationiteration', { bubbles: true }));
+    await showing(el, ['Mid-run', 'T 3', 'T 2', 'T 1']);
+    // Paused: the line stops where it is.
+    button(el, /Pause/)!.click();
+    await el.updateComplete;
+    expect(getComputedStyle($(el, 'ul')!).animationPlayState).to.equal('paused');
+    button(el, /Resume/)!.click();
+    await emulateMedia({ reducedMotion: 'reduce' });
+    await el.updateComplete;
+    expect(getComputedStyle($(el, 'ul')!).animationName).to.equal('none');
+    // Without motion, arrivals come in at once and the line scrolls by hand (keyboard too).
+    (document.activeElement as HTMLElement | null)?.blur();
+    await r.add({ text: 'Still' });
+    await until(() => texts(el)[0] === 'Still', 'arrival without motion');
+    expect($(el, 'ul')!.tabIndex).to.equal(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('turns the spotlight every interval without moving the quote on show', async () => {
+    const { r, el } = await loaded([{ text: 'S', n: 3 }], { layout: 'spotlight', interval: '1' });
+    expect(texts(el)).to.deep.equal(['S 3']);
+    // An arrival does not replace the quote being read.
+    await r.add({ text: 'Newer' });
+    await until(() => el.live.feed!.items.length === 4, 'arrived');
+    await el.updateComplete;
+    expect(texts(el)).to.deep.equal(['S 3']);
+    await until(() => texts(el)[0] === 'S 2', 'turned to the next', 3000);
+    button(el, /Pause/)!.click();
+    await el.updateComplete;
+    expect(el.paused).to.equal(true);
+  });
+});
