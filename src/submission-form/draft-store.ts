@@ -1,0 +1,50 @@
+import type { SubmissionRequest } from '../api/wire.js';
+
+/** What the reader has entered so far, kept on the device until the server confirms it. */
+export interface Draft {
+  message: string;
+  displayName: string;
+  anonymous: boolean;
+  district: string;
+  email: string;
+  consentGiven: boolean;
+  publishPermission: boolean;
+  /** Honeypot. */
+  website: string;
+  /** The resized, re-encoded photo. */
+  photo: Blob | null;
+  /** Idempotency-Key, made once per draft: every retry of it reuses it. */
+  key: string;
+  /** The body as sent, once the reader has pressed Send; retries send exactly this. */
+  request?: SubmissionRequest;
+}
+
+let db: Promise<IDBDatabase> | undefined;
+
+/**
+ * One IndexedDB operation on the `drafts` store, resolved once its transaction has
+ * committed (so a resolved save survives a crash). Rejects where IndexedDB is missing
+ * or blocked; callers then simply go without drafts.
+ */
+function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+  db ??= new Promise((resolve, reject) => {
+    const open = indexedDB.open('campaign-widgets', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('drafts');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  return db.then(
+    (database) =>
+      new Promise<T>((resolve, reject) => {
+        const tx = database.transaction('drafts', mode);
+        const request = op(tx.objectStore('drafts'));
+        tx.oncomplete = () => resolve(request.result as T);
+        tx.onerror = tx.onabort = () => reject(tx.error);
+      }),
+  );
+}
+
+export const loadDraft = (id: string) => run<Draft | undefined>('readonly', (s) => s.get(id));
+export const saveDraft = (id: string, draft: Draft) =>
+  run<unknown>('readwrite', (s) => s.put(draft, id));
+export const clearDraft = (id: string) => run<unknown>('readwrite', (s) => s.delete(id));

@@ -1,0 +1,116 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    max-width: 40rem;
+  }
+  form,
+  fieldset {
+    display: grid;
+    gap: var(--_space);
+    margin: 0;
+    padding: 0;
+    border: 0;
+    min-width: 0;
+  }
+  label {
+    display: block;
+    font-weight: 600;
+  }
+  p {
+    margin: 0.25rem 0;
+  }
+  .hint {
+    color: var(--_muted);
+  }
+  .count {
+    text-align: end;
+  }
+  input,
+  textarea,
+  select {
+    display: block;
+    width: 100%;
+    padding: 0.5rem;
+    font: inherit;
+    color: inherit;
+    background: var(--_surface);
+    border: 2px solid var(--_text);
+    border-radius: var(--_radius);
+  }
+  [aria-invalid='true'],
+  .summary {
+    border: 3px solid var(--_danger);
+  }
+  .error {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .check {
+    display: flex;
+    gap: 0.5rem;
+    margin-top: 0.5rem;
+  }
+  .check input {
+    width: 1.5rem;
+    height: 1.5rem;
+    margin: 0;
+    flex: none;
+    accent-color: var(--_accent);
+  }
+  .check label {
+    font-weight: 400;
+  }
+  .summary,
+  .note {
+    padding: var(--_space);
+    border-radius: var(--_radius);
+  }
+  .note {
+    border: 3px solid var(--_accent);
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.25rem;
+  }
+  a {
+    color: var(--_accent);
+  }
+  .summary a {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  img {
+    display: block;
+    max-width: 10rem;
+    max-height: 10rem;
+    margin: 0.5rem 0;
+  }
+  button {
+    min-height: 2.75rem;
+    margin-inline-end: 0.5rem;
+    padding: 0.5rem 1.25rem;
+    font: inherit;
+    font-weight: 600;
+    color: var(--_on-accent);
+    background: var(--_accent);
+    border: 2px solid var(--_accent);
+    border-radius: var(--_radius);
+  }
+  .secondary {
+    color: var(--_accent);
+    background: var(--_surface);
+  }
+  [aria-disabled='true'] {
+    opacity: 0.7;
+  }
+  progress {
+    width: 100%;
+    margin-top: 0.5rem;
+  }
+  .hp {
+    position: absolute;
+    left: -1e4px;
+  }
+`;
