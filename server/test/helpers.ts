@@ -34,8 +34,13 @@ export async function makeServer(options: AppOptions = {}): Promise<RunningServe
     rateLimit: false,
     ...options,
   });
-  server.app.addHook('onClose', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  return server;
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Adds (or replaces) a campaign next to the demo one, e.g. a closed one. */
@@ -147,6 +152,21 @@ export function jpegWithGps(width = 640, height = 480): Promise<Buffer> {
         GPSLongitude: '106/1 33/1 0/1',
       },
     })
+    .toBuffer();
+}
+
+/** A JPEG of noise, which does not compress: about `width * height / 2` bytes or more. */
+export function noisyJpeg(width: number, height: number): Promise<Buffer> {
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#000',
+      noise: { type: 'gaussian', mean: 128, sigma: 60 },
+    },
+  })
+    .jpeg({ quality: 95 })
     .toBuffer();
 }
 

@@ -87,9 +87,11 @@ async function readBody(
       const bytes = await part.toBuffer();
       photo = bytes.length > 0 ? bytes : null;
     } else if (part.fieldname === 'data') {
-      const value = part.value;
-      const raw = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
-      data = parseJson(raw);
+      // A part sent as application/json arrives parsed; a plain text part is parsed here.
+      const value: unknown = part.value;
+      if (Buffer.isBuffer(value)) data = parseJson(value);
+      else if (typeof value === 'string') data = parseJson(Buffer.from(value, 'utf8'));
+      else data = value;
     } else {
       throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown field' }]);
     }
