@@ -285,7 +285,8 @@ export class Feed {
 export class LiveQuotes implements ReactiveController {
   status: LiveStatus = 'connecting';
   feed?: Feed;
-  active = true;
+  /** Near the viewport (the first intersection report decides). */
+  active = false;
   #host: LiveQuotesHost;
   #key?: string;
   #observer?: IntersectionObserver;
@@ -314,7 +315,6 @@ export class LiveQuotes implements ReactiveController {
       { rootMargin: '200%' },
     );
     this.#observer.observe(host);
-    feed.run();
   }
 
   hostDisconnected(): void {
