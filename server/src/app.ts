@@ -161,6 +161,20 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Node's HTTP parser refuses still get the API's error shape.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify(
+        new ApiError(400, 'validation', 'Malformed HTTP request', {
+          fields: [{ field: 'request', code: 'invalid' }],
+        }).toBody(),
+      );
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      void error;
+    },
   });
   app.decorate('campaign', ctx);
 
@@ -181,9 +195,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 4, parts: 5, fieldSize: 64 * 1024 },
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
-    return payload;
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

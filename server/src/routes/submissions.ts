@@ -180,10 +180,13 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
       const body = validateSubmission(data, campaign);
       const bodyHash = submissionHash(body, photoBytes);
 
-      const earlier = await ctx.store.findIdempotent(campaign.id, key);
-      if (earlier) {
-        if (earlier.bodyHash !== bodyHash) throw idempotencyConflict();
-        return reply.code(202).header('idempotent-replayed', 'true').send(earlier.accepted);
+      if (photoBytes) {
+        // Spare a retry the photo work; createSubmission checks the key again anyway.
+        const earlier = await ctx.store.findIdempotent(campaign.id, key);
+        if (earlier) {
+          if (earlier.bodyHash !== bodyHash) throw idempotencyConflict();
+          return reply.code(202).header('idempotent-replayed', 'true').send(earlier.accepted);
+        }
       }
 
       const submissionId = randomUUID();

@@ -105,11 +105,27 @@ const toPhoto = (row: PhotoRow): PhotoRecord => {
   };
 };
 
+interface CreateInput {
+  submission: NewSubmission;
+  photo: NewPhoto | null;
+  idempotencyKey: string;
+  bodyHash: string;
+}
+
+/** Most submissions written in one transaction. */
+const MAX_BATCH = 256;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   #statements: ReturnType<SqliteStore['prepare']> | undefined;
+  #batch: {
+    input: CreateInput;
+    resolve: (result: CreateResult) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  #flushScheduled = false;
 
   constructor(options: SqliteStoreOptions) {
     const file =
@@ -251,6 +267,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.#listeners.clear();
     if (!this.db.open) return;
+    this.#flush();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
@@ -345,14 +362,53 @@ export class SqliteStore implements Store {
     return { bodyHash: row.body_hash, accepted: JSON.parse(row.response) as SubmissionAccepted };
   }
 
-  async createSubmission(input: {
-    submission: NewSubmission;
-    photo: NewPhoto | null;
-    idempotencyKey: string;
-    bodyHash: string;
-  }): Promise<CreateResult> {
-    const { submission, photo, idempotencyKey, bodyHash } = input;
-    return this.db.transaction((): CreateResult => {
+  /**
+   * Group commit: submissions that arrive in the same turn of the event loop are
+   * written in one transaction (one WAL commit), each inside its own savepoint, so
+   * one failing item rolls back alone and the others still land whole. Answers go
+   * out only after the commit.
+   */
+  createSubmission(input: CreateInput): Promise<CreateResult> {
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ input, resolve, reject });
+      if (this.#batch.length >= MAX_BATCH) this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch.splice(0);
+    if (!batch.length) return;
+    const results: ({ ok: true; value: CreateResult } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            results.push({ ok: true, value: this.#createOne(item.input) });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const result = results[index]!;
+      if (result.ok) item.resolve(result.value);
+      else item.reject(result.error);
+    });
+  }
+
+  /** One submission in a savepoint (better-sqlite3 nests transactions as savepoints). */
+  #createOne = (input: CreateInput): CreateResult =>
+    this.db.transaction((item: CreateInput): CreateResult => {
+      const { submission, photo, idempotencyKey, bodyHash } = item;
       const existing = this.#s.findKey.get(submission.campaignId, idempotencyKey) as
         { body_hash: string; response: string } | undefined;
       if (existing) {
@@ -379,8 +435,7 @@ export class SqliteStore implements Store {
         submission.receivedAt,
       );
       return { kind: 'created', accepted };
-    })();
-  }
+    })(input);
 
   async getSubmission(campaignId: string, id: string): Promise<SubmissionRecord | null> {
     const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
