@@ -6,7 +6,6 @@ import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
 import {
   $,
   button,
-  buttons,
   fastTiming,
   liveRegion,
   room,

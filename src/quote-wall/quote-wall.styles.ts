@@ -16,23 +16,8 @@ export const styles = css`
   [part='status']::before {
     content: '● ';
   }
-  .live::before {
-    color: #1a7f37;
-  }
-  .offline::before {
-    color: var(--_danger);
-  }
   button {
     font: inherit;
-    color: var(--_accent);
-    background: var(--_surface);
-    border: 1px solid;
-    border-radius: var(--_radius);
-    padding: 0.25em 0.75em;
-  }
-  .new {
-    color: var(--_on-accent);
-    background: var(--_accent);
   }
   ul {
     list-style: none;
@@ -83,9 +68,8 @@ export const styles = css`
       transform: translateY(-0.5em);
     }
   }
-  .spot figure {
+  .spot {
     font-size: 1.25em;
-    border: 0;
   }
   .ticker {
     overflow: hidden;

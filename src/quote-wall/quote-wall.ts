@@ -183,11 +183,8 @@ export class CampaignQuoteWall extends CampaignElement {
     }
     this.live.feed?.trim();
     const list = this.renderRoot.querySelector('ul');
-    if (list) {
-      let chars = 9;
-      for (const q of this.#view) chars += q.text.length + 20;
-      list.style.animationDuration = `${chars / 8}s`;
-    }
+    // The ticker moves at about the same reading speed however many quotes it carries.
+    if (list) list.style.animationDuration = `${this.#view.length * 6 + 6}s`;
   }
 
   /** Shows the waiting quotes on top (the "N new quotes" button), then focuses the first. */
