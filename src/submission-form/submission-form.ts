@@ -124,6 +124,12 @@ export class CampaignSubmissionForm extends CampaignElement {
   #load?: AbortController;
   #send?: AbortController;
 
+  /** Where the draft is kept: per API and campaign. */
+  get #draftId(): string {
+    const client = this.client;
+    return client ? `${client.base}|${client.campaign}` : '';
+  }
+
   get #limits(): SubmissionLimits {
     return this._campaign?.limits ?? DEFAULT_LIMITS;
   }
@@ -150,9 +156,8 @@ export class CampaignSubmissionForm extends CampaignElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const client = this.client;
-    const key = client ? `${client.base}|${client.campaign}` : '';
-    if (client && key + this.locale !== this.#campaignKey) {
+    const key = this.#draftId;
+    if (key && key + this.locale !== this.#campaignKey) {
       this.#campaignKey = key + this.locale;
       void this.#fetchCampaign();
     }
@@ -188,7 +193,8 @@ export class CampaignSubmissionForm extends CampaignElement {
   #save(): void {
     clearTimeout(this.#saveTimer);
     this.#saveTimer = undefined;
-    if (this.#key) saveDraft(this.#key, this._draft).catch(() => undefined);
+    const id = this.#draftId;
+    if (id) saveDraft(id, this._draft).catch(() => undefined);
   }
 
   #update(patch: Partial<Draft>): void {
@@ -361,7 +367,7 @@ export class CampaignSubmissionForm extends CampaignElement {
         },
         { signal: send.signal },
       );
-      await clearDraft(this.#key).catch(() => undefined);
+      await clearDraft(this.#draftId).catch(() => undefined);
       this.#attempt = 0;
       this.#touched = false;
       this.#showPhoto(null);

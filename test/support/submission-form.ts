@@ -1,0 +1,165 @@
+// Helpers for the submission form's tests.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { CampaignSubmissionForm } from '../../src/submission-form/submission-form.js';
+import type { Draft } from '../../src/submission-form/draft-store.js';
+import '../../src/define.js';
+import { testApi } from './api.js';
+
+export type Form = CampaignSubmissionForm;
+
+export const CAMPAIGN = 'spirit-of-chongqing';
+export const LONG_ENOUGH = 'Chongqing people climb a thousand steps a day and still smile at you.';
+
+export const part = <T extends Element = HTMLElement>(el: Element, selector: string): T =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+export const parts = (el: Element, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLElement>(selector),
+];
+export const text = (node: Element | null | undefined) =>
+  (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+export const focused = (el: Element) => el.shadowRoot!.activeElement as HTMLElement | null;
+
+/** Types into a field the way a reader does: value, then an input event. */
+export function fill(el: Element, id: string, value: string | boolean): void {
+  const input = part<HTMLInputElement>(el, `#${id}`);
+  if (typeof value === 'boolean') input.checked = value;
+  else input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+}
+
+export function fillValid(el: Element, message = LONG_ENOUGH): void {
+  fill(el, 'message', message);
+  fill(el, 'displayName', 'Li Wei');
+  fill(el, 'district', 'yuzhong');
+  fill(el, 'consentGiven', true);
+  fill(el, 'publishPermission', true);
+}
+
+export const send = (el: Element) => part(el, '#send').click();
+
+export async function formFor(api: string, campaign = CAMPAIGN): Promise<Form> {
+  const el = await fixture<Form>(
+    html`<campaign-submission-form api=${api} campaign=${campaign}></campaign-submission-form>`,
+  );
+  await waitUntil(() => part(el, 'option[value=yuzhong]') || el.state === 'closed', 'no campaign');
+  return el;
+}
+
+export const until = (what: () => unknown, message: string, timeout = 8000) =>
+  waitUntil(what, message, { timeout, interval: 20 });
+
+function drafts<T>(op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('campaign-widgets', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('drafts');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('drafts', 'readwrite');
+      const request = op(tx.objectStore('drafts'));
+      tx.oncomplete = () => {
+        open.result.close();
+        resolve(request.result);
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+  });
+}
+
+/** Every draft kept on this device, by key (`api|campaign`). */
+export const allDrafts = async () => {
+  const keys = (await drafts((s) => s.getAllKeys())) as string[];
+  const values = (await drafts((s) => s.getAll())) as Draft[];
+  return new Map(keys.map((key, i) => [key, values[i]!]));
+};
+export const clearDrafts = () => drafts((s) => s.clear());
+export const draftOf = async (api: string, campaign = CAMPAIGN) =>
+  (await allDrafts()).get(`${api.replace(/\/+$/, '')}|${campaign}`);
+
+/** Records every XMLHttpRequest body sent while installed. */
+export function spyXhr() {
+  const original = XMLHttpRequest.prototype.send;
+  const bodies: unknown[] = [];
+  XMLHttpRequest.prototype.send = function (body) {
+    bodies.push(body);
+    return original.call(this, body);
+  };
+  return { bodies, restore: () => (XMLHttpRequest.prototype.send = original) };
+}
+
+/**
+ * A JPEG whose EXIF block carries GPS coordinates and a marker string, as phones write
+ * them: the canvas's JPEG with an APP1 "Exif" segment put in after the SOI marker.
+ */
+export async function jpegWithGps(width = 3000, height = 2000): Promise<File> {
+  const canvas = Object.assign(document.createElement('canvas'), { width, height });
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = '#c33';
+  g.fillRect(0, 0, width, height);
+  g.fillStyle = '#33c';
+  g.fillRect(0, 0, width / 2, height / 2);
+  const jpeg = new Uint8Array(
+    await (await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/jpeg'))).arrayBuffer(),
+  );
+  const marker = new TextEncoder().encode('GPSLatitude 29.5630N GPSLongitude 106.5516E');
+  // TIFF header (big-endian), IFD0 with no entries, then the marker bytes.
+  const tiff = [0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, ...marker];
+  const payload = [...new TextEncoder().encode('Exif\0\0'), ...tiff];
+  const length = payload.length + 2;
+  const app1 = [0xff, 0xe1, length >> 8, length & 0xff, ...payload];
+  const bytes = new Uint8Array([...jpeg.slice(0, 2), ...app1, ...jpeg.slice(2)]);
+  return new File([bytes], 'IMG_0001.jpg', { type: 'image/jpeg' });
+}
+
+export const containsBytes = (haystack: Uint8Array, needle: string) => {
+  const n = new TextEncoder().encode(needle);
+  outer: for (let i = 0; i <= haystack.length - n.length; i++) {
+    for (let j = 0; j < n.length; j++) if (haystack[i + j] !== n[j]) continue outer;
+    return true;
+  }
+  return false;
+};
+
+/** Chooses a file in the form's photo input, as the file picker does. */
+export function choosePhoto(el: Element, file: File): void {
+  const input = part<HTMLInputElement>(el, '#photo');
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+}
+
+/** Console warnings other than Lit's dev-mode notice, collected while installed. */
+export function watchWarnings() {
+  const original = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => {
+    const line = args.map(String).join(' ');
+    if (!/Lit is in dev mode/.test(line)) warnings.push(line);
+  };
+  return {
+    warnings,
+    restore: () => (console.warn = original),
+    check: () => expect(warnings, warnings.join('\n')).to.deep.equal([]),
+  };
+}
+
+/**
+ * Calls a staff endpoint through the submission endpoints' proxy
+ * (test/support/submission-endpoints.mjs): staff endpoints answer no cross-origin
+ * request, so the test page cannot call them directly. `instance` is `shared` (the
+ * shared test API) or one of the proxy's own API instances.
+ */
+export async function staffGet<T>(path: string, instance = 'shared'): Promise<T> {
+  const info = (await (await fetch(`/__test/sf/${instance}/__info`)).json()) as { token: string };
+  const token = instance === 'shared' ? (await testApi()).adminToken : info.token;
+  const response = await fetch(`/__test/sf/${instance}/staff${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw new Error(`staff ${path}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Whether the submission endpoints are wired into the test runner. */
+export const proxyAvailable = async () =>
+  (await fetch('/__test/sf/shared/__info').catch(() => undefined))?.ok === true;
