@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
 import { openFeeds } from '../src/quote-wall/live-quotes.js';
-import { fastTiming, room, showing, texts, until, wallFor } from './support/quote-wall.js';
+import { fastTiming, settled, room, showing, texts, until, wallFor } from './support/quote-wall.js';
 
 // The wall's live connection against the quotes test API: a real EventSource over
 // real HTTP, dropped, refused and resumed on purpose.
@@ -105,6 +105,7 @@ describe('<campaign-quote-wall> live connection', () => {
       'Offline',
     );
     expect(texts(el)).to.deep.equal(['A']);
+    await settled(el);
     await expect(el).to.be.accessible();
     feed.client.listQuotes = listQuotes;
     await r.call('refuse?on=0');

@@ -83,7 +83,7 @@ export class CampaignQuoteWall extends CampaignElement {
   #queued = 0;
   #extra = 0;
   #release = false;
-  /** Newest approval time of the previous render: newer quotes slide in. */
+  /** Newest approval time shown, and the one before it: quotes between slide in. */
   #top = '';
   #fresh = '';
   #batch = 0;
@@ -160,9 +160,13 @@ export class CampaignQuoteWall extends CampaignElement {
     }
     this.#queued = k;
     this.#view = all.slice(k, this.need);
-    this.#fresh = this.#top;
-    this.#top = this.#view[0]?.approvedAt ?? '';
-    if (this.#fresh && this.#top > this.#fresh) this.#batch++;
+    // Quotes newer than the previous top slide in (until the top changes again).
+    const top = this.#view[0]?.approvedAt ?? '';
+    if (top !== this.#top) {
+      this.#fresh = this.#top;
+      this.#top = top;
+      this.#batch++;
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {

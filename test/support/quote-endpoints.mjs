@@ -13,6 +13,9 @@
 //   GET  /__qw/<room>/stats                                             what the server saw
 //   GET  /__qw/<room>/upstream?url=                                     proxy the API routes
 //                                                                        to a real API instead
+//   *    /__qw/<room>/staff/<path>                                     to that API's <path>, with
+//                                                                        method, body, Authorization
+//                                                                        (staff routes send no CORS)
 //
 // Resuming follows the reference server: the `Last-Event-ID` header, else the
 // `lastEventId` query, else from now. Every stream starts with `retry: 50`.
@@ -121,6 +124,15 @@ export async function quoteEndpoints(ctx, next) {
     return json(ctx, { ...r.stats, open: r.clients.size, lastEventId: r.seq });
   }
 
+  if (route.startsWith('staff/') && r.upstream) {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    return proxy(ctx, r, `${r.upstream}/${route.slice(6)}${url.search}`, false, {
+      method: ctx.method,
+      body: Buffer.concat(chunks),
+    });
+  }
+
   const api = /^v1\/campaigns\/[^/]+\/quotes(\/stream)?$/.exec(route);
   if (!api) return next();
 
@@ -166,17 +178,20 @@ export async function quoteEndpoints(ctx, next) {
 }
 
 // Forwards one GET to the real API; a stream joins the room's clients, so `drop` cuts it.
-function proxy(ctx, r, target, stream) {
+function proxy(ctx, r, target, stream, { method = 'GET', body } = {}) {
   ctx.respond = false;
   const res = ctx.res;
   const headers = { accept: ctx.get('accept') || '*/*' };
+  for (const name of ['authorization', 'content-type']) {
+    if (ctx.get(name)) headers[name] = ctx.get(name);
+  }
   const last = ctx.get('last-event-id');
   if (last) headers['last-event-id'] = last;
   if (stream) {
     r.stats.resumedFrom.push(Number(last || new URL(target).searchParams.get('lastEventId')));
   }
   return new Promise((resolve) => {
-    const upstream = request(target, { headers }, (answer) => {
+    const upstream = request(target, { method, headers }, (answer) => {
       res.writeHead(answer.statusCode, {
         'content-type': answer.headers['content-type'] ?? 'application/json',
         'cache-control': 'no-store',
@@ -195,6 +210,6 @@ function proxy(ctx, r, target, stream) {
       upstream.destroy();
       resolve();
     });
-    upstream.end();
+    upstream.end(body);
   });
 }

@@ -89,3 +89,11 @@ export async function showing(el: HTMLElement, expected: string[], timeout = 400
     timeout,
   );
 }
+
+/** Waits for the slide-in animations to end (axe measures contrast mid-fade otherwise). */
+export async function settled(el: HTMLElement): Promise<void> {
+  const ending = el
+    .shadowRoot!.getAnimations()
+    .filter((a) => a.effect?.getTiming().iterations !== Infinity);
+  await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+}
