@@ -116,11 +116,11 @@ export class Feed {
     if (this.#more || this.end) return;
     // From the lowest quote with a known cursor; quotes seen again are skipped.
     let i = items.length;
-    while (i-- && !this.#cursors.has(items[i]!.id));
+    while (i-- && !this.#cursors.has(items[i].id));
     const abort = (this.#more = new AbortController());
     try {
       const page = await this.client.listQuotes(
-        { limit: Math.min(100, items.length - i + 11), before: this.#cursors.get(items[i]?.id!) },
+        { limit: Math.min(100, items.length - i + 11), before: this.#cursors.get(items[i]?.id) },
         { locale: this.locale, signal: abort.signal },
       );
       for (const q of page.items) if (!this.items.some((x) => x.id === q.id)) this.items.push(q);
@@ -191,7 +191,7 @@ export class Feed {
     if (quote.approvedAt < (items.at(-1)?.approvedAt ?? '') && !this.end) return;
     if (id > 0) this.#cursors.set(quote.id, String(id));
     let at = 0;
-    while (at < items.length && items[at]!.approvedAt > quote.approvedAt) at++;
+    while (at < items.length && items[at].approvedAt > quote.approvedAt) at++;
     items.splice(at, 0, quote);
     this.#added++;
   }
@@ -204,7 +204,7 @@ export class Feed {
     this.items = this.items.filter(
       (q) => ids.has(q.id) || (page.nextBefore && q.approvedAt < oldest),
     );
-    for (let i = page.items.length; i--;) this.#put(page.items[i]!, NaN);
+    for (let i = page.items.length; i--;) this.#put(page.items[i], NaN);
     this.#mark(page);
     this.end ||= !page.nextBefore;
     this.cursor = page.lastEventId;

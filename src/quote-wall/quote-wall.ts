@@ -8,6 +8,7 @@ import { describeError } from '../i18n/messages.js';
 import { formatRelativeTime } from '../i18n/format.js';
 import type { CampaignApiError } from '../api/errors.js';
 import type { Quote } from '../api/wire.js';
+import '../photo/photo.js';
 import { tokens } from '../styles/tokens.js';
 import { styles } from './quote-wall.styles.js';
 import { LiveQuotes, type LiveStatus } from './live-quotes.js';
@@ -287,7 +288,7 @@ export class CampaignQuoteWall extends CampaignElement {
             ? html`<div class="spot">${this.#quote(spot, now)}</div>`
             : html`<div class=${layout}>
                 <ul
-                  tabindex=${layout === 'grid' ? nothing : 0}
+                  tabindex=${layout === 'grid' ? -1 : 0}
                   @animationiteration=${this.#onIteration}
                 >
                   ${view.map((q) => html`<li tabindex="-1">${this.#quote(q, now)}</li>`)}

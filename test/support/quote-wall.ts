@@ -15,7 +15,7 @@ export function fastTiming(): void {
 export interface Room {
   id: string;
   api: string;
-  call(path: string): Promise<any>;
+  call(path: string): Promise<unknown>;
   add(query?: Record<string, string | number>): Promise<{ id: string; text: string }[]>;
   stats(): Promise<{
     streams: number;
@@ -34,8 +34,10 @@ export function room(): Room {
     api: `${location.origin}/__qw/${id}`,
     call,
     add: (query = {}) =>
-      call(`add?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`),
-    stats: () => call('stats'),
+      call(
+        `add?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
+      ) as ReturnType<Room['add']>,
+    stats: () => call('stats') as ReturnType<Room['stats']>,
   };
 }
 
