@@ -335,7 +335,7 @@ describe('<campaign-quote-wall>', () => {
       expect(texts(el).length, `max-items="${maxItems}"`).to.equal(24);
     }
     const huge = await wallFor(r.api, { maxItems: '1e9' });
-    expect(huge.need).to.equal(200);
+    expect(huge.need).to.equal(1000);
     const bogus = await wallFor(r.api, { layout: 'carousel' });
     await until(() => texts(bogus).length > 0, 'loaded');
     expect($(bogus, '.grid')).to.exist;

@@ -50,6 +50,9 @@ export const styles = css`
   figcaption > :not(b)::before {
     content: ' · ';
   }
+  span:empty {
+    display: none;
+  }
   .n0 {
     animation: n0 0.4s;
   }
@@ -69,6 +72,7 @@ export const styles = css`
     }
   }
   .spot {
+    display: block;
     font-size: 1.25em;
   }
   .ticker {
