@@ -6,13 +6,15 @@
 //       (started on first use; each name is its own server process and database). The
 //       proxy sends X-Forwarded-For derived from <client>, so each test has its own
 //       rate-limit bucket (5 submissions per 10 minutes).
-//   POST /__test/sf/<instance>/__plan?modes=store,kill,refuse
+//   POST /__test/sf/<instance>/__plan?modes=store,kill,kill-early,refuse
 //       what happens to the next POSTs, one mode each, in order:
 //         store  — forwarded; the server answers; the connection is then dropped, so the
 //                  server has stored it but the browser sees a network error;
-//         kill   — forwarded; once the request is on the wire the server process is
-//                  SIGKILLed mid-request (it may or may not have stored it), the
-//                  connection dropped, and the server restarted on the same port and data;
+//         kill   — forwarded; when the server's answer starts to arrive, the server
+//                  process is SIGKILLed and the connection dropped (stored, answer lost);
+//         kill-early — forwarded; the moment the whole request is on the wire, the server
+//                  is SIGKILLed mid-request (it may or may not have stored it);
+//                  after either kill the server restarts on the same port and data;
 //         refuse — the connection is dropped before anything reaches the server.
 //   GET /__test/sf/<instance>/__info → { token, kills }
 //   The instance named `shared` is the shared test API (nothing spawned, never killed).
@@ -90,8 +92,11 @@ async function kill(inst) {
 
 function proxy(ctx, inst, client, path, mode) {
   return new Promise((resolve) => {
+    // A closed socket alone is not enough: a browser silently resends a request whose
+    // reused connection closed before any answer. A truncated answer it does not resend.
     const drop = () => {
-      ctx.req.socket.destroy();
+      ctx.req.socket.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{');
+      ctx.req.socket.destroySoon();
       resolve();
     };
     if (mode === 'refuse') return drop();
@@ -108,9 +113,16 @@ function proxy(ctx, inst, client, path, mode) {
         },
       },
       (answer) => {
-        if (mode === 'store') {
+        if (mode === 'kill') {
+          // The server has decided (and stored); it dies before the browser hears of it.
           answer.resume();
-          answer.on('end', drop);
+          drop();
+          void kill(inst);
+          return;
+        }
+        if (mode === 'store' || mode === 'kill-early') {
+          answer.resume();
+          if (mode === 'store') answer.on('end', drop);
           return;
         }
         ctx.res.writeHead(answer.statusCode, answer.headers);
@@ -120,13 +132,11 @@ function proxy(ctx, inst, client, path, mode) {
       },
     );
     upstream.on('error', drop);
-    if (mode === 'kill') {
-      upstream.on('finish', () =>
-        setTimeout(() => {
-          drop();
-          void kill(inst);
-        }, 15),
-      );
+    if (mode === 'kill-early') {
+      upstream.on('finish', () => {
+        drop();
+        void kill(inst);
+      });
     }
     ctx.req.pipe(upstream);
   });
@@ -150,6 +160,8 @@ export async function submissionEndpoints(ctx, next) {
   await inst.ready;
   const mode =
     ctx.method === 'POST' && rest.endsWith('/submissions') ? inst.plan.shift() : undefined;
+  // Answered on the raw response (or not at all, on purpose); not the dev server's 404.
+  ctx.status = 200;
   ctx.respond = false;
   await proxy(ctx, inst, client, rest, mode);
 }
