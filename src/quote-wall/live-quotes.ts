@@ -315,6 +315,8 @@ export class LiveQuotes implements ReactiveController {
       { rootMargin: '200%' },
     );
     this.#observer.observe(host);
+    // A wall moved in the page renders again and restarts its timer.
+    host.requestUpdate();
   }
 
   hostDisconnected(): void {
