@@ -86,7 +86,7 @@ describe('<campaign-quote-wall> with the reference API', function () {
     const stats = await r.stats();
     // The browser resumed with Last-Event-ID, after the server's retry delay.
     expect(stats.resumedFrom.length).to.be.at.least(2);
-    expect(stats.resumedFrom.at(-1)).to.be.greaterThan(stats.resumedFrom[0]!);
+    expect(stats.resumedFrom.at(-1)).to.be.greaterThan(stats.resumedFrom[0]);
   });
 
   it('polls when the stream is refused, and returns to streaming', async () => {
