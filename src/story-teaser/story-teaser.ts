@@ -1,22 +1,192 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { msg } from '@lit/localize';
+import { TaskStatus } from '@lit/task';
 import { CampaignElement } from '../base/campaign-element.js';
+import { ParseError } from '../api/errors.js';
+import type { Story } from '../api/wire.js';
+import { emit } from '../core/events.js';
+import { formatDate } from '../i18n/format.js';
 import { tokens } from '../styles/tokens.js';
+import { loadById } from '../photo/load.js';
+import { teaserStyles } from './story-teaser.styles.js';
+
+/** Values of `layout`. Anything else is shown as `card`. */
+export const TEASER_LAYOUTS = ['card', 'horizontal', 'compact'] as const;
+export type TeaserLayout = (typeof TEASER_LAYOUTS)[number];
+
+/** Detail of `campaign-story-open`. */
+export interface StoryOpenDetail {
+  /** The story's id (`story`), or null for a teaser built from attributes alone. */
+  id: string | null;
+  /** Where the link goes. */
+  href: string;
+}
 
 /**
- * @summary Placeholder until the widget is built: renders its slotted fallback.
+ * @summary A campaign story as a card: image with its credit, headline, byline, date and
+ * excerpt, the whole card one link to the story.
  *
- * @slot - Fallback content shown as is.
+ * Give `story` (an id on the campaign API) or the attributes, or both: an attribute
+ * always wins over the API's value. Write a plain link inside the tag — readers without
+ * script see it, and it is shown in the card, in the same space, while the API answers
+ * and if it fails. Every layout has a fixed shape for its width (headline and excerpt
+ * are clamped to three lines), so the card never changes size when the answer or the
+ * image arrives.
+ *
+ * @slot - Fallback link to the story (`<a href="…">Headline</a>`).
+ *
+ * @csspart card - The card.
+ * @csspart link - The link to the story (the headline; it covers the whole card).
+ * @csspart headline - The headline.
+ * @csspart byline - The author line, with the date.
+ * @csspart date - The `<time>` of publication.
+ * @csspart excerpt - The excerpt (or the short error message).
+ * @csspart photo - The lead `<campaign-photo>`; its own parts are exported as
+ *   `figure`, `image`, `credit`.
+ *
+ * @cssprop --campaign-teaser-ratio - Aspect ratio of the lead image. Default: `3 / 2`.
+ *
+ * @fires campaign-story-open - The reader opens the story (cancelable: `preventDefault()`
+ *   keeps the page where it is). `detail`: `{ id, href }`.
+ * @fires campaign-error - The API could not deliver the story (or its photo).
  */
 export class CampaignStoryTeaser extends CampaignElement {
-  static override styles = [tokens];
+  static override styles = [tokens, teaserStyles];
+
+  /** Story id on the campaign API. */
+  @property() story?: string;
+  /** `card` (default), `horizontal` or `compact` (no image, no excerpt). */
+  @property({ reflect: true }) layout: TeaserLayout = 'card';
+  /** Link to the story (overrides the API's). */
+  @property() href?: string;
+  /** Browsing context of the link, e.g. `_blank`. */
+  @property() target?: string;
+  @property() headline?: string;
+  @property() byline?: string;
+  /** Publication date, ISO 8601 (e.g. `2024-03-24`). */
+  @property() date?: string;
+  @property() excerpt?: string;
+  /** Photo id of the lead image on the campaign API (overrides the story's). */
+  @property() photo?: string;
+  /** Lead image URL, when not using a photo id. */
+  @property() src?: string;
+  @property() srcset?: string;
+  @property() alt?: string;
+  @property() photographer?: string;
+  @property() organization?: string;
+
+  private _task = loadById(
+    this,
+    () => this.story,
+    (client, id, options) =>
+      client.getStory(id, options).then((s) => {
+        if (typeof s?.url !== 'string') throw new ParseError(`Not a story: ${id}`);
+        return s;
+      }),
+  );
+
+  constructor() {
+    super();
+    this.addEventListener('click', this._open);
+    this.addEventListener('auxclick', this._open);
+  }
 
   override render() {
-    return html`<slot></slot>`;
+    const s: Partial<Story> = (this._task.status === TaskStatus.COMPLETE && this._task.value) || {};
+    const status = this._task.status;
+    const loading = status === TaskStatus.PENDING;
+    const failed = status === TaskStatus.ERROR;
+    const href = this.href ?? s.url;
+    const headline = this.headline ?? s.headline;
+    const byline = this.byline ?? s.byline;
+    const excerpt = this.excerpt ?? s.excerpt;
+    const photo = this.photo ?? s.photoId ?? undefined;
+    const raw = this.date ?? s.publishedAt ?? '';
+    const date = new Date(raw);
+    const dated = !Number.isNaN(date.getTime());
+    const fallback = !!this.querySelector('a');
+    const sk = loading ? 'sk' : '';
+    const media =
+      photo || this.src
+        ? html`<campaign-photo
+            part="photo"
+            exportparts="figure,image,credit"
+            caption=""
+            .api=${this.api}
+            .campaign=${this.campaign}
+            .photo=${photo}
+            .src=${this.src}
+            .srcset=${this.srcset}
+            .alt=${this.alt}
+            .photographer=${this.photographer}
+            .organization=${this.organization}
+          ></campaign-photo>`
+        : html`<div class="ph ${sk}"></div>`;
+    return html`<div part="card" class="card" aria-busy=${loading ? 'true' : nothing}>
+      ${this.layout === 'compact' ? nothing : html`<div class="media">${media}</div>`}
+      <div class="body">
+        <div part="headline" class="headline ${fallback ? '' : sk}">
+          ${
+            href && headline
+              ? html`<a part="link" href=${href} target=${this.target || nothing}>${headline}</a>`
+              : fallback
+                ? html`<slot></slot>`
+                : href
+                  ? html`<a part="link" href=${href} target=${this.target || nothing}
+                      >${msg('Read the story')}</a
+                    >`
+                  : nothing
+          }
+        </div>
+        <p part="byline" class="byline ${sk}">
+          ${byline ? html`<span>${byline}</span>` : nothing}
+          ${
+            dated
+              ? html`<time part="date" datetime=${date.toISOString()}
+                  >${formatDate(
+                    date,
+                    this.locale,
+                    // A date without a time is a calendar day: never shift it to the day before.
+                    raw.includes('T') ? undefined : { dateStyle: 'long', timeZone: 'UTC' },
+                  )}</time
+                >`
+              : nothing
+          }
+        </p>
+        ${
+          this.layout === 'compact'
+            ? nothing
+            : html`<p part="excerpt" class="excerpt ${sk}">
+                ${
+                  excerpt ??
+                  (failed && !headline ? msg('The story preview could not be loaded.') : '')
+                }
+              </p>`
+        }
+      </div>
+    </div>`;
   }
+
+  private _open = (e: MouseEvent) => {
+    if (e.type === 'auxclick' && e.button !== 1) return;
+    const a = e.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!a?.href) return;
+    const opened = emit(
+      this,
+      'campaign-story-open',
+      { id: this.story ?? null, href: a.href },
+      { cancelable: true },
+    );
+    if (!opened) e.preventDefault();
+  };
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'campaign-story-teaser': CampaignStoryTeaser;
+  }
+  interface GlobalEventHandlersEventMap {
+    'campaign-story-open': CustomEvent<StoryOpenDetail>;
   }
 }
