@@ -37,6 +37,8 @@ const whole = (value: number, fallback: number, max: number) =>
  * `prefers-reduced-motion`). A polite live region announces a short summary of
  * arrivals. Quote text is always shown as text.
  *
+ * @tagname campaign-quote-wall
+ *
  * @slot - Fallback shown when no API is configured or the first quotes cannot be loaded.
  *
  * @csspart quote - One quote (a `figure`).
