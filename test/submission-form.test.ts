@@ -344,9 +344,9 @@ describe('<campaign-submission-form>', () => {
     const tab = () => sendKeys({ press: 'Tab' });
     await tab();
     expect(focused(el)?.id).to.equal('message');
-    await sendKeys({ type: 'Typed with the keyboard only, every key of it.' });
+    await sendKeys({ type: 'Typed-with-the-keyboard-only,every-key-of-it.' });
     await tab();
-    await sendKeys({ type: 'Keyboard Reader' });
+    await sendKeys({ type: 'Keyboard-Reader' });
     await tab(); // publish anonymously
     await tab(); // district
     await tab(); // email
@@ -354,15 +354,15 @@ describe('<campaign-submission-form>', () => {
     await tab(); // privacy policy
     await tab();
     expect(focused(el)?.id).to.equal('consentGiven');
-    await sendKeys({ press: 'Space' });
+    await sendKeys({ type: ' ' });
     await tab(); // publish permission
     await tab();
     expect(focused(el)?.id).to.equal('send');
     const submitted = oneEvent(el, 'campaign-submitted');
     await sendKeys({ press: 'Enter' });
     const stored = await submission((await submitted).detail.id);
-    expect(stored.message).to.equal('Typed with the keyboard only, every key of it.');
-    expect(stored.displayName).to.equal('Keyboard Reader');
+    expect(stored.message).to.equal('Typed-with-the-keyboard-only,every-key-of-it.');
+    expect(stored.displayName).to.equal('Keyboard-Reader');
     before.remove();
   });
 
@@ -392,6 +392,7 @@ describe('<campaign-submission-form>', () => {
     await el.updateComplete;
     expect(el.state).to.equal('retrying');
     expect(text(part(el, '[role=status]'))).to.contain('Saved on this device');
+    await expect(el).to.be.accessible();
     const xhr = spyXhr();
     const timeouts: number[] = [];
     const originalClear = window.clearTimeout;

@@ -44,7 +44,17 @@ function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequ
   );
 }
 
-export const loadDraft = (id: string) => run<Draft | undefined>('readonly', (s) => s.get(id));
-export const saveDraft = (id: string, draft: Draft) =>
-  run<unknown>('readwrite', (s) => s.put(draft, id));
+// The photo is kept as bytes: some engines (WebKit in private sessions) refuse Blobs.
+type Stored = Omit<Draft, 'photo'> & { photo: ArrayBuffer | null };
+
+export const loadDraft = async (id: string): Promise<Draft | undefined> => {
+  const saved = await run<Stored | undefined>('readonly', (s) => s.get(id));
+  return (
+    saved && { ...saved, photo: saved.photo && new Blob([saved.photo], { type: 'image/jpeg' }) }
+  );
+};
+export const saveDraft = async (id: string, draft: Draft) => {
+  const photo = draft.photo && (await draft.photo.arrayBuffer());
+  return run<unknown>('readwrite', (s) => s.put({ ...draft, photo }, id));
+};
 export const clearDraft = (id: string) => run<unknown>('readwrite', (s) => s.delete(id));

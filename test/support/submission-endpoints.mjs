@@ -6,8 +6,8 @@
 //       (started on first use; each name is its own server process and database). The
 //       proxy sends X-Forwarded-For derived from <client>, so each test has its own
 //       rate-limit bucket (5 submissions per 10 minutes).
-//   POST /__test/sf/<instance>/__plan?modes=store,kill,kill-early,refuse
-//       what happens to the next POSTs, one mode each, in order:
+//   POST /__test/sf/<instance>/<client>/__plan?modes=store,kill,kill-early,refuse
+//       what happens to that client's next POSTs, one mode each, in order:
 //         store  — forwarded; the server answers; the connection is then dropped, so the
 //                  server has stored it but the browser sees a network error;
 //         kill   — forwarded; when the server's answer starts to arrive, the server
@@ -69,13 +69,19 @@ function instance(name, origin) {
   if (!inst && name === 'shared') {
     // The shared test API (test/support/api-server.mjs), e.g. for its staff endpoints,
     // which answer no cross-origin request.
-    inst = { name, plan: [], kills: 0, dataDir: '' };
+    inst = { name, plans: new Map(), kills: 0, dataDir: '' };
     inst.ready = fetch(`${origin}/__test/api`)
       .then((r) => r.json())
       .then(({ url }) => void (inst.url = url));
     instances.set(name, inst);
   } else if (!inst) {
-    inst = { name, origin, dataDir: mkdtempSync(join(tmpdir(), 'cw-sf-')), plan: [], kills: 0 };
+    inst = {
+      name,
+      origin,
+      dataDir: mkdtempSync(join(tmpdir(), 'cw-sf-')),
+      plans: new Map(),
+      kills: 0,
+    };
     instances.set(name, inst);
     void start(inst).catch(() => undefined);
   }
@@ -84,10 +90,13 @@ function instance(name, origin) {
 
 async function kill(inst) {
   inst.kills += 1;
+  // Requests arriving while the server is down wait for it to be back.
+  let release;
+  inst.ready = new Promise((resolve) => (release = resolve));
   const exited = new Promise((resolve) => inst.child.once('exit', resolve));
   inst.child.kill('SIGKILL');
   await exited;
-  await start(inst);
+  release(start(inst));
 }
 
 function proxy(ctx, inst, client, path, mode) {
@@ -116,8 +125,8 @@ function proxy(ctx, inst, client, path, mode) {
         if (mode === 'kill') {
           // The server has decided (and stored); it dies before the browser hears of it.
           answer.resume();
-          drop();
           void kill(inst);
+          drop();
           return;
         }
         if (mode === 'store' || mode === 'kill-early') {
@@ -134,8 +143,8 @@ function proxy(ctx, inst, client, path, mode) {
     upstream.on('error', drop);
     if (mode === 'kill-early') {
       upstream.on('finish', () => {
-        drop();
         void kill(inst);
+        drop();
       });
     }
     ctx.req.pipe(upstream);
@@ -147,9 +156,11 @@ export async function submissionEndpoints(ctx, next) {
   if (!match) return next();
   const [, name, client, rest = ''] = match;
   const inst = instance(name, ctx.origin);
-  if (client === '__plan') {
-    inst.plan.push(...(ctx.query.modes ?? '').split(',').filter(Boolean));
-    ctx.body = { plan: inst.plan };
+  const plan = inst.plans.get(client) ?? [];
+  inst.plans.set(client, plan);
+  if (rest === '/__plan') {
+    plan.push(...(ctx.query.modes ?? '').split(',').filter(Boolean));
+    ctx.body = { plan };
     return;
   }
   if (client === '__info') {
@@ -158,8 +169,7 @@ export async function submissionEndpoints(ctx, next) {
     return;
   }
   await inst.ready;
-  const mode =
-    ctx.method === 'POST' && rest.endsWith('/submissions') ? inst.plan.shift() : undefined;
+  const mode = ctx.method === 'POST' && rest.endsWith('/submissions') ? plan.shift() : undefined;
   // Answered on the raw response (or not at all, on purpose); not the dev server's 404.
   ctx.status = 200;
   ctx.respond = false;

@@ -3,7 +3,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { CampaignSubmissionForm } from '../../src/submission-form/submission-form.js';
 import type { Draft } from '../../src/submission-form/draft-store.js';
 import '../../src/define.js';
-import { testApi } from './api.js';
+import { staff, testApi } from './api.js';
 
 export type Form = CampaignSubmissionForm;
 
@@ -69,7 +69,10 @@ function drafts<T>(op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
 /** Every draft kept on this device, by key (`api|campaign`). */
 export const allDrafts = async () => {
   const keys = (await drafts((s) => s.getAllKeys())) as string[];
-  const values = (await drafts((s) => s.getAll())) as Draft[];
+  const values = ((await drafts((s) => s.getAll())) as Draft[]).map((d) => ({
+    ...d,
+    photo: d.photo && new Blob([d.photo]),
+  }));
   return new Map(keys.map((key, i) => [key, values[i]!]));
 };
 export const clearDrafts = () => drafts((s) => s.clear());
@@ -151,6 +154,11 @@ export function watchWarnings() {
  * shared test API) or one of the proxy's own API instances.
  */
 export async function staffGet<T>(path: string, instance = 'shared'): Promise<T> {
+  if (instance === 'shared' && !(await proxyAvailable())) {
+    const response = await staff(path);
+    if (!response.ok) throw new Error(`staff ${path}: ${response.status}`);
+    return (await response.json()) as T;
+  }
   const info = (await (await fetch(`/__test/sf/${instance}/__info`)).json()) as { token: string };
   const token = instance === 'shared' ? (await testApi()).adminToken : info.token;
   const response = await fetch(`/__test/sf/${instance}/staff${path}`, {
@@ -160,6 +168,10 @@ export async function staffGet<T>(path: string, instance = 'shared'): Promise<T>
   return (await response.json()) as T;
 }
 
+let wired: Promise<boolean> | undefined;
 /** Whether the submission endpoints are wired into the test runner. */
-export const proxyAvailable = async () =>
-  (await fetch('/__test/sf/shared/__info').catch(() => undefined))?.ok === true;
+export const proxyAvailable = () =>
+  (wired ??= fetch('/__test/sf/shared/__info').then(
+    (r) => r.ok,
+    () => false,
+  ));
