@@ -1,0 +1,131 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { defineElement } from '../src/core/register.js';
+import {
+  CampaignSubmissionForm,
+  SUBMISSION_FORM_STATES,
+} from '../src/submission-form/submission-form.js';
+import { fakeSubmissionApi } from './support/fake-submission-api.js';
+
+// The stories run against an in-browser stand-in for the campaign API
+// (stories/support/fake-submission-api.ts). Drafts are kept in this browser's IndexedDB
+// per scenario, as on a partner's page: what you type in one story comes back next time.
+defineElement('campaign-submission-form', CampaignSubmissionForm);
+
+interface Args {
+  scenario: string;
+}
+
+type Root = HTMLElement & { shadowRoot: ShadowRoot };
+const form = (canvas: HTMLElement) =>
+  canvas.querySelector('campaign-submission-form') as CampaignSubmissionForm & Root;
+
+async function ready(canvas: HTMLElement): Promise<CampaignSubmissionForm & Root> {
+  const el = form(canvas);
+  for (let i = 0; i < 100 && !el.shadowRoot?.querySelector('option[value=yuzhong]'); i++) {
+    if (el.state === 'closed') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return el;
+}
+
+function fill(el: Root, id: string, value: string | boolean) {
+  const input = el.shadowRoot.querySelector<HTMLInputElement>(`#${id}`)!;
+  if (typeof value === 'boolean') input.checked = value;
+  else input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+async function fillAndSend(canvas: HTMLElement) {
+  const el = await ready(canvas);
+  fill(
+    el,
+    'message',
+    'Hot pot, steep stairs and neighbours who help: that is the spirit of this city.',
+  );
+  fill(el, 'displayName', 'Chen Jing');
+  fill(el, 'district', 'yuzhong');
+  fill(el, 'consentGiven', true);
+  fill(el, 'publishPermission', true);
+  el.shadowRoot.querySelector<HTMLButtonElement>('#send')!.click();
+}
+
+const meta: Meta<Args> = {
+  title: 'Widgets/Submission form',
+  component: 'campaign-submission-form',
+  argTypes: {
+    scenario: {
+      control: 'select',
+      options: ['open', 'slow', 'offline', 'busy', 'invalid', 'closed'],
+    },
+  },
+  args: { scenario: 'open' },
+  render: ({ scenario }) => html`
+    <campaign-submission-form api=${fakeSubmissionApi(scenario)} campaign="spirit-of-chongqing">
+      <h2>Tell us about the spirit of Chongqing City in your heart</h2>
+    </campaign-submission-form>
+  `,
+  parameters: {
+    docs: {
+      description: {
+        component: `States: ${SUBMISSION_FORM_STATES.join(', ')} (the \`state\` attribute).`,
+      },
+    },
+  },
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Ready for the reader: fields from the campaign's settings, nothing sent yet. */
+export const Idle: Story = {};
+
+/** Without an API: the fields render at once from built-in defaults. */
+export const Defaults: Story = {
+  render: () => html`<campaign-submission-form></campaign-submission-form>`,
+};
+
+/** Send pressed with nothing filled in: the error summary takes focus and links to each field. */
+export const Errors: Story = {
+  play: async ({ canvasElement }) => {
+    const el = await ready(canvasElement);
+    el.shadowRoot.querySelector<HTMLButtonElement>('#send')!.click();
+  },
+};
+
+/** Sending: the button is switched off and the upload's progress shows. */
+export const Sending: Story = {
+  args: { scenario: 'slow' },
+  play: ({ canvasElement }) => fillAndSend(canvasElement),
+};
+
+/** Accepted: a thank-you in a status region, and a way to send another. */
+export const Sent: Story = {
+  play: async ({ canvasElement }) => {
+    await fillAndSend(canvasElement);
+    const el = form(canvasElement);
+    for (let i = 0; i < 200 && el.state !== 'sent'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+  },
+};
+
+/** The network failed: the draft stays on the device and the form keeps trying. */
+export const Retrying: Story = {
+  args: { scenario: 'offline' },
+  play: ({ canvasElement }) => fillAndSend(canvasElement),
+};
+
+/** Too many attempts: the server says when to try again. */
+export const RateLimited: Story = {
+  args: { scenario: 'busy' },
+  play: ({ canvasElement }) => fillAndSend(canvasElement),
+};
+
+/** The server refused fields the form could not check itself: each error at its field. */
+export const ServerErrors: Story = {
+  args: { scenario: 'invalid' },
+  play: ({ canvasElement }) => fillAndSend(canvasElement),
+};
+
+/** The campaign is closed: a notice instead of the form. */
+export const Closed: Story = { args: { scenario: 'closed' } };

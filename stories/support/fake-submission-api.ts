@@ -1,0 +1,148 @@
+// An in-browser stand-in for the campaign API's settings and submissions endpoints, so the
+// submission form's stories show every state without a server. Only URLs under
+// https://submissions.example/<scenario> are answered:
+//   open     — accepts submissions after a short upload;
+//   slow     — the upload never finishes (the form stays "sending");
+//   offline  — every submission fails as if the network were down;
+//   busy     — answers 429 with Retry-After: 300;
+//   invalid  — answers 400 with field errors for the district and the terms;
+//   closed   — the campaign is closed.
+import type { Campaign } from '../../src/api/wire.js';
+
+const ORIGIN = 'https://submissions.example';
+
+const campaign = (locale: string, closed: boolean): Campaign => {
+  const zh = locale === 'zh-Hans';
+  return {
+    id: 'spirit-of-chongqing',
+    locale: zh ? 'zh-Hans' : 'en',
+    defaultLocale: 'en',
+    locales: ['en', 'zh-Hans'],
+    title: zh ? '重庆城市精神' : 'Spirit of Chongqing City',
+    summary: '',
+    status: closed ? 'closed' : 'open',
+    closesAt: null,
+    privacyPolicyUrl: 'https://example.org/privacy',
+    consent: {
+      version: '2024-03',
+      text: zh
+        ? '我同意编辑部保存我提交的内容，并在活动留言墙及合作网站上发布我的文字；我的电子邮箱绝不公开。'
+        : 'The newsroom may keep what I send and publish my words on the campaign wall and on partner sites. My email is never published.',
+    },
+    limits: {
+      messageMinLength: 10,
+      messageMaxLength: 1000,
+      displayNameMaxLength: 60,
+      photoMaxBytes: 5 * 1024 * 1024,
+      photoMaxDimension: 2048,
+      photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
+    },
+    districts: [
+      ['yuzhong', 'Yuzhong', '渝中区'],
+      ['jiangbei', 'Jiangbei', '江北区'],
+      ['nanan', "Nan'an", '南岸区'],
+      ['shapingba', 'Shapingba', '沙坪坝区'],
+    ].map(([id, en, zhName]) => ({ id: id!, name: (zh ? zhName : en)! })),
+  };
+};
+
+const scenario = (url: string) =>
+  url.startsWith(ORIGIN) ? new URL(url).pathname.split('/')[1] : undefined;
+
+const realFetch = globalThis.fetch.bind(globalThis);
+globalThis.fetch = async (input, init) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const name = scenario(url);
+  if (!name) return realFetch(input, init);
+  const locale = new URL(url).searchParams.get('locale') ?? 'en';
+  return new Response(JSON.stringify(campaign(locale, name === 'closed')), {
+    headers: { 'content-type': 'application/json' },
+  });
+};
+
+const RealXhr = XMLHttpRequest;
+/** Answers submissions of the fake scenarios; everything else goes to a real request. */
+class FakeXhr extends EventTarget {
+  upload = new EventTarget() as XMLHttpRequestUpload;
+  status = 0;
+  statusText = '';
+  response = '';
+  timeout = 0;
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  #name?: string;
+  #real?: XMLHttpRequest;
+  #headers: Record<string, string> = {};
+
+  open(method: string, url: string) {
+    this.#name = scenario(url);
+    if (!this.#name) {
+      this.#real = new RealXhr();
+      this.#real.open(method, url);
+    }
+  }
+  setRequestHeader(name: string, value: string) {
+    this.#real?.setRequestHeader(name, value);
+  }
+  getResponseHeader(name: string) {
+    return this.#real ? this.#real.getResponseHeader(name) : (this.#headers[name] ?? null);
+  }
+  abort() {
+    this.#real?.abort();
+  }
+  send(body: XMLHttpRequestBodyInit) {
+    const real = this.#real;
+    if (real) {
+      real.upload.onprogress = this.upload.onprogress;
+      real.onload = () => {
+        Object.assign(this, { status: real.status, statusText: real.statusText });
+        this.response = real.response as string;
+        this.onload?.();
+      };
+      real.onerror = () => this.onerror?.();
+      return real.send(body);
+    }
+    const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      this.status = status;
+      this.response = JSON.stringify(json);
+      this.#headers = headers;
+      this.onload?.();
+    };
+    const steps = this.#name === 'slow' ? 3 : 10;
+    for (let i = 1; i <= steps; i++) {
+      setTimeout(() => {
+        (this.upload.onprogress as ((e: ProgressEvent) => void) | null)?.(
+          new ProgressEvent('progress', { lengthComputable: true, loaded: i, total: 10 }),
+        );
+        if (i < 10) return;
+        if (this.#name === 'offline') this.onerror?.();
+        else if (this.#name === 'busy') {
+          answer(
+            429,
+            { statusCode: 429, code: 'rate_limited', message: '' },
+            { 'retry-after': '300' },
+          );
+        } else if (this.#name === 'invalid') {
+          answer(400, {
+            statusCode: 400,
+            code: 'validation',
+            message: '',
+            fields: [
+              { field: 'district', code: 'unknown_district' },
+              { field: 'consentVersion', code: 'consent_outdated' },
+            ],
+          });
+        } else
+          answer(202, {
+            id: crypto.randomUUID(),
+            status: 'pending',
+            receivedAt: new Date().toISOString(),
+          });
+      }, i * 150);
+    }
+  }
+}
+globalThis.XMLHttpRequest = FakeXhr as unknown as typeof XMLHttpRequest;
+
+/** API base URL of a scenario. */
+export const fakeSubmissionApi = (name: string) => `${ORIGIN}/${name}`;
