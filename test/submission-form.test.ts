@@ -292,7 +292,7 @@ describe('<campaign-submission-form>', () => {
     expect(el.state).to.equal('idle');
     expect(parts(el, '#summary a').map((a) => [a.getAttribute('href'), text(a)])).to.deep.equal([
       ['#message', 'Check this answer: it cannot be sent as it is.'],
-      ['#district', 'Check this answer: it cannot be sent as it is.'],
+      ['#district', 'Choose a district from the list.'],
       ['#consentGiven', 'The terms have changed. Please read them again and agree.'],
     ]);
     // Outdated consent is taken back: the reader must agree to the terms shown now.

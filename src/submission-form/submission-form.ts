@@ -284,6 +284,8 @@ export class CampaignSubmissionForm extends CampaignElement {
         return msg('Enter your name, or choose to publish anonymously.');
       case 'email invalid_email':
         return msg('Enter an email address like name@example.com.');
+      case 'district unknown_district':
+        return msg('Choose a district from the list.');
       case 'consentGiven consent_required':
         return msg('Agree to the terms to send your words.');
       case 'consentGiven consent_outdated':
