@@ -173,7 +173,7 @@ describe('<campaign-submission-form> when things fail', function () {
       const el = await formAt(api);
       const message = `${LONG_ENOUGH} Round ${i} of run ${run}.`;
       fillValid(el, message);
-      await plan(api, modes[i % 4]!);
+      await plan(api, modes[i % 4]);
       const failed = oneEvent(el, 'campaign-submit-error');
       send(el);
       await failed;
@@ -182,7 +182,7 @@ describe('<campaign-submission-form> when things fail', function () {
       // Back online: retried with the same key until the (restarted) server answers.
       const submitted = oneEvent(el, 'campaign-submitted');
       window.dispatchEvent(new Event('online'));
-      ids.push((await submitted).detail.id);
+      ids.push((await submitted).detail.id as string);
       el.remove();
     }
     const items = (await stored(instance)).filter((s) => s.message.includes(`of run ${run}.`));

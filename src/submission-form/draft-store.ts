@@ -31,7 +31,7 @@ function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequ
     const open = indexedDB.open('campaign-widgets', 1);
     open.onupgradeneeded = () => open.result.createObjectStore('drafts');
     open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
+    open.onerror = () => reject(new Error('No IndexedDB', { cause: open.error }));
   });
   return db.then(
     (database) =>
@@ -39,7 +39,7 @@ function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequ
         const tx = database.transaction('drafts', mode);
         const request = op(tx.objectStore('drafts'));
         tx.oncomplete = () => resolve(request.result as T);
-        tx.onerror = tx.onabort = () => reject(tx.error);
+        tx.onerror = tx.onabort = () => reject(new Error('Not saved', { cause: tx.error }));
       }),
   );
 }

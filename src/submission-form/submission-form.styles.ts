@@ -57,7 +57,6 @@ export const styles = css`
     height: 1.5rem;
     margin: 0;
     flex: none;
-    accent-color: var(--_accent);
   }
   .check label {
     font-weight: 400;

@@ -112,7 +112,7 @@ export class CampaignSubmissionForm extends CampaignElement {
   @state() private _draft = blank();
   /** Problems to show: field → text; the key `''` holds one not tied to a field. */
   @state() private _errors: Record<string, string> = {};
-  @state() private _progress = -1;
+  @state() private _progress = 0;
   @state() private _photoUrl = '';
 
   #key = '';
@@ -227,7 +227,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     let code = 'photo_too_large';
     try {
       // HEIC goes through where this browser decodes it; anything else not an image fails here.
-      if (!/^image\//.test(file.type)) throw 0;
+      if (!/^image\//.test(file.type)) throw new TypeError(file.type);
       const photo = await resizePhoto(file, limits.photoMaxDimension);
       if (photo.size <= limits.photoMaxBytes) {
         code = '';
@@ -312,7 +312,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     if (Object.keys(problems).length) {
       emit(this, 'campaign-submit-error', { code: 'validation', retrying: false });
       const errors: Record<string, string> = {};
-      for (const field in problems) errors[field] = this.#text(field, problems[field]!);
+      for (const field in problems) errors[field] = this.#text(field, problems[field]);
       return this.#showErrors(errors);
     }
     if (!this._campaign) await this.#fetchCampaign();
@@ -345,7 +345,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     this.#send?.abort();
     const send = (this.#send = new AbortController());
     this.state = 'sending';
-    this._progress = d.photo ? 0 : -1;
+    this._progress = 0;
     let body: string | FormData = JSON.stringify(d.request);
     if (d.photo) {
       const form = new FormData();
@@ -423,11 +423,9 @@ export class CampaignSubmissionForm extends CampaignElement {
   };
 
   #onSummaryClick = (event: Event): void => {
-    const link = (event.target as Element).closest('a');
-    if (link) {
-      event.preventDefault();
-      this.#focus(link.hash.slice(1));
-    }
+    const link = event.currentTarget as HTMLAnchorElement;
+    event.preventDefault();
+    this.#focus(link.hash.slice(1));
   };
 
   #error(id: string) {
@@ -498,11 +496,10 @@ export class CampaignSubmissionForm extends CampaignElement {
               role="alert"
               tabindex="-1"
               aria-labelledby="summary-title"
-              @click=${this.#onSummaryClick}
             >
               <h2 id="summary-title">${msg('There is a problem')}</h2>
               <ul>
-                ${errors.map(([id, text]) => html`<li>${id ? html`<a href="#${id}">${text}</a>` : text}</li>`)}
+                ${errors.map(([id, text]) => html`<li>${id ? html`<a href="#${id}" @click=${this.#onSummaryClick}>${text}</a>` : text}</li>`)}
               </ul>
             </div>`
           : nothing
@@ -658,7 +655,7 @@ export class CampaignSubmissionForm extends CampaignElement {
             ? html`<progress
                 part="progress"
                 max="1"
-                value=${this._progress < 0 ? nothing : this._progress}
+                .value=${this._progress}
                 aria-label=${msg('Sending…')}
               ></progress>`
             : nothing

@@ -9,14 +9,14 @@ export const xhrFetch =
   (url, init = {}) =>
     new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open(init.method ?? 'GET', String(url));
+      xhr.open(init.method ?? 'GET', url as string);
       for (const [name, value] of Object.entries(init.headers ?? {})) {
         xhr.setRequestHeader(name, value as string);
       }
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onload = () =>
         resolve(
-          new Response(xhr.status === 204 ? null : xhr.response, {
+          new Response(xhr.status === 204 ? null : (xhr.response as string), {
             status: xhr.status,
             statusText: xhr.statusText,
             headers: { 'retry-after': xhr.getResponseHeader('retry-after') ?? '' },

@@ -42,7 +42,7 @@ const campaign = (locale: string, closed: boolean): Campaign => {
       ['jiangbei', 'Jiangbei', '江北区'],
       ['nanan', "Nan'an", '南岸区'],
       ['shapingba', 'Shapingba', '沙坪坝区'],
-    ].map(([id, en, zhName]) => ({ id: id!, name: (zh ? zhName : en)! })),
+    ].map(([id, en, zhName]) => ({ id, name: zh ? zhName : en })),
   };
 };
 

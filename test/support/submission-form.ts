@@ -2,6 +2,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { CampaignSubmissionForm } from '../../src/submission-form/submission-form.js';
 import type { Draft } from '../../src/submission-form/draft-store.js';
+import type { StaffSubmission } from '../../src/api/wire.js';
 import '../../src/define.js';
 import { staff, testApi } from './api.js';
 
@@ -60,9 +61,9 @@ function drafts<T>(op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
         open.result.close();
         resolve(request.result);
       };
-      tx.onerror = () => reject(tx.error);
+      tx.onerror = () => reject(new Error('IndexedDB', { cause: tx.error }));
     };
-    open.onerror = () => reject(open.error);
+    open.onerror = () => reject(new Error('IndexedDB', { cause: open.error }));
   });
 }
 
@@ -73,7 +74,7 @@ export const allDrafts = async () => {
     ...d,
     photo: d.photo && new Blob([d.photo]),
   }));
-  return new Map(keys.map((key, i) => [key, values[i]!]));
+  return new Map(keys.map((key, i) => [key, values[i]]));
 };
 export const clearDrafts = () => drafts((s) => s.clear());
 export const draftOf = async (api: string, campaign = CAMPAIGN) =>
@@ -81,13 +82,51 @@ export const draftOf = async (api: string, campaign = CAMPAIGN) =>
 
 /** Records every XMLHttpRequest body sent while installed. */
 export function spyXhr() {
-  const original = XMLHttpRequest.prototype.send;
+  const { send, setRequestHeader, open } = XMLHttpRequest.prototype;
   const bodies: unknown[] = [];
+  const keys: string[] = [];
+  const urls: string[] = [];
+  XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string) {
+    urls.push(url);
+    return open.call(this, method, url, true);
+  };
+  XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
+    if (name.toLowerCase() === 'idempotency-key') keys.push(value);
+    return setRequestHeader.call(this, name, value);
+  };
   XMLHttpRequest.prototype.send = function (body) {
     bodies.push(body);
-    return original.call(this, body);
+    return send.call(this, body);
   };
-  return { bodies, restore: () => (XMLHttpRequest.prototype.send = original) };
+  const restore = () => Object.assign(XMLHttpRequest.prototype, { send, setRequestHeader, open });
+  return { bodies, keys, urls, restore };
+}
+
+/**
+ * The submission the server stored under the last request's key, as staff see it — or,
+ * where the staff API cannot be reached from the test page (no proxy wired), proof by
+ * replay: the same body under the same key must answer with the same id, marked
+ * `Idempotent-Replayed`, so exactly that submission is stored once. Returns null then.
+ */
+export async function storedOnce(
+  id: string,
+  xhr: ReturnType<typeof spyXhr>,
+  path: string,
+): Promise<StaffSubmission | null> {
+  if (await proxyAvailable()) return staffGet<StaffSubmission>(`${path}/${id}`);
+  const body = xhr.bodies.at(-1) as string | FormData;
+  const response = await fetch(xhr.urls.at(-1)!, {
+    method: 'POST',
+    body,
+    headers: {
+      'idempotency-key': xhr.keys.at(-1)!,
+      ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+    },
+  });
+  expect(response.status).to.equal(202);
+  expect(response.headers.get('idempotent-replayed')).to.equal('true');
+  expect(((await response.json()) as { id: string }).id).to.equal(id);
+  return null;
 }
 
 /**
