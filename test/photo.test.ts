@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/define.js';
 import { setLocale } from '../src/i18n/locale.js';
@@ -8,7 +8,6 @@ import {
   apiUrl,
   captureWarnings,
   failingApi,
-  painted,
   recordFetches,
   slowApi,
   watchLayoutShift,
@@ -241,7 +240,8 @@ describe('<campaign-photo>', () => {
 
     it('does not move the page while the API answers and the image loads', async () => {
       const api = await apiUrl();
-      const el = await fixture<HTMLElement>(html`
+      const start = performance.now();
+      const el = fixtureSync<HTMLElement>(html`
         <div style="width: 600px">
           <campaign-photo
             api=${api}
@@ -258,10 +258,10 @@ describe('<campaign-photo>', () => {
       `);
       const photo = el.querySelector('campaign-photo')!;
       await photo.updateComplete;
-      // Before the answer: the partner's fallback fills the reserved box.
-      expect($(photo, 'slot')).to.exist;
+      // First render: the partner's fallback in the reserved box, the API not answered yet.
+      expect($(photo, '.frame slot')).to.exist;
       expect($(photo, '.frame')!.getBoundingClientRect().height).to.equal(375);
-      const shift = watchLayoutShift(el.querySelector('#after')!);
+      const shift = watchLayoutShift(el.querySelector('#after')!, start);
       await loaded(photo);
       expect(text(photo, 'caption')).to.match(/^Chongqing Grand Theater/);
       await shift.expectNone();
@@ -407,17 +407,6 @@ describe('<campaign-photo>', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('closes on Escape and returns focus to the photo', async () => {
-      const { el, zoom } = await zoomable();
-      zoom.focus();
-      await sendKeys({ press: 'Enter' });
-      await el.updateComplete;
-      expect($<HTMLDialogElement>(el, 'dialog')!.open).to.equal(true);
-      await sendKeys({ press: 'Escape' });
-      await waitUntil(() => !$(el, 'dialog'), 'dialog still open');
-      expect(el.shadowRoot!.activeElement).to.equal(zoom);
-    });
-
     it('closes with its labelled close button, in either language', async () => {
       await setLocale('zh-Hans');
       const { el, zoom } = await zoomable();
@@ -443,7 +432,19 @@ describe('<campaign-photo>', () => {
       `);
       await waitUntil(() => $(broken, '.failed'));
       expect($(broken, 'button')).to.equal(null);
-      await painted();
+    });
+
+    // Kept last: in this headless Chromium, more modal dialogs after a real Escape press in
+    // the same page left the session unable to finish.
+    it('closes on Escape and returns focus to the photo', async () => {
+      const { el, zoom } = await zoomable();
+      zoom.focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect($<HTMLDialogElement>(el, 'dialog')!.open).to.equal(true);
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !$(el, 'dialog'), 'dialog still open');
+      expect(el.shadowRoot!.activeElement).to.equal(zoom);
     });
   });
 });

@@ -58,8 +58,7 @@ export async function painted(): Promise<void> {
  * the engine reports them (Chromium), and in every engine the position of a sentinel
  * element placed after the widget.
  */
-export function watchLayoutShift(sentinel: Element) {
-  const start = performance.now();
+export function watchLayoutShift(sentinel: Element, start = performance.now()) {
   const top = sentinel.getBoundingClientRect().top;
   const supported = PerformanceObserver.supportedEntryTypes?.includes('layout-shift') ?? false;
   let total = 0;
