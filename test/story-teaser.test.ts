@@ -151,7 +151,7 @@ describe('<campaign-story-teaser>', () => {
         href: new URL('#story-spirit', location.href).href,
       });
       expect([cancelable, bubbles, composed]).to.deep.equal([true, true, true]);
-      expect(location.hash).to.equal('#story-spirit');
+      await waitUntil(() => location.hash === '#story-spirit', 'the link did not navigate');
     });
 
     it('opens from the keyboard too, and a partner can veto the navigation', async () => {
