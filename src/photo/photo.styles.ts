@@ -39,6 +39,10 @@ export const photoStyles = css`
     height: 100%;
     min-height: 4rem;
   }
+  figcaption {
+    /* Contains its children's margins, so its height is all that counts. */
+    display: flow-root;
+  }
   .caption,
   .credit {
     display: block;
@@ -47,8 +51,9 @@ export const photoStyles = css`
   .caption {
     margin-top: 0.5em;
   }
+  /* Caption lines (0.875em × 1.5) plus the credit line and margins. */
   .reserve {
-    min-height: calc(var(--campaign-caption-lines, 3) * 1.5em);
+    min-height: calc(var(--campaign-caption-lines, 3) * 1.3125em + 1.9em);
   }
   .credit {
     min-height: 1.5em;

@@ -200,12 +200,8 @@ export class CampaignPhoto extends CampaignElement {
   }
 
   private _caption(caption = '', credit: string, reserve: boolean, api: boolean) {
-    return html`<figcaption>
-      ${
-        caption || reserve
-          ? html`<span part="caption" class="caption ${reserve ? 'reserve' : ''}">${caption}</span>`
-          : nothing
-      }
+    return html`<figcaption class=${reserve ? 'reserve' : ''}>
+      ${caption ? html`<span part="caption" class="caption">${caption}</span>` : nothing}
       ${credit || api ? html`<span part="credit" class="credit">${credit}</span>` : nothing}
     </figcaption>`;
   }
