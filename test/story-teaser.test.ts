@@ -21,7 +21,7 @@ const $ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
   el.shadowRoot!.querySelector<T>(selector);
 const part = (el: Element, name: string) =>
   $(el, `[part~="${name}"]`)?.textContent?.trim().replace(/\s+/g, ' ');
-const photoOf = (el: Element) => $(el, 'campaign-photo') as HTMLElement | null;
+const photoOf = (el: Element) => $<HTMLElement>(el, 'campaign-photo');
 const photoImg = (el: Element) =>
   photoOf(el)?.shadowRoot?.querySelector<HTMLImageElement>('img[part="image"]') ?? null;
 
@@ -72,7 +72,7 @@ describe('<campaign-story-teaser>', () => {
       expect(part(el, 'byline')).to.equal('XINYI LI March 24, 2024');
       const time = $(el, 'time[part="date"]')!;
       expect(time.getAttribute('datetime')).to.equal('2024-03-24T00:00:00.000Z');
-      expect(time.textContent!.trim()).to.equal('March 24, 2024');
+      expect(time.textContent.trim()).to.equal('March 24, 2024');
       expect(part(el, 'excerpt')).to.equal(
         'A campaign asks what holds the mountain city together.',
       );
@@ -97,10 +97,10 @@ describe('<campaign-story-teaser>', () => {
       await setLocale('zh-Hans');
       const el = await attributeTeaser({ target: '_blank' });
       expect($(el, 'a')!.getAttribute('target')).to.equal('_blank');
-      expect($(el, 'time')!.textContent!.trim()).to.equal('2024年3月24日');
+      expect($(el, 'time')!.textContent.trim()).to.equal('2024年3月24日');
       await setLocale('en');
       await el.updateComplete;
-      expect($(el, 'time')!.textContent!.trim()).to.equal('March 24, 2024');
+      expect($(el, 'time')!.textContent.trim()).to.equal('March 24, 2024');
     });
 
     it('leaves out a date it cannot read, and keeps a link without a headline', async () => {
@@ -113,7 +113,7 @@ describe('<campaign-story-teaser>', () => {
       `);
       expect($(el, 'time')).to.equal(null);
       expect(part(el, 'byline')).to.equal('iChongqing');
-      expect($(el, 'a')!.textContent!.trim()).to.equal('Read the story');
+      expect($(el, 'a')!.textContent.trim()).to.equal('Read the story');
       await expect(el).to.be.accessible();
     });
 
@@ -203,14 +203,14 @@ describe('<campaign-story-teaser>', () => {
       expect(part(el, 'excerpt')).to.match(/^Old lanes and new towers/);
       await waitUntil(() => photoImg(el), 'lead photo never shown');
       expect(photoImg(el)!.src).to.contain('/photos/grand-theater-night/');
-      const credit = () => photoOf(el)!.shadowRoot!.querySelector('[part="credit"]')!.textContent;
+      const credit = () => photoOf(el)!.shadowRoot!.querySelector('[part="credit"]')?.textContent;
       expect(credit()).to.equal('Photo/Long Fan from Visual Chongqing');
       await expect(el).to.be.accessible();
 
       await setLocale('zh-Hans');
       await waitUntil(() => $(el, 'a')?.textContent === '涵养城市精髓 提炼“重庆城市精神”', 'zh');
       await waitUntil(() => credit() === '视觉重庆 Long Fan 摄', 'zh credit');
-      expect($(el, 'time')!.textContent!.trim()).to.equal('2024年3月24日');
+      expect($(el, 'time')!.textContent.trim()).to.equal('2024年3月24日');
       await expect(el).to.be.accessible();
     });
 
@@ -226,7 +226,7 @@ describe('<campaign-story-teaser>', () => {
       await el.updateComplete;
       expect($(el, '[part="card"]')!.getAttribute('aria-busy')).to.equal('true');
       const slot = $<HTMLSlotElement>(el, '[part="headline"] slot')!;
-      expect(slot.assignedElements()[0]!.textContent).to.equal('Spirit of Chongqing City');
+      expect(slot.assignedElements()[0].textContent).to.equal('Spirit of Chongqing City');
       expect($(el, '.byline')!.classList.contains('sk')).to.equal(true);
       expect($(el, '.excerpt')!.classList.contains('sk')).to.equal(true);
       await expect(el).to.be.accessible();
@@ -310,12 +310,12 @@ describe('<campaign-story-teaser>', () => {
             ></campaign-story-teaser>
           `);
           await waitUntil(() => fetches.calls.length === 1, 'first request');
-          const first = fetches.calls[0]!;
+          const first = fetches.calls[0];
           if (change === 'story') el.story = 'a-land-of-natural-beauty';
           if (change === 'campaign') el.campaign = 'another-campaign';
           if (change === 'api') el.api = api;
           await waitUntil(() => first.signal!.aborted, 'first request not aborted');
-          expect(decodeURIComponent(fetches.calls[1]!.url)).to.contain(
+          expect(decodeURIComponent(fetches.calls[1].url)).to.contain(
             {
               story: '/stories/a-land-of-natural-beauty',
               campaign: '/another-campaign/',
@@ -349,7 +349,7 @@ describe('<campaign-story-teaser>', () => {
         await waitUntil(() => fetches.calls.length === 1);
         const parent = el.parentElement!;
         el.remove();
-        expect(fetches.calls[0]!.signal!.aborted, 'request left running').to.equal(true);
+        expect(fetches.calls[0].signal!.aborted, 'request left running').to.equal(true);
         el.api = await apiUrl();
         parent.append(el);
         await waitUntil(() => $(el, 'a'), 'story not loaded after re-attaching');

@@ -28,7 +28,7 @@ export function loadById<T>(
         Locale,
       ],
     task: ([key, client, locale], { signal }) =>
-      key && client ? load(client, key, { signal, locale }) : (initialState as never),
+      key && client ? load(client, key, { signal, locale }) : initialState,
     onError: (error) => {
       const e = error as CampaignApiError;
       if (e.code === 'aborted') return;

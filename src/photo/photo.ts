@@ -105,7 +105,8 @@ export class CampaignPhoto extends CampaignElement {
 
   /** The photo as shown: attributes over the API's answer. */
   private get _data() {
-    const p: Partial<Photo> = (this._task.status === TaskStatus.COMPLETE && this._task.value) || {};
+    // While a new language or id loads, the last answer stays on screen (an error clears it).
+    const p: Partial<Photo> = (this._task.status !== TaskStatus.ERROR && this._task.value) || {};
     const fallback = this.querySelector('img');
     const dim = (name: 'width' | 'height') =>
       this[name] || p[name] || Number(fallback?.getAttribute(name)) || undefined;
@@ -134,7 +135,7 @@ export class CampaignPhoto extends CampaignElement {
     // before the answer arrives, and kept, so nothing below moves.
     const reserve = api && this.caption === undefined;
     return html`
-      <figure part="figure" aria-busy=${pending ? 'true' : nothing}>
+      <figure part="figure" aria-busy=${ifDefined(pending ? 'true' : undefined)}>
         <div
           class="frame"
           style=${styleMap({ '--_r': d.width && d.height ? `${d.width} / ${d.height}` : null })}
@@ -177,7 +178,9 @@ export class CampaignPhoto extends CampaignElement {
       </figure>
       ${
         this._zoomed && d.src
-          ? html`<dialog
+          ? // A click on the backdrop closes too; the keyboard has Escape and the Close button.
+            // eslint-disable-next-line lit-a11y/click-events-have-key-events
+            html`<dialog
               part="dialog"
               aria-label=${msg('Enlarged photo')}
               @close=${this._closed}
@@ -211,10 +214,10 @@ export class CampaignPhoto extends CampaignElement {
     if (this._zoomed && this._dialog && !this._dialog.open) this._dialog.showModal();
   }
 
-  private _closed() {
+  private _closed = () => {
     this._zoomed = false;
     this._zoom?.focus();
-  }
+  };
 }
 
 declare global {

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '@lit/localize';
 import { TaskStatus } from '@lit/task';
 import { CampaignElement } from '../base/campaign-element.js';
@@ -93,7 +94,8 @@ export class CampaignStoryTeaser extends CampaignElement {
   }
 
   override render() {
-    const s: Partial<Story> = (this._task.status === TaskStatus.COMPLETE && this._task.value) || {};
+    // While a new language or id loads, the last answer stays on screen (an error clears it).
+    const s: Partial<Story> = (this._task.status !== TaskStatus.ERROR && this._task.value) || {};
     const status = this._task.status;
     const loading = status === TaskStatus.PENDING;
     const failed = status === TaskStatus.ERROR;
@@ -106,7 +108,7 @@ export class CampaignStoryTeaser extends CampaignElement {
     const date = new Date(raw);
     const dated = !Number.isNaN(date.getTime());
     const fallback = !!this.querySelector('a');
-    const sk = loading ? 'sk' : '';
+    const sk = loading && !s.url ? 'sk' : '';
     const media =
       photo || this.src
         ? html`<campaign-photo
@@ -123,7 +125,7 @@ export class CampaignStoryTeaser extends CampaignElement {
             .organization=${this.organization}
           ></campaign-photo>`
         : html`<div class="ph ${sk}"></div>`;
-    return html`<div part="card" class="card" aria-busy=${loading ? 'true' : nothing}>
+    return html`<div part="card" class="card" aria-busy=${ifDefined(loading ? 'true' : undefined)}>
       ${this.layout === 'compact' ? nothing : html`<div class="media">${media}</div>`}
       <div class="body">
         <div part="headline" class="headline ${fallback ? '' : sk}">
