@@ -103,7 +103,7 @@ window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   if (mode === 'down') return json(503, { statusCode: 503, code: 'unavailable', message: 'down' });
-  const item = kind === 'photos' ? photo(id!, locale) : story(id!, locale);
+  const item = kind === 'photos' ? photo(id, locale) : story(id, locale);
   return item
     ? json(200, item)
     : json(404, { statusCode: 404, code: 'not_found', message: 'not found' });
