@@ -23,6 +23,8 @@ import {
 } from './scripts/browsers.mjs';
 import { testEndpoints } from './test/support/endpoints.mjs';
 import { apiServerPlugin } from './test/support/api-server.mjs';
+import { quoteEndpoints } from './test/support/quote-endpoints.mjs';
+import { submissionEndpoints } from './test/support/submission-endpoints.mjs';
 
 const wanted = (process.env.ENGINES ?? 'chromium,firefox,webkit')
   .split(',')
@@ -110,7 +112,7 @@ export default {
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 300000,
-  middleware: [testEndpoints],
+  middleware: [testEndpoints, quoteEndpoints, submissionEndpoints],
   plugins: [
     apiServerPlugin(),
     esbuildPlugin({

@@ -5,8 +5,8 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 /** gzip budgets in bytes, per file. */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 18 * 1024,
-  'dist/campaign-widgets.iife.js': 18 * 1024,
+  'dist/campaign-widgets.js': 28 * 1024,
+  'dist/campaign-widgets.iife.js': 28 * 1024,
 };
 
 export function sizes(file) {

@@ -25,6 +25,7 @@ export function apiServerPlugin() {
         CAMPAIGN_ADMIN_TOKEN: ADMIN_TOKEN,
         CAMPAIGN_ALLOWED_ORIGINS: origin,
         CAMPAIGN_TEST_FIXTURES: '1',
+        CAMPAIGN_RATE_LIMIT: 'off',
         NODE_ENV: 'test',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
