@@ -58,17 +58,17 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
       const match = /campaign-api listening on (\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1]);
       }
     });
     child.on('exit', () => reject(new Error(`server exited: ${output}`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return { child, url };
 }
 
@@ -80,7 +80,7 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function main(): Promise<void> {
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
               buffer = buffer.slice(index + 2);
               const data = /\ndata: (.*)/.exec(frame);
               if (!data || !frame.includes('event: quote')) continue;
-              const id = (JSON.parse(data[1]!) as { id: string }).id;
+              const id = (JSON.parse(data[1]) as { id: string }).id;
               let list = arrivals.get(id);
               if (!list) arrivals.set(id, (list = []));
               list.push(now);

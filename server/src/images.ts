@@ -105,7 +105,7 @@ export async function processPhoto(
         return { width: target, bytes: out, etag: etagOf(out) };
       }),
     );
-    const top = widths[widths.length - 1]!;
+    const top = widths[widths.length - 1];
     return { width: top, height: Math.round((height * top) / width), widths, files };
   } catch {
     throw new ApiError(415, 'unsupported_media_type', 'The photo could not be decoded', {

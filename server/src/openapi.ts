@@ -16,7 +16,8 @@ import {
 } from './schemas.js';
 import { StaffPhotoQuery } from './routes/staff.js';
 
-const plain = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema));
+const plain = (schema: TSchema): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 const ref = (name: keyof typeof COMPONENTS) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: keyof typeof COMPONENTS) => ({
   'application/json': { schema: ref(name) },

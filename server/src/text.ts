@@ -11,16 +11,19 @@
  */
 import type { FieldErrorCode } from '../../src/api/wire.js';
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL_MULTILINE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export type TextResult = { ok: true; value: string } | { ok: false; code: FieldErrorCode };
 
 export function cleanText(raw: string, options: { multiline: boolean }): TextResult {
-  if (!raw.isWellFormed()) return { ok: false, code: 'invalid' };
+  if (LONE_SURROGATE.test(raw)) return { ok: false, code: 'invalid' };
   let value = raw.replace(/\r\n?|\u2028|\u2029/g, '\n').normalize('NFC');
   const pattern = options.multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE;
   if (pattern.test(value)) return { ok: false, code: 'control_characters' };

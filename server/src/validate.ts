@@ -57,7 +57,7 @@ export function validateSubmission(raw: unknown, campaign: CampaignRecord): Clea
     }
     throw validation(problems);
   }
-  const body = raw as SubmissionRequest;
+  const body = raw;
   const { limits } = campaign;
 
   const text = (field: string, value: string, multiline: boolean): string | null => {

@@ -100,7 +100,7 @@ export function photoToWire(photo: PhotoRecord, locale: Locale, base: string): P
     src: photoFileUrl(base, photo.campaignId, photo.id, width),
     width,
   }));
-  const middle = srcset.find((source) => source.width >= 640) ?? srcset[srcset.length - 1]!;
+  const middle = srcset.find((source) => source.width >= 640) ?? srcset[srcset.length - 1];
   return {
     id: photo.id,
     locale,

@@ -92,13 +92,13 @@ describe('content endpoints', () => {
       list.items.map((s) => s.id),
       ['spirit-of-chongqing-city', 'a-tour-in-chongqing', 'a-land-of-natural-beauty'],
     );
-    const main = list.items[0]!;
+    const main = list.items[0];
     assert.equal(main.byline, 'XINYI LI');
     assert.equal(main.publishedAt, '2024-03-24T08:00:00.000Z');
     assert.equal(main.photoId, 'grand-theater-night');
     assert.match(main.url, /^http:\/\//);
-    assert.equal(list.items[1]!.headline, 'A Tour in Chongqing, A Gain in Vision');
-    assert.equal(list.items[2]!.headline, 'A Land of Natural Beauty, A City with Cultural Appeal');
+    assert.equal(list.items[1].headline, 'A Tour in Chongqing, A Gain in Vision');
+    assert.equal(list.items[2].headline, 'A Land of Natural Beauty, A City with Cultural Appeal');
   });
 
   it('serves one story per locale and 404s unknown stories and campaigns', async () => {
@@ -156,7 +156,7 @@ describe('content endpoints', () => {
       const meta = await sharp(response.rawPayload).metadata();
       assert.equal(meta.format, 'jpeg');
       assert.equal(meta.width, source.width);
-      assert.equal(Math.round((meta.height! * photo.width) / source.width), photo.height);
+      assert.equal(Math.round((meta.height * photo.width) / source.width), photo.height);
     }
   });
 

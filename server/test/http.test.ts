@@ -87,7 +87,7 @@ describe('over real HTTP', () => {
     const photos = db
       .prepare('SELECT count(*) FROM photos WHERE submission_id = ?')
       .pluck()
-      .get(answers[0]!.body.id);
+      .get(answers[0].body.id);
     assert.equal(photos, 1);
   });
 
@@ -102,15 +102,15 @@ describe('over real HTTP', () => {
       assert.equal(stream.retry, 1500);
       const id = await newApproved(server, 'Live on the wall right now.');
       const [added] = await stream.waitFor(1);
-      assert.equal(added!.event, 'quote');
-      const quote = JSON.parse(added!.data) as Quote;
+      assert.equal(added.event, 'quote');
+      const quote = JSON.parse(added.data) as Quote;
       assert.equal(quote.id, id);
       assert.equal(quote.text, 'Live on the wall right now.');
       await staffPost(server, `/submissions/${id}/remove`);
       const events = await stream.waitFor(2);
-      assert.equal(events[1]!.event, 'remove');
-      assert.deepEqual(JSON.parse(events[1]!.data), { id });
-      assert.ok(Number(events[1]!.id) > Number(events[0]!.id));
+      assert.equal(events[1].event, 'remove');
+      assert.deepEqual(JSON.parse(events[1].data), { id });
+      assert.ok(Number(events[1].id) > Number(events[0].id));
       // a pending or rejected item never appears on the stream
       const { body } = await post(server, validBody({ message: 'Rejected, never streamed.' }));
       const reject = await fetch(`${server.url}${API}/submissions/${body.id}/reject`, {
@@ -133,7 +133,7 @@ describe('over real HTTP', () => {
       await delay(50);
       await newApproved(server, 'District names follow the stream locale.');
       const [event] = await stream.waitFor(1);
-      assert.deepEqual(JSON.parse(event!.data).district, { id: 'yuzhong', name: '渝中区' });
+      assert.deepEqual(JSON.parse(event.data).district, { id: 'yuzhong', name: '渝中区' });
     } finally {
       stream.close();
     }
@@ -146,7 +146,7 @@ describe('over real HTTP', () => {
     );
     const a = await newApproved(server, 'Resume test: quote A.');
     const [eventA] = await first.waitFor(1);
-    assert.equal(JSON.parse(eventA!.data).id, a);
+    assert.equal(JSON.parse(eventA.data).id, a);
     first.close();
     await first.ended;
 
@@ -156,7 +156,7 @@ describe('over real HTTP', () => {
     await staffPost(server, `/submissions/${a}/remove`);
 
     const second = await openStream(`${server.url}${API}/quotes/stream`, {
-      'last-event-id': eventA!.id!,
+      'last-event-id': eventA.id!,
     });
     try {
       const replayed = await second.waitFor(3);
@@ -170,7 +170,7 @@ describe('over real HTTP', () => {
       );
       const d = await newApproved(server, 'Resume test: quote D, live again.');
       const all = await second.waitFor(4);
-      assert.equal(JSON.parse(all[3]!.data).id, d);
+      assert.equal(JSON.parse(all[3].data).id, d);
       await delay(100);
       assert.equal(second.events.length, 4, 'nothing repeated');
       const ids = all.map((e) => Number(e.id));
@@ -178,7 +178,7 @@ describe('over real HTTP', () => {
         ids,
         [...ids].sort((x, y) => x - y),
       );
-      assert.ok(ids[0]! > Number(eventA!.id));
+      assert.ok(ids[0] > Number(eventA.id));
       assert.equal(new Set(ids).size, ids.length);
     } finally {
       second.close();
@@ -260,7 +260,7 @@ describe('main.ts', () => {
         const match = /campaign-api listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(output);
         if (match && /Staff token.*\n/.test(output)) {
           clearTimeout(timer);
-          resolve(match[1]!);
+          resolve(match[1]);
         }
       });
     });

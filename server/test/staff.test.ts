@@ -102,7 +102,7 @@ describe('staff endpoints', () => {
     const body = approved.json<StaffSubmission>();
     assert.equal(body.status, 'approved');
     assert.ok(body.decidedAt);
-    const quote = (await wall(app)).items[0]!;
+    const quote = (await wall(app)).items[0];
     assert.equal(quote.id, id, 'newest first');
     assert.equal(quote.text, 'Approve me for the wall please.');
     assert.equal(quote.displayName, 'Test Reader');

@@ -87,7 +87,7 @@ function both(tag: string, locale: Locale, en: string, zh: string, attrs = ''): 
 
 function fallbackPhoto(photo: PhotoRecord | null, locale: Locale, base: string): string {
   if (!photo) return '';
-  const top = photo.widths[photo.widths.length - 1]!;
+  const top = photo.widths[photo.widths.length - 1];
   const mid = photo.widths.find((width) => width >= 640) ?? top;
   const srcset = photo.widths
     .map((width) => `${photoFileUrl(base, photo.campaignId, photo.id, width)} ${width}w`)

@@ -16,7 +16,7 @@ export function isStaff(ctx: Context, request: FastifyRequest): boolean {
   if (typeof header !== 'string') return false;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return false;
-  return timingSafeEqual(digest(match[1]!), digest(ctx.options.adminToken));
+  return timingSafeEqual(digest(match[1]), digest(ctx.options.adminToken));
 }
 
 export const StaffPhotoQuery = Type.Object({

@@ -136,7 +136,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
     {
       schema: { params: CampaignParams },
       onRequest: async (request, reply) => {
-        const params = request.params as Static<typeof CampaignParams>;
+        const params = request.params;
         const campaign = campaignOr404(ctx, params.campaign);
         if (!originAllowed(ctx, request, campaign)) {
           throw new ApiError(403, 'origin_not_allowed', 'This site may not send submissions');

@@ -399,7 +399,7 @@ export class SqliteStore implements Store {
       return;
     }
     batch.forEach((item, index) => {
-      const result = results[index]!;
+      const result = results[index];
       if (result.ok) item.resolve(result.value);
       else item.reject(result.error);
     });
@@ -454,7 +454,7 @@ export class SqliteStore implements Store {
     ) as SubmissionRow[];
     const more = rows.length > query.limit;
     const items = rows.slice(0, query.limit).map(toSubmission);
-    return { items, nextBefore: more ? items[items.length - 1]!.seq : null };
+    return { items, nextBefore: more ? items[items.length - 1].seq : null };
   }
 
   async countSubmissions(campaignId: string): Promise<StatusCounts> {
@@ -588,7 +588,7 @@ export class SqliteStore implements Store {
       const more = rows.length > query.limit;
       const items = rows.slice(0, query.limit).map(toQuote);
       const lastEventId = this.#s.lastEventId.get(campaignId) as number;
-      return { items, nextBefore: more ? items[items.length - 1]!.wallSeq : null, lastEventId };
+      return { items, nextBefore: more ? items[items.length - 1].wallSeq : null, lastEventId };
     })();
   }
 
