@@ -61,7 +61,7 @@ export const AttributesOnly: Story = {
   render: () => html`
     <div style="max-width: 32rem">
       <campaign-photo
-        src="https://picsum.invalid/broken.jpg"
+        src="data:image/jpeg;base64,AAAA"
         width="4"
         height="3"
         alt="A freight train leaving Tuanjie Village"
