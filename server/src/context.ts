@@ -1,7 +1,7 @@
 /** What the route modules share: options, store, fan-out, caches and small helpers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from './errors.js';
-import type { BoundedCache} from './http-cache.js';
+import type { BoundedCache } from './http-cache.js';
 import { type CachedBody } from './http-cache.js';
 import type { LiveHub } from './live.js';
 import type { RateLimiter } from './rate-limit.js';

@@ -11,10 +11,9 @@
  */
 import type { FieldErrorCode } from '../../src/api/wire.js';
 
- 
 const CONTROL_MULTILINE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
- 
+
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
