@@ -405,6 +405,9 @@ describe('<campaign-photo>', () => {
         true,
       );
       await expect(el).to.be.accessible();
+      // Leave no modal open behind for the next test.
+      dialog.close();
+      await waitUntil(() => !$(el, 'dialog'), 'dialog still open');
     });
 
     it('closes with its labelled close button, in either language', async () => {
