@@ -107,7 +107,8 @@ export default {
     exportConditions: [process.env.LIT_MODE === 'production' ? 'production' : 'development'],
   },
   concurrency: 1,
-  concurrentBrowsers: 3,
+  // One engine at a time: three browsers, test servers and the API compete for two cores.
+  concurrentBrowsers: 1,
   testFramework: { config: { timeout: 10000 } },
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
