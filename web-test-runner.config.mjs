@@ -112,7 +112,7 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
-  testsFinishTimeout: 300000,
+  testsFinishTimeout: 120000,
   middleware: [testEndpoints, quoteEndpoints, submissionEndpoints],
   plugins: [
     apiServerPlugin(),
