@@ -20,9 +20,9 @@ function run(label, command, args, env = {}) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       // wtr's own summary carries progress bars; print plain per-engine counts.
       const counts = new Map();
-      for (const [, engine, passed, failed] of tail.matchAll(
-        /(\w+):\s*\|[^|]*\|[^|]*\| (\d+) passed, (\d+) failed/g,
-      )) {
+      for (const [, engine, passed, failed] of tail
+        .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+        .matchAll(/(\w+):\s*\|[^|]*\|[^|]*\| (\d+) passed, (\d+) failed/g)) {
         counts.set(engine, `${passed} passed, ${failed} failed`);
       }
       for (const [engine, text] of counts) console.log(`  ${label} · ${engine}: ${text}`);
