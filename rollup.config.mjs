@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
+import { minifyTemplates, shortMessageIds, staticProperties } from './scripts/bundle-plugins.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! campaign-widgets ${version} | MIT */`;
@@ -21,14 +22,18 @@ const plugins = [
   }),
   // Lit's production build (no dev-mode warnings, smaller).
   resolve({ exportConditions: ['production'] }),
+  staticProperties(),
+  shortMessageIds('lib/generated/locales/zh-Hans.js'),
+  minifyTemplates(),
 ];
 
 const terserOptions = (module) => ({
   module,
   ecma: 2021,
-  compress: { passes: 2, unsafe_arrows: true },
+  compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
   format: { comments: /^!/ },
-  mangle: { properties: { regex: /^__/ } },
+  // Private members: `_name` and `__name` (Lit's own `_$…` keep their names).
+  mangle: { properties: { regex: /^_[a-z_]/ } },
 });
 
 // tsc's decorator helper reads `this` at module top level, which is undefined in

@@ -1,4 +1,3 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveControllerHost } from 'lit';
 import type { CampaignApiClient, RequestOptions } from '../api/client.js';
 import type { CampaignApiError } from '../api/errors.js';
@@ -7,47 +6,87 @@ import { emit } from '../core/events.js';
 
 type Host = ReactiveControllerHost & HTMLElement & { client?: CampaignApiClient; locale: Locale };
 
+/** Where a load is: nothing to load, under way, done, failed. */
+export const INITIAL = 0;
+export const PENDING = 1;
+export const COMPLETE = 2;
+export const ERROR = 3;
+export type LoadStatus = typeof INITIAL | typeof PENDING | typeof COMPLETE | typeof ERROR;
+
+/** One item loaded for a widget: its status, and its value once it has arrived. */
+export interface Load<T> {
+  readonly status: LoadStatus;
+  /** The last answer; kept while the next one loads, cleared by a failure. */
+  readonly value: T | undefined;
+}
+
 /**
  * Loads one item by id from the campaign API for a content widget, in the page's
- * locale. A new id, API, campaign or locale aborts the request in flight (through
- * the task's AbortSignal) and loads again; removing the element aborts it too, and
- * putting it back loads again. A failure other than an abort fires `campaign-error`
- * so the partner knows the widget fell back to its attributes or slotted content.
+ * locale. A new id, API, campaign or locale aborts the request in flight and loads
+ * again; removing the element aborts it too, and putting it back loads again. A
+ * failure other than an abort fires `campaign-error` so the partner knows the widget
+ * fell back to its attributes or slotted content.
  */
 export function loadById<T>(
   host: Host,
   id: () => string | undefined,
   load: (client: CampaignApiClient, id: string, options: RequestOptions) => Promise<T>,
-): Task<[string | undefined, CampaignApiClient | undefined, Locale], T> {
+): Load<T> {
+  const state: { status: LoadStatus; value: T | undefined } = {
+    status: INITIAL,
+    value: undefined,
+  };
+  let args: unknown[] = [];
+  let calls = 0;
+  let abort: AbortController | undefined;
   let interrupted = false;
-  const task = new Task(host, {
-    args: () =>
-      [id(), host.client, host.locale] as [
-        string | undefined,
-        CampaignApiClient | undefined,
-        Locale,
-      ],
-    task: ([key, client, locale], { signal }) =>
-      key && client ? load(client, key, { signal, locale }) : initialState,
-    onError: (error) => {
+
+  const run = async () => {
+    const [key, client, locale] = (args = [id(), host.client, host.locale]) as [
+      string | undefined,
+      CampaignApiClient | undefined,
+      Locale,
+    ];
+    if (state.status === PENDING) abort?.abort();
+    state.status = PENDING;
+    host.requestUpdate();
+    const call = ++calls;
+    const signal = (abort = new AbortController()).signal;
+    let value: T | undefined;
+    let status: LoadStatus = COMPLETE;
+    try {
+      if (key && client) value = await load(client, key, { signal, locale });
+      else status = INITIAL;
+    } catch (error) {
+      status = ERROR;
       const e = error as CampaignApiError;
-      if (e.code === 'aborted') return;
-      emit(host, 'campaign-error', {
-        code: e.code ?? 'parse',
-        status: (e as { status?: number }).status,
-        message: e.message,
-      });
-    },
-  });
+      if (call === calls && e.code !== 'aborted') {
+        emit(host, 'campaign-error', {
+          code: e.code ?? 'parse',
+          status: (e as { status?: number }).status,
+          message: e.message,
+        });
+      }
+    }
+    if (call !== calls) return;
+    state.status = status;
+    if (status !== INITIAL) state.value = value;
+    host.requestUpdate();
+  };
+
   host.addController({
+    hostUpdate() {
+      const next = [id(), host.client, host.locale];
+      if (next.some((v, i) => v !== args[i])) void run();
+    },
     hostConnected() {
-      if (interrupted) void task.run();
+      if (interrupted) void run();
       interrupted = false;
     },
     hostDisconnected() {
-      interrupted = task.status === TaskStatus.PENDING;
-      task.abort();
+      interrupted = state.status === PENDING;
+      if (interrupted) abort?.abort();
     },
   });
-  return task;
+  return state;
 }

@@ -1,15 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { msg, str } from '@lit/localize';
-import { TaskStatus } from '@lit/task';
 import { CampaignElement } from '../base/campaign-element.js';
 import { ParseError } from '../api/errors.js';
 import type { Photo } from '../api/wire.js';
 import { DEV, warnOnce } from '../core/dev.js';
 import { tokens } from '../styles/tokens.js';
-import { loadById } from './load.js';
+import { ERROR, PENDING, loadById } from './load.js';
 import { photoStyles } from './photo.styles.js';
 
 /** Values of `loading`. Anything else is treated as `lazy`. */
@@ -90,8 +88,9 @@ export class CampaignPhoto extends CampaignElement {
   @state() private _failed?: string;
   @state() private _zoomed = false;
 
-  @query('dialog') private _dialog?: HTMLDialogElement;
-  @query('.zoom') private _zoom?: HTMLButtonElement;
+  private get _dialog() {
+    return this.renderRoot.querySelector('dialog');
+  }
 
   private _task = loadById(
     this,
@@ -106,7 +105,7 @@ export class CampaignPhoto extends CampaignElement {
   /** The photo as shown: attributes over the API's answer. */
   private get _data() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
-    const p: Partial<Photo> = (this._task.status !== TaskStatus.ERROR && this._task.value) || {};
+    const p: Partial<Photo> = (this._task.status !== ERROR && this._task.value) || {};
     const fallback = this.querySelector('img');
     const dim = (name: 'width' | 'height') =>
       this[name] || p[name] || Number(fallback?.getAttribute(name)) || undefined;
@@ -125,7 +124,7 @@ export class CampaignPhoto extends CampaignElement {
   override render() {
     const d = this._data;
     const api = !!(this.photo && this.client);
-    const pending = this._task.status === TaskStatus.PENDING;
+    const pending = this._task.status === PENDING;
     const failed = d.src && this._failed === d.src;
     if (DEV && d.src && d.alt === undefined) {
       warnOnce(`alt:${d.src}`, `<campaign-photo> ${d.src} has no alt text; add alt="…".`);
@@ -138,7 +137,7 @@ export class CampaignPhoto extends CampaignElement {
       <figure part="figure" aria-busy=${ifDefined(pending ? 'true' : undefined)}>
         <div
           class="frame"
-          style=${styleMap({ '--_r': d.width && d.height ? `${d.width} / ${d.height}` : null })}
+          style=${ifDefined(d.width && d.height ? `--_r:${d.width} / ${d.height}` : undefined)}
         >
           ${
             !d.src
@@ -216,7 +215,7 @@ export class CampaignPhoto extends CampaignElement {
 
   private _closed = () => {
     this._zoomed = false;
-    this._zoom?.focus();
+    this.renderRoot.querySelector<HTMLElement>('.zoom')?.focus();
   };
 }
 

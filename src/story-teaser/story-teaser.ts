@@ -2,14 +2,13 @@ import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '@lit/localize';
-import { TaskStatus } from '@lit/task';
 import { CampaignElement } from '../base/campaign-element.js';
 import { ParseError } from '../api/errors.js';
 import type { Story } from '../api/wire.js';
 import { emit } from '../core/events.js';
 import { formatDate } from '../i18n/format.js';
 import { tokens } from '../styles/tokens.js';
-import { loadById } from '../photo/load.js';
+import { ERROR, PENDING, loadById } from '../photo/load.js';
 import { teaserStyles } from './story-teaser.styles.js';
 
 /** Values of `layout`. Anything else is shown as `card`. */
@@ -95,10 +94,10 @@ export class CampaignStoryTeaser extends CampaignElement {
 
   override render() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
-    const s: Partial<Story> = (this._task.status !== TaskStatus.ERROR && this._task.value) || {};
+    const s: Partial<Story> = (this._task.status !== ERROR && this._task.value) || {};
     const status = this._task.status;
-    const loading = status === TaskStatus.PENDING;
-    const failed = status === TaskStatus.ERROR;
+    const loading = status === PENDING;
+    const failed = status === ERROR;
     const href = this.href ?? s.url;
     const headline = this.headline ?? s.headline;
     const byline = this.byline ?? s.byline;

@@ -1,0 +1,281 @@
+// Rollup plugins that make the single script smaller without changing what it does.
+// They run on the tsc output in lib/ (our own modules only, never on Lit's), keep the
+// source maps exact, and fail the build rather than guess when they meet code they do
+// not understand.
+//
+// - minifyTemplates: CSS in css`` loses comments and spaces; whitespace runs with a
+//   line break in html`` become one space (the same rendering: no <pre> or
+//   white-space: pre text is written in a template literal).
+// - staticProperties: tsc's `__decorate([property(…)], C.prototype, "x")` calls become
+//   one `C.properties = { x: … }`, which Lit reads the same way; `_private` state then
+//   shares one name with its uses, so the minifier can shorten it.
+// - shortMessageIds: every msg() call gets a short explicit id, and the zh-Hans
+//   module the same ids instead of 17-character hashes; the runtime then never hashes.
+import { readFileSync } from 'node:fs';
+import { generateMsgId } from '@lit/localize/internal/id-generation.js';
+
+const OWN = /[\\/]lib[\\/].*\.js$/;
+
+// ---- edits with an exact source map ---------------------------------------------------
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+function vlq(n) {
+  let v = n < 0 ? (-n << 1) | 1 : n << 1;
+  let out = '';
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v) digit |= 32;
+    out += B64[digit];
+  } while (v);
+  return out;
+}
+
+/**
+ * Applies non-overlapping `[start, end, text]` edits to `code` and returns the new code
+ * with a source map back to `code`: every token of unchanged text maps to itself, and
+ * each replacement maps to where the replaced text began.
+ */
+function applyEdits(code, edits, file) {
+  edits.sort((a, b) => a[0] - b[0]);
+  const anchors = []; // [generated offset, original offset]
+  let out = '';
+  let pos = 0;
+  const keep = (from, to) => {
+    const token = /[\w$]+|\S/g;
+    token.lastIndex = from;
+    for (let m; (m = token.exec(code)) && m.index < to;) {
+      anchors.push([out.length + m.index - from, m.index]);
+    }
+    out += code.slice(from, to);
+  };
+  for (const [start, end, text] of edits) {
+    if (start < pos) throw new Error(`overlapping edits in ${file}`);
+    keep(pos, start);
+    if (text) anchors.push([out.length, start]);
+    out += text;
+    pos = end;
+  }
+  keep(pos, code.length);
+
+  const lineCol = (text) => {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+    return (offset) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return [lo, offset - starts[lo]];
+    };
+  };
+  const genPos = lineCol(out);
+  const origPos = lineCol(code);
+  const lines = [];
+  let prevOrigLine = 0;
+  let prevOrigCol = 0;
+  for (const [g, o] of anchors) {
+    const [gl, gc] = genPos(g);
+    const [ol, oc] = origPos(o);
+    (lines[gl] ??= []).push([gc, ol, oc]);
+  }
+  let mappings = '';
+  const lineCount = genPos(out.length)[0] + 1;
+  for (let l = 0; l < lineCount; l++) {
+    if (l) mappings += ';';
+    let prevGenCol = 0;
+    mappings += (lines[l] ?? [])
+      .map(([gc, ol, oc]) => {
+        const seg = vlq(gc - prevGenCol) + 'A' + vlq(ol - prevOrigLine) + vlq(oc - prevOrigCol);
+        prevGenCol = gc;
+        prevOrigLine = ol;
+        prevOrigCol = oc;
+        return seg;
+      })
+      .join(',');
+  }
+  return { code: out, map: { version: 3, sources: [file], names: [], mappings } };
+}
+
+/** Calls `visit(node, parent)` for every node of an ESTree AST. */
+function walk(node, visit, parent = null) {
+  if (!node || typeof node.type !== 'string') return;
+  visit(node, parent);
+  for (const key of Object.keys(node)) {
+    const child = node[key];
+    if (Array.isArray(child)) for (const c of child) walk(c, visit, node);
+    else if (child && typeof child.type === 'string') walk(child, visit, node);
+  }
+}
+
+// ---- css`` and html`` -----------------------------------------------------------------
+
+/** Minifies the raw text of a css`` literal (no interpolations in ours). */
+export function minifyCss(raw) {
+  const strings = /('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
+  // Comments go first (a string may hold `/*`); then nothing inside a string is touched.
+  const text = raw.replace(
+    new RegExp(`${strings.source}|\\/\\*[\\s\\S]*?\\*\\/`, 'g'),
+    (m, s) => s ?? ' ',
+  );
+  return text
+    .split(strings)
+    .map((part, i) =>
+      i % 2
+        ? part
+        : part
+            .replace(/\s+/g, ' ')
+            .replace(/ ?([{};,>]) ?/g, '$1')
+            .replace(/: /g, ':')
+            .replace(/ !important/g, '!important')
+            .replace(/([\s:,(/-])0\.(\d)/g, '$1.$2'),
+    )
+    .join('')
+    .replace(/;}/g, '}')
+    .replace(/^ | $/g, '');
+}
+
+/** Whitespace runs that hold a line break become one space; so do a template's ends. */
+function minifyHtml(raw, first, last) {
+  let out = raw.replace(/(?<!\\)\s*\n\s*/g, ' ');
+  if (first) out = out.replace(/^\s+/, '');
+  if (last) out = out.replace(/\s+$/, '');
+  return out;
+}
+
+export function minifyTemplates() {
+  return {
+    name: 'minify-templates',
+    transform(code, id) {
+      if (!OWN.test(id) || !/\b(css|html) ?`/.test(code)) return null;
+      const edits = [];
+      walk(this.parse(code), (node) => {
+        if (node.type !== 'TaggedTemplateExpression' || node.tag.type !== 'Identifier') return;
+        const tag = node.tag.name;
+        if (tag !== 'css' && tag !== 'html') return;
+        const quasis = node.quasi.quasis;
+        if (tag === 'css' && quasis.length > 1) {
+          throw new Error(`${id}: css\`\` with \${…} is not minified; write it without`);
+        }
+        quasis.forEach((q, i) => {
+          const raw = q.value.raw;
+          const next =
+            tag === 'css' ? minifyCss(raw) : minifyHtml(raw, i === 0, i === quasis.length - 1);
+          // A TemplateElement's range is its raw text (acorn), without ` ${ }.
+          if (next !== raw) edits.push([q.start, q.end, next]);
+        });
+      });
+      return edits.length ? applyEdits(code, edits, id) : null;
+    },
+  };
+}
+
+// ---- decorators -> static properties ----------------------------------------------------
+
+export function staticProperties() {
+  return {
+    name: 'static-properties',
+    transform(code, id) {
+      if (!OWN.test(id) || !code.includes('__decorate(')) return null;
+      const edits = [];
+      const byClass = new Map(); // class name -> { end, entries }
+      walk(this.parse(code), (node, parent) => {
+        if (parent?.type !== 'Program' || node.type !== 'ExpressionStatement') return;
+        const call = node.expression;
+        if (call.type !== 'CallExpression' || call.callee.name !== '__decorate') return;
+        const [list, target, key] = call.arguments;
+        const deco = list.elements;
+        const ok =
+          deco.length === 1 &&
+          deco[0].type === 'CallExpression' &&
+          ['property', 'state'].includes(deco[0].callee.name) &&
+          deco[0].arguments.length <= 1 &&
+          target.type === 'MemberExpression' &&
+          target.property.name === 'prototype' &&
+          key.type === 'Literal';
+        if (!ok) {
+          throw new Error(`${id}: a decorator other than @property/@state: use a getter`);
+        }
+        const options = deco[0].arguments[0];
+        let value = options ? code.slice(options.start, options.end) : '{}';
+        if (deco[0].callee.name === 'state') {
+          value = options ? `{...${value},state:true}` : '{state:true}';
+        }
+        const cls = target.object.name;
+        const entry = byClass.get(cls) ?? { end: 0, entries: [] };
+        entry.entries.push(`${JSON.stringify(key.value)}:${value}`);
+        entry.end = node.end;
+        byClass.set(cls, entry);
+        edits.push([node.start, node.end, '']);
+      });
+      for (const [cls, { end, entries }] of byClass) {
+        edits.push([end, end, `\n${cls}.properties = {${entries.join(',')}};`]);
+      }
+      // The helper is now unused: drop it, so that no copy of it is left per module.
+      const helper = /^var __decorate = [\s\S]*?\n};\n/m.exec(code);
+      if (helper) edits.push([helper.index, helper.index + helper[0].length, '']);
+      return applyEdits(code, edits, id);
+    },
+  };
+}
+
+// ---- short message ids ----------------------------------------------------------------
+
+/**
+ * `localeModule` is the generated zh-Hans module in lib/. Its hash ids, in order, become
+ * `0`, `1`, … `z`, `10`, …; msg() calls get the id of their text as `{ id }`. A msg()
+ * call whose text has no translation keeps its hash, which the runtime then computes.
+ */
+export function shortMessageIds(localeModule) {
+  const ids = new Map();
+  return {
+    name: 'short-message-ids',
+    buildStart() {
+      const source = readFileSync(localeModule, 'utf8');
+      ids.clear();
+      for (const [, hash] of source.matchAll(/^\s*'([sh][0-9a-f]{16})':/gm)) {
+        ids.set(hash, ids.size.toString(36));
+      }
+      if (!ids.size) throw new Error(`${localeModule}: no messages found`);
+    },
+    // Every translated text is looked up by its short id now, so the runtime's hashing
+    // (for msg() calls without an id) can only find nothing: it finds nothing at once.
+    load(id) {
+      return /@lit[\\/]localize[\\/]internal[\\/]id-generation\.js$/.test(id)
+        ? 'export const generateMsgId = () => "";'
+        : null;
+    },
+    transform(code, id) {
+      if (!OWN.test(id)) return null;
+      const edits = [];
+      if (id.endsWith(localeModule.replace(/^.*lib[\\/]/, ''))) {
+        for (const m of code.matchAll(/^(\s*)'([sh][0-9a-f]{16})':/gm)) {
+          const at = m.index + m[1].length;
+          edits.push([at, at + m[0].length - m[1].length, `'${ids.get(m[2])}':`]);
+        }
+        return applyEdits(code, edits, id);
+      }
+      if (!code.includes('msg(')) return null;
+      walk(this.parse(code), (node) => {
+        if (node.type !== 'CallExpression' || node.callee.name !== 'msg') return;
+        const [arg, options] = node.arguments;
+        if (options) return; // an explicit id stays as written
+        let strings;
+        if (arg.type === 'Literal' && typeof arg.value === 'string') strings = arg.value;
+        else if (arg.type === 'TemplateLiteral' && arg.expressions.length === 0) {
+          strings = arg.quasis[0].value.cooked;
+        } else if (arg.type === 'TaggedTemplateExpression' && arg.tag.name === 'str') {
+          strings = arg.quasi.quasis.map((q) => q.value.cooked);
+        } else {
+          throw new Error(`${id}: msg() with an argument the build cannot give an id`);
+        }
+        const short = ids.get(generateMsgId(strings, false));
+        if (short !== undefined) edits.push([arg.end, arg.end, `, { id: '${short}' }`]);
+      });
+      return edits.length ? applyEdits(code, edits, id) : null;
+    },
+  };
+}
