@@ -1,12 +1,28 @@
-// Opens every story of the built Storybook (storybook-static/) in headless Chromium
-// and fails if one throws, logs an error, or leaves its widget without rendered
-// shadow content; also checks that the introduction page renders.
+// Walks the built Storybook (storybook-static/index.json) in headless Chromium: every
+// story in English and in Simplified Chinese (the toolbar's `locale` global), and the
+// docs pages. A story fails when it throws, logs an error, does not finish rendering
+// (play function included), leaves a widget without shadow content (unless tagged
+// `renders-nothing`), does not switch the page's language, or has an axe-core
+// violation of WCAG 2.2 A/AA anywhere in the story root, shadow roots included.
+// Ends with the list of failures (story, locale, rule, target) and a plain
+// "N passed, N failed" line; exits 1 on any failure.
+//
+//   node scripts/storybook-smoke.mjs [--only=<substring of story id>] [--jobs=2]
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname, normalize } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, INSTALL_HINT, findChromium } from './browsers.mjs';
+
+const LOCALES = ['en', 'zh-Hans'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const STORY_TIMEOUT = 30000;
+
+const flag = (name, fallback) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const only = flag('only', '');
+const jobs = Math.max(1, Number(flag('jobs', 2)) || 2);
 
 const root = 'storybook-static';
 if (!existsSync(join(root, 'index.json'))) {
@@ -18,10 +34,15 @@ if (!chromium) {
   console.error(`storybook smoke: ${INSTALL_HINT.chromium}`);
   process.exit(1);
 }
+const axeSource = readFileSync(
+  new URL('../node_modules/axe-core/axe.min.js', import.meta.url),
+  'utf8',
+);
 
 const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
   '.css': 'text/css',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
@@ -37,6 +58,10 @@ const server = createServer((req, res) => {
   );
   let file = join(root, path);
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end();
+    return;
+  }
   if (!existsSync(file)) {
     res.writeHead(404).end();
     return;
@@ -49,71 +74,198 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8'));
 const entries = Object.values(index.entries);
-const stories = entries.filter((e) => e.type === 'story');
-const intro = entries.find((e) => e.type === 'docs' && e.title === 'Introduction');
+const stories = entries.filter((e) => e.type === 'story' && e.id.includes(only));
+// MDX pages (autodocs pages repeat the stories already checked).
+const docs = only
+  ? []
+  : entries.filter(
+      (e) =>
+        e.type === 'docs' &&
+        (e.tags?.some((t) => t.endsWith('attached-mdx')) || !e.tags?.includes('autodocs')),
+    );
 
+/** Every (story, locale) pair, then the docs pages. */
+const jobsList = [
+  ...stories.flatMap((story) => LOCALES.map((locale) => ({ kind: 'story', entry: story, locale }))),
+  ...docs.map((entry) => ({ kind: 'docs', entry, locale: 'en' })),
+];
+
+/** Waits until the story's render (play function included) has finished. */
+async function storyFinished(page) {
+  return page
+    .waitForFunction(
+      () => {
+        const phase = window.__STORYBOOK_PREVIEW__?.currentRender?.phase;
+        return ['finished', 'completed', 'errored', 'aborted'].includes(phase) ? phase : false;
+      },
+      { timeout: STORY_TIMEOUT, polling: 50 },
+    )
+    .then(
+      (handle) => handle.jsonValue(),
+      () => 'timed out',
+    );
+}
+
+/** Waits until every widget in the root is defined, updated and (usually) has content. */
+async function widgetsRendered(page, allowEmpty) {
+  return page
+    .waitForFunction(
+      (allowEmpty) => {
+        const widgets = Array.from(document.querySelectorAll('#storybook-root *')).filter((el) =>
+          el.localName.startsWith('campaign-'),
+        );
+        if (!widgets.length) return false;
+        // Defined, rendered at least once, and no update pending.
+        if (widgets.some((el) => !el.hasUpdated || el.isUpdatePending)) return false;
+        return allowEmpty || widgets.every((el) => el.shadowRoot?.childElementCount > 0);
+      },
+      { timeout: STORY_TIMEOUT, polling: 100 },
+      allowEmpty,
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+async function axe(page, selector) {
+  await page.evaluate(axeSource);
+  return page.evaluate(
+    async (selector, tags) => {
+      // Let transitions and slide-ins settle so colours are measured at rest.
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300)));
+      const result = await window.axe.run(selector, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return result.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        // A target inside shadow DOM is a path of selectors: host >>> inner.
+        targets: v.nodes.map((n) =>
+          n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' | '),
+        ),
+      }));
+    },
+    selector,
+    AXE_TAGS,
+  );
+}
+
+async function check(page, job) {
+  const problems = [];
+  const onError = (e) => problems.push({ rule: 'page error', targets: [e.message] });
+  const onConsole = (m) => {
+    if (m.type() !== 'error') return;
+    const where = m.location()?.url;
+    problems.push({ rule: 'console error', targets: [`${m.text()}${where ? ` (${where})` : ''}`] });
+  };
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  try {
+    const { entry, locale } = job;
+    if (job.kind === 'docs') {
+      await page.goto(`${base}/iframe.html?id=${entry.id}&viewMode=docs`, { waitUntil: 'load' });
+      const ok = await page
+        .waitForFunction(() => document.querySelector('#storybook-docs h1')?.textContent, {
+          timeout: STORY_TIMEOUT,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!ok) problems.push({ rule: 'render', targets: ['the docs page has no heading'] });
+      return problems;
+    }
+    const tStart = Date.now();
+    await page.goto(
+      `${base}/iframe.html?id=${entry.id}&viewMode=story&globals=locale:${locale};a11y.manual:!true`,
+      { waitUntil: 'load' },
+    );
+    const t0 = Date.now();
+    const phase = await storyFinished(page);
+    const t1 = Date.now();
+    if (phase !== 'finished' && phase !== 'completed') {
+      problems.push({ rule: 'render', targets: [`story render ${phase}`] });
+      return problems;
+    }
+    const allowEmpty = entry.tags?.includes('renders-nothing') ?? false;
+    if (!(await widgetsRendered(page, allowEmpty))) {
+      problems.push({ rule: 'render', targets: ['a widget did not render'] });
+    }
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    if (lang !== locale) {
+      problems.push({ rule: 'locale', targets: [`<html lang="${lang}">, expected ${locale}`] });
+    }
+    const t2 = Date.now();
+    problems.push(...(await axe(page, '#storybook-root')));
+    if (process.env.SMOKE_TIMING)
+      console.log(
+        `   load ${t0 - tStart} phase ${t1 - t0} widgets ${t2 - t1} axe ${Date.now() - t2}`,
+      );
+    return problems;
+  } catch (error) {
+    problems.push({ rule: 'smoke', targets: [String(error?.message ?? error)] });
+    return problems;
+  } finally {
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+  }
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'cw-sb-'));
 const browser = await puppeteer.launch({
   executablePath: chromium,
   headless: true,
-  args: [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cw-sb-'))}`],
+  protocolTimeout: 60000,
+  args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`],
 });
-let failures = 0;
+const started = Date.now();
+const failures = [];
+let passed = 0;
 try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-
-  if (!intro) {
-    console.error('✘ no Introduction docs page');
-    failures++;
-  } else {
-    await page.goto(`${base}/iframe.html?id=${intro.id}&viewMode=docs`, { waitUntil: 'load' });
-    const ok = await page
-      .waitForFunction(
-        () =>
-          document.querySelector('#storybook-docs h1')?.textContent?.includes('campaign-widgets'),
-        { timeout: 15000 },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
-    console.log(`${ok ? '✔' : '✘'} docs ${intro.id}`);
-    if (!ok) failures++;
-  }
-
-  for (const story of stories) {
-    problems.length = 0;
-    await page.goto(`${base}/iframe.html?id=${story.id}&viewMode=story`, { waitUntil: 'load' });
-    const rendered = await page
-      .waitForFunction(
-        () => {
-          const widgets = Array.from(document.querySelectorAll('#storybook-root *')).filter((el) =>
-            el.localName.startsWith('campaign-'),
-          );
-          return (
-            widgets.length > 0 &&
-            widgets.every((el) => el.shadowRoot && el.shadowRoot.childElementCount > 0)
-          );
-        },
-        { timeout: 15000 },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
-    const ok = rendered && problems.length === 0;
-    if (!ok) failures++;
-    console.log(
-      `${ok ? '✔' : '✘'} ${story.id}${rendered ? '' : ' (widget did not render)'}${problems.length ? `\n    ${problems.join('\n    ')}` : ''}`,
-    );
-  }
-  console.log(`${stories.length} stories, ${failures} failed`);
+  const queue = [...jobsList];
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1024, height: 800 });
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const problems = await check(page, job);
+        const name =
+          job.kind === 'docs' ? `docs ${job.entry.id}` : `${job.entry.id} [${job.locale}]`;
+        if (problems.length) {
+          failures.push({ name, problems });
+          console.log(`✘ ${name}`);
+        } else {
+          passed++;
+          console.log(`✔ ${name}`);
+        }
+      }
+      await page.close();
+    }),
+  );
 } finally {
   await browser.close();
   server.close();
+  rmSync(userDataDir, { recursive: true, force: true });
 }
-process.exit(failures ? 1 : 0);
+
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+console.log(
+  `\n${stories.length} stories × ${LOCALES.length} locales + ${docs.length} docs pages, axe ${AXE_TAGS.join(' ')}, ${seconds} s`,
+);
+if (failures.length) {
+  console.log('\nFailures:');
+  for (const { name, problems } of failures) {
+    for (const p of problems) {
+      console.log(
+        `  ${name}  ${p.rule}${p.impact ? ` (${p.impact})` : ''}${p.help ? `: ${p.help}` : ''}`,
+      );
+      for (const t of p.targets.slice(0, 5)) console.log(`      ${t}`);
+      if (p.targets.length > 5) console.log(`      … and ${p.targets.length - 5} more`);
+    }
+  }
+}
+console.log(`storybook: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);

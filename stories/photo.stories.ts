@@ -1,9 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { defineElement } from '../src/core/register.js';
-import { setLocale } from '../src/i18n/locale.js';
 import { CampaignPhoto } from '../src/photo/photo.js';
 import { CONTENT_API } from './support/fake-content-api.js';
+import { inLocale } from './support/locale.js';
 
 // Against an in-browser stand-in for the campaign API (stories/support/fake-content-api.ts).
 // The preview's bare define import is dropped by the Storybook build, so define here too.
@@ -16,19 +16,20 @@ interface Args {
   loading: 'lazy' | 'eager';
 }
 
-const FALLBACK = html`<img
-  src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 10'%3E%3Crect width='16' height='10' fill='%23c8d1db'/%3E%3C/svg%3E"
-  width="1600"
-  height="1000"
-  alt="Chongqing Grand Theater at night"
-/>`;
+const fallback = (alt: string) =>
+  html`<img
+    src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 10'%3E%3Crect width='16' height='10' fill='%23c8d1db'/%3E%3C/svg%3E"
+    width="1600"
+    height="1000"
+    alt=${alt}
+  />`;
 
 const meta: Meta<Args> = {
   title: 'Widgets/Photo',
   component: 'campaign-photo',
   args: { photo: 'grand-theater-night', api: CONTENT_API.loaded, zoomable: false, loading: 'lazy' },
   argTypes: { loading: { control: 'inline-radio', options: ['lazy', 'eager'] } },
-  render: (args) => html`
+  render: (args, context) => html`
     <div style="max-width: 40rem">
       <campaign-photo
         api=${args.api}
@@ -38,7 +39,7 @@ const meta: Meta<Args> = {
         height="1000"
         loading=${args.loading}
         ?zoomable=${args.zoomable}
-        >${FALLBACK}</campaign-photo
+        >${fallback(inLocale(context, 'Chongqing Grand Theater at night', '夜色中的重庆大剧院'))}</campaign-photo
       >
     </div>
   `,
@@ -58,14 +59,18 @@ export const ErrorWithFallback: Story = { args: { api: CONTENT_API.down } };
 
 /** No API at all: everything from attributes, credit without an organization. */
 export const AttributesOnly: Story = {
-  render: () => html`
+  render: (_args, context) => html`
     <div style="max-width: 32rem">
       <campaign-photo
         src="data:image/jpeg;base64,AAAA"
         width="4"
         height="3"
-        alt="A freight train leaving Tuanjie Village"
-        caption="A freight train sets off from Tuanjie Village. (Its image fails on purpose: the box, caption and credit stay.)"
+        alt=${inLocale(context, 'A freight train leaving Tuanjie Village', '从团结村出发的货运班列')}
+        caption=${inLocale(
+          context,
+          'A freight train sets off from Tuanjie Village. (Its image fails on purpose: the box, caption and credit stay.)',
+          '一列货运班列从团结村出发。（图片故意加载失败：图框、图片说明和署名仍保留。）',
+        )}
         photographer="Zhang Jinhui"
       ></campaign-photo>
     </div>
@@ -85,17 +90,6 @@ export const Zoomed: Story = {
     for (let i = 0; i < 50 && !zoom(); i++) await new Promise((r) => setTimeout(r, 20));
     zoom()?.click();
   },
-};
-
-/** Chinese: the credit in the newspaper form, "视觉重庆 龙帆 摄". */
-export const Chinese: Story = {
-  decorators: [
-    (story) => {
-      document.documentElement.lang = 'zh-Hans';
-      void setLocale('zh-Hans');
-      return story();
-    },
-  ],
 };
 
 /** A partner theme: its own font, colours and square corners through `--campaign-*`. */

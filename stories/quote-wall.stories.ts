@@ -3,6 +3,7 @@ import { html } from 'lit';
 import { defineElement } from '../src/core/register.js';
 import { CampaignQuoteWall, QUOTE_WALL_LAYOUTS } from '../src/quote-wall/quote-wall.js';
 import { approve, fakeQuoteApi } from './support/fake-quote-api.js';
+import { inLocale } from './support/locale.js';
 
 // The stories run against an in-browser stand-in for the campaign API
 // (stories/support/fake-quote-api.ts), so every state shows without a server.
@@ -91,14 +92,29 @@ export const Empty: Story = {
   render: (args) => render(fakeQuoteApi('empty', 0), args),
 };
 
+/** The first quotes have not arrived: the wall stays empty (no status, no controls) until they do. */
+export const Loading: Story = {
+  tags: ['renders-nothing'],
+  render: (args) => render(fakeQuoteApi('loading', 3, { loading: true }), args),
+};
+
 /** The API cannot be reached: the partner's own fallback markup shows. */
 export const Offline: Story = {
-  render: (args) =>
+  render: (args, context) =>
     render(
       fakeQuoteApi('down', 0, { down: true }),
       args,
-      html`<p><a href="https://www.ichongqing.info/">Read readers' quotes on iChongqing</a></p>`,
+      html`<p>
+        <a href="https://www.ichongqing.info/"
+          >${inLocale(context, "Read readers' quotes on iChongqing", '在 iChongqing 阅读读者留言')}</a
+        >
+      </p>`,
     ),
+};
+
+/** The live stream dropped after the first quotes: the status says "Reconnecting…" while the browser retries. */
+export const Reconnecting: Story = {
+  render: (args) => render(fakeQuoteApi('drops', 6, { drops: true }), args),
 };
 
 /** The status indicator hidden (`campaign-live-status` still fires). */

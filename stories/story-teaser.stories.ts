@@ -1,10 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { defineElement } from '../src/core/register.js';
-import { setLocale } from '../src/i18n/locale.js';
 import { CampaignPhoto } from '../src/photo/photo.js';
 import { CampaignStoryTeaser, TEASER_LAYOUTS } from '../src/story-teaser/story-teaser.js';
 import { CONTENT_API } from './support/fake-content-api.js';
+import { inLocale } from './support/locale.js';
 
 // Against an in-browser stand-in for the campaign API (stories/support/fake-content-api.ts).
 defineElement('campaign-photo', CampaignPhoto);
@@ -16,14 +16,16 @@ interface Args {
   width: string;
 }
 
-const teaser = (args: Args) => html`
+const teaser = (args: Args, context: Parameters<typeof inLocale>[0]) => html`
   <div style="max-width: ${args.width}">
     <campaign-story-teaser
       api=${args.api}
       campaign="spirit-of-chongqing"
       story="spirit-of-chongqing-city"
       layout=${args.layout}
-      ><a href="#spirit-of-chongqing-city">Spirit of Chongqing City</a></campaign-story-teaser
+      ><a href="#spirit-of-chongqing-city"
+        >${inLocale(context, 'Spirit of Chongqing City', '重庆城市精神')}</a
+      ></campaign-story-teaser
     >
   </div>
 `;
@@ -56,14 +58,18 @@ export const ErrorWithFallback: Story = { args: { api: CONTENT_API.down } };
 
 /** Without the API: everything from attributes. */
 export const AttributesOnly: Story = {
-  render: () => html`
+  render: (_args, context) => html`
     <div style="max-width: 22rem">
       <campaign-story-teaser
         href="#a-tour-in-chongqing"
-        headline="A Tour in Chongqing, A Gain in Vision"
+        headline=${inLocale(context, 'A Tour in Chongqing, A Gain in Vision', '游重庆，长见识')}
         byline="iChongqing"
         date="2024-03-24"
-        excerpt="From riverside cable cars to freight trains bound for Europe."
+        excerpt=${inLocale(
+          context,
+          'From riverside cable cars to freight trains bound for Europe.',
+          '从江上索道到开往欧洲的货运班列。',
+        )}
         photo="firewall"
         api=${CONTENT_API.loaded}
         campaign="spirit-of-chongqing"
@@ -72,26 +78,15 @@ export const AttributesOnly: Story = {
   `,
 };
 
-/** Chinese: headline, date (2024年3月24日) and credit (视觉重庆 龙帆 摄). */
-export const Chinese: Story = {
-  decorators: [
-    (story) => {
-      document.documentElement.lang = 'zh-Hans';
-      void setLocale('zh-Hans');
-      return story();
-    },
-  ],
-};
-
 /** A partner theme through `--campaign-*` on an ancestor. */
 export const PartnerTheme: Story = {
-  render: (args) => html`
+  render: (args, context) => html`
     <div
       style="font-family: Georgia, serif; --campaign-color-surface: #fbf7f0;
         --campaign-color-border: #d9c7a7; --campaign-color-muted: #6b4f2a; --campaign-radius: 2px;
         --campaign-teaser-ratio: 16 / 9"
     >
-      ${teaser(args)}
+      ${teaser(args, context)}
     </div>
   `,
 };

@@ -6,6 +6,7 @@ import {
   SUBMISSION_FORM_STATES,
 } from '../src/submission-form/submission-form.js';
 import { fakeSubmissionApi } from './support/fake-submission-api.js';
+import { inLocale } from './support/locale.js';
 
 // The stories run against an in-browser stand-in for the campaign API
 // (stories/support/fake-submission-api.ts). Drafts are kept in this browser's IndexedDB
@@ -60,9 +61,15 @@ const meta: Meta<Args> = {
     },
   },
   args: { scenario: 'open' },
-  render: ({ scenario }) => html`
+  render: ({ scenario }, context) => html`
     <campaign-submission-form api=${fakeSubmissionApi(scenario)} campaign="spirit-of-chongqing">
-      <h2>Tell us about the spirit of Chongqing City in your heart</h2>
+      <h2>
+        ${inLocale(
+          context,
+          'Tell us about the spirit of Chongqing City in your heart',
+          '说说你心中的“重庆城市精神”',
+        )}
+      </h2>
     </campaign-submission-form>
   `,
   parameters: {

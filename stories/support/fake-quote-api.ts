@@ -8,7 +8,12 @@ const ORIGIN = 'https://quotes.example';
 interface Wall {
   quotes: Quote[];
   seq: number;
+  /** Every request fails as if the network were down. */
   down: boolean;
+  /** The first page never arrives. */
+  loading: boolean;
+  /** The live stream opens, then drops and keeps trying to reconnect. */
+  drops: boolean;
   streams: Set<FakeEventSource>;
 }
 
@@ -65,9 +70,20 @@ export const SAMPLE: Pick<Quote, 'text' | 'displayName' | 'locale' | 'photoId'>[
  * Creates (or resets) a fake wall and returns its API base URL. `count` quotes from
  * `SAMPLE`, the newest approved a minute ago, one more every few minutes before.
  */
-export function fakeQuoteApi(name: string, count: number, options: { down?: boolean } = {}) {
+export function fakeQuoteApi(
+  name: string,
+  count: number,
+  options: { down?: boolean; loading?: boolean; drops?: boolean } = {},
+) {
   install();
-  const wall: Wall = { quotes: [], seq: 0, down: !!options.down, streams: new Set() };
+  const wall: Wall = {
+    quotes: [],
+    seq: 0,
+    down: !!options.down,
+    loading: !!options.loading,
+    drops: !!options.drops,
+    streams: new Set(),
+  };
   for (let i = count; i--;) {
     const sample = SAMPLE[i % SAMPLE.length];
     wall.quotes.unshift({
@@ -136,6 +152,13 @@ class FakeEventSource extends EventTarget {
       wall.streams.add(this);
       this.readyState = this.OPEN;
       this.onopen?.(new Event('open'));
+      if (wall.drops) {
+        setTimeout(() => {
+          // As a browser does when a stream breaks: error, then try again later.
+          this.readyState = this.CONNECTING;
+          this.onerror?.(new Event('error'));
+        }, 200);
+      }
     }, 50);
   }
 
@@ -162,6 +185,13 @@ function install() {
     const url = new URL(input instanceof Request ? input.url : input.toString(), location.href);
     if (url.origin !== ORIGIN) return realFetch(input, init);
     const wall = wallOf(url);
+    if (wall?.loading) {
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () =>
+          reject(new DOMException('Aborted', 'AbortError')),
+        ),
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 150));
     if (init?.signal?.aborted) throw new DOMException('Aborted', 'AbortError');
     if (!wall || wall.down) throw new TypeError('Failed to fetch');
