@@ -1,6 +1,7 @@
 // `npm test`: builds the single script (the dist smoke suite loads it), runs the
 // browser suites in every engine against Lit's development build and again against
-// its production build, then the server suites. Exits non-zero if any suite fails.
+// its production build, then the end-to-end suite (scripts/e2e.mjs), then the server
+// suites. Exits non-zero if any suite fails.
 import { spawn } from 'node:child_process';
 
 function run(label, command, args, env = {}) {
@@ -52,6 +53,11 @@ if (built) {
       );
     }
   }
+}
+if (built) {
+  // The partner's day end to end: dist/ on pages from another origin, the real API, in
+  // Chromium and WebKit (scripts/e2e.mjs prints its own per-engine counts).
+  results.push(await run('end-to-end tests', 'node', ['scripts/e2e.mjs']));
 }
 results.push(await run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
 
