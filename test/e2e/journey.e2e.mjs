@@ -25,14 +25,15 @@ const WALL = 'campaign-quote-wall';
 /** Records, in page B, when a quote with `text` is first shown and when it is gone. */
 const WATCH = `(text) => {
   const w = (window.__watch = { text, shown: 0, gone: 0 });
-  const timer = setInterval(() => {
+  const wall = document.querySelector('${WALL}');
+  const check = () => {
     const here = deep('${WALL} >>> blockquote', true).some((q) => q.textContent.trim() === text);
     if (here && !w.shown) w.shown = Date.now();
-    if (!here && w.shown && !w.gone) {
-      w.gone = Date.now();
-      clearInterval(timer);
-    }
-  }, 10);
+    if (!here && w.shown && !w.gone) w.gone = Date.now();
+  };
+  // Mutations are seen as the wall renders, whatever timers a background window gets.
+  new MutationObserver(check).observe(wall.shadowRoot, { childList: true, subtree: true, characterData: true });
+  setInterval(check, 50);
   return true;
 }`;
 
@@ -210,6 +211,8 @@ for (const mode of ['pointer', 'keyboard']) {
       await shot(staff, 'staff-pending');
 
       await pageB.eval(WATCH, words);
+      await pageB.front(); // nothing rests on B's wall: its reader is not hovering it
+      await staff.front();
       await staff.eval(CLICKED);
       let approvedAt;
       if (keyboard) {

@@ -191,6 +191,19 @@ function webkitPage(client, handle, switchTo) {
     await client.performActions([{ type: 'key', id: 'keyboard', actions }]);
     await client.releaseActions();
   };
+  // The windows share one screen and one pointer: keep it in the window's top-left
+  // corner, so it never rests (hovering) on a widget of a window raised later.
+  const park = async () => {
+    await client.performActions([
+      {
+        type: 'pointer',
+        id: 'mouse',
+        parameters: { pointerType: 'mouse' },
+        actions: [{ type: 'pointerMove', origin: 'viewport', x: 1, y: 1, duration: 0 }],
+      },
+    ]);
+    await client.releaseActions();
+  };
   const self = {
     raw: client,
     errors,
@@ -229,7 +242,7 @@ function webkitPage(client, handle, switchTo) {
             { type: 'pointerUp', button: 0 },
             // The windows share one screen: park the pointer in a corner so it does
             // not rest (hovering) on a widget of another window.
-            { type: 'pointerMove', origin: 'viewport', x: 0, y: 0, duration: 0 },
+            { type: 'pointerMove', origin: 'viewport', x: 1, y: 1, duration: 0 },
           ],
         },
       ]);
@@ -269,6 +282,7 @@ function webkitPage(client, handle, switchTo) {
     },
     async front() {
       await switchTo(handle);
+      await park();
     },
     async close() {
       await switchTo(handle);
