@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
-import { minifyTemplates, shortMessageIds, staticProperties } from './scripts/bundle-plugins.mjs';
+import {
+  minifyTemplates,
+  publicPrivates,
+  shortMessageIds,
+  staticProperties,
+} from './scripts/bundle-plugins.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! campaign-widgets ${version} | MIT */`;
@@ -23,6 +28,7 @@ const plugins = [
   // Lit's production build (no dev-mode warnings, smaller).
   resolve({ exportConditions: ['production'] }),
   staticProperties(),
+  publicPrivates(),
   shortMessageIds('lib/generated/locales/zh-Hans.js'),
   minifyTemplates(),
 ];

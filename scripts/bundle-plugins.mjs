@@ -9,6 +9,9 @@
 // - staticProperties: tsc's `__decorate([property(…)], C.prototype, "x")` calls become
 //   one `C.properties = { x: … }`, which Lit reads the same way; `_private` state then
 //   shares one name with its uses, so the minifier can shorten it.
+// - publicPrivates: `#name` members become `__Class_name` properties, which the
+//   minifier shortens to one or two letters (it cannot shorten `#name`, and each needs
+//   a declaration in the class body).
 // - shortMessageIds: every msg() call gets a short explicit id, and the zh-Hans
 //   module the same ids instead of 17-character hashes; the runtime then never hashes.
 import { readFileSync } from 'node:fs';
@@ -275,6 +278,53 @@ export function shortMessageIds(localeModule) {
         const short = ids.get(generateMsgId(strings, false));
         if (short !== undefined) edits.push([arg.end, arg.end, `, { id: '${short}' }`]);
       });
+      return edits.length ? applyEdits(code, edits, id) : null;
+    },
+  };
+}
+
+// ---- #private -> mangleable ----------------------------------------------------------
+
+export function publicPrivates() {
+  return {
+    name: 'public-privates',
+    transform(code, id) {
+      if (!OWN.test(id) || !code.includes('#')) return null;
+      const edits = [];
+      let anonymous = 0;
+      const visit = (node, cls) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+          cls = node.id?.name ?? `anon${anonymous++}`;
+        }
+        if (node.type === 'PrivateIdentifier') {
+          if (!cls) throw new Error(`${id}: #${node.name} outside a class`);
+          edits.push([node.start, node.end, `__${cls}_${node.name}`]);
+          return;
+        }
+        if (
+          node.type === 'BinaryExpression' &&
+          node.operator === 'in' &&
+          node.left.type === 'PrivateIdentifier'
+        ) {
+          throw new Error(`${id}: #${node.left.name} in …: a brand check cannot be renamed`);
+        }
+        // A declaration without a value: the property appears on first assignment.
+        if (
+          node.type === 'PropertyDefinition' &&
+          node.key.type === 'PrivateIdentifier' &&
+          !node.value
+        ) {
+          edits.push([node.start, node.end, '']);
+          return;
+        }
+        for (const key of Object.keys(node)) {
+          const child = node[key];
+          if (Array.isArray(child)) for (const c of child) visit(c, cls);
+          else if (child && typeof child.type === 'string') visit(child, cls);
+        }
+      };
+      visit(this.parse(code), undefined);
       return edits.length ? applyEdits(code, edits, id) : null;
     },
   };
