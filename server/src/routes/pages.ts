@@ -85,7 +85,12 @@ function both(tag: string, locale: Locale, en: string, zh: string, attrs = ''): 
   );
 }
 
-function fallbackPhoto(photo: PhotoRecord | null, locale: Locale, base: string): string {
+function fallbackPhoto(
+  photo: PhotoRecord | null,
+  locale: Locale,
+  base: string,
+  lead = false,
+): string {
   if (!photo) return '';
   const top = photo.widths[photo.widths.length - 1];
   const mid = photo.widths.find((width) => width >= 640) ?? top;
@@ -104,7 +109,7 @@ function fallbackPhoto(photo: PhotoRecord | null, locale: Locale, base: string):
   return `<figure class="fallback-photo">
       <img src="${photoFileUrl(base, photo.campaignId, photo.id, mid)}" srcset="${srcset}"
         sizes="(min-width: 760px) 720px, 100vw" width="${photo.width}" height="${photo.height}"
-        alt="${escapeHtml(text.alt)}" loading="lazy" decoding="async">
+        alt="${escapeHtml(text.alt)}" ${lead ? 'fetchpriority="high"' : 'loading="lazy" decoding="async"'}>
       <figcaption>${both('span', locale, escapeHtml(photo.text.en.caption), escapeHtml(photo.text['zh-Hans'].caption))}
         ${both('small', locale, credit('en'), credit('zh-Hans'))}</figcaption>
     </figure>`;
@@ -156,8 +161,9 @@ async function demoPage(ctx: Context, base: string, locale: Locale): Promise<str
   const quotes = (await store.listQuotes(DEMO_CAMPAIGN_ID, { limit: 6 })).items;
   const main = await story(MAIN_STORY_ID);
   const p = (en: string, zh: string) => both('p', locale, en, zh);
-  const photoTag = (record: PhotoRecord | null, id: string) =>
-    `<campaign-photo photo="${id}">${fallbackPhoto(record, locale, base)}</campaign-photo>`;
+  // The first photo is above the fold on phones: loaded at once and first.
+  const photoTag = (record: PhotoRecord | null, id: string, lead = false) =>
+    `<campaign-photo photo="${id}"${lead ? ' loading="eager" fetchpriority="high"' : ''}>${fallbackPhoto(record, locale, base, lead)}</campaign-photo>`;
 
   return `<!doctype html>
 <html lang="${locale}">
@@ -185,7 +191,7 @@ async function demoPage(ctx: Context, base: string, locale: Locale): Promise<str
   ${both('p', locale, 'Partner demo · Spirit of Chongqing City campaign', '合作页面演示 · “重庆城市精神”征集活动', ' class="kicker"')}
   ${both('h1', locale, escapeHtml(main?.text.en.headline ?? ''), escapeHtml(main?.text['zh-Hans'].headline ?? ''))}
   ${both('p', locale, 'By XINYI LI · <time datetime="2024-03-24">24 March 2024</time>', 'XINYI LI · <time datetime="2024-03-24">2024年3月24日</time>', ' class="byline"')}
-  ${photoTag(theater, 'grand-theater-night')}
+  ${photoTag(theater, 'grand-theater-night', true)}
   ${p(
     'Chongqing is a city where centuries-old alleys open onto glass towers and where the old ways and the new share the same steep streets. This spring a campaign sets out to name what ties it all together: the Spirit of Chongqing City, something residents carry with them down every lane.',
     '在重庆，百年老巷的尽头就是玻璃幕墙的高楼，传统与创新挤在同一条陡峭的街上。今年春天，一项征集活动想要说清楚把这一切连在一起的东西——“重庆城市精神”，它就藏在每一条巷子里，也装在每一个重庆人的心里。',
