@@ -1,15 +1,26 @@
 /**
- * `npm run bench:api`: loopback benchmark of the campaign API, bounded in time.
+ * `npm run bench:api`: loopback benchmark of the campaign API, bounded in time, each
+ * figure beside a floor measured in the same run with the same client: a bare
+ * `node:http` server that does the least work that answers the same requests (reads
+ * the body and answers 202; sends a fixed quotes page or a 304; holds event streams and
+ * writes one frame to each when told). Ratios to that floor are what to compare between
+ * machines.
  *
- * Starts the server as its own process (as `npm start` does: SQLite in a fresh data
- * directory, the rate limit off so one client can load it), then measures:
+ * Both servers run as their own processes (the API as `npm start` runs it: SQLite in a
+ * fresh data directory, the rate limit off so one client can load it), with `--expose-gc`
+ * and a SIGUSR2 handler that prints their memory after a collection. Measures:
  *   1. submissions/s — JSON POSTs without photo, each with its own Idempotency-Key;
- *   2. quotes GET/s — full 200 answers, then 304 answers to If-None-Match;
- *   3. live delivery — 1,000 SSE clients connected; the time from sending an approve
- *      request to each client receiving the quote, p50 / p99 over every client and
- *      every approval.
- * Options via env: BENCH_SECONDS (per load phase, default 4), BENCH_CLIENTS (1000),
- * BENCH_APPROVALS (40).
+ *   2. quotes GET/s — full 200 answers (uncached), then 304 answers to If-None-Match
+ *      (cached);
+ *   3. live delivery at 1,000, 5,000 and 10,000 Server-Sent Event clients: how many the
+ *      server held, the time from sending an approve request to each client receiving
+ *      the quote (p50 / p99 over every client and approval), and memory per connection
+ *      (RSS and JS heap after GC, with the clients connected minus before).
+ *
+ * Options: `--json=FILE` also writes the figures as JSON; `--floor` runs the floor server
+ * (used by the bench itself). Env: BENCH_SECONDS (per load phase, default 4),
+ * BENCH_CONNECTIONS (64), BENCH_PIPELINING (1), BENCH_CLIENTS (comma list,
+ * "1000,5000,10000"), BENCH_APPROVALS (per client count, 20).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,11 +32,25 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
-const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 40);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 1);
+const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1000,5000,10000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 20);
 const TOKEN = 'bench-staff-token';
 const CAMPAIGN = 'spirit-of-chongqing';
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Preloaded into both servers: prints `MEM {…}` (after a full GC) on SIGUSR2. */
+const MEMORY_PROBE =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    'process.on("SIGUSR2",()=>{globalThis.gc?.();globalThis.gc?.();' +
+      'const m=process.memoryUsage();' +
+      'process.stdout.write("MEM "+JSON.stringify({rss:m.rss,heapUsed:m.heapUsed,external:m.external})+"\\n")})',
+  );
 
 const body = JSON.stringify({
   message: 'Chongqing people climb every hill together and never give up.',
@@ -39,40 +64,127 @@ const body = JSON.stringify({
   locale: 'en',
 });
 
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(here, '..', 'src', 'main.ts')],
-    {
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CAMPAIGN_DATA_DIR: dataDir,
-        CAMPAIGN_ADMIN_TOKEN: TOKEN,
-        CAMPAIGN_RATE_LIMIT: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const match = /campaign-api listening on (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', () => reject(new Error(`server exited: ${output}`)));
-  });
-  child.stdout.resume();
-  return { child, url };
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
+interface Server {
+  child: ChildProcess;
+  url: string;
+  memory(): Promise<Memory>;
+  stop(): Promise<void>;
+}
+
+async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', MEMORY_PROBE, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const waiting: ((m: Memory) => void)[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    let listening = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      let index;
+      while ((index = output.indexOf('\n')) !== -1) {
+        const line = output.slice(0, index);
+        output = output.slice(index + 1);
+        const mem = /^MEM (.*)$/.exec(line);
+        if (mem) waiting.shift()?.(JSON.parse(mem[1]) as Memory);
+        const match = /listening on (\S+)/.exec(line);
+        if (match && !listening) {
+          listening = true;
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  return {
+    child,
+    url,
+    memory: () =>
+      new Promise<Memory>((resolve) => {
+        waiting.push(resolve);
+        child.kill('SIGUSR2');
+      }),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+// ---- the floor: node:http doing the least that answers the same requests ----
+
+function runFloor(): void {
+  const quotesBody = fs.readFileSync(process.env.FLOOR_QUOTES_FILE!);
+  const frameData = fs.readFileSync(process.env.FLOOR_FRAME_FILE!, 'utf8');
+  const etag = '"floor"';
+  const clients = new Set<http.ServerResponse>();
+  let seq = 0;
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (req.method === 'POST' && url.endsWith('/submissions')) {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(`{"id":"s${++seq}","status":"pending"}`);
+      });
+      return;
+    }
+    if (url.endsWith('/quotes/stream')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.socket?.setNoDelay(true);
+      res.write('retry: 3000\n\n');
+      clients.add(res);
+      res.on('close', () => clients.delete(res));
+      return;
+    }
+    if (url.endsWith('/quotes')) {
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', etag });
+      res.end(quotesBody);
+      return;
+    }
+    const publish = /\/publish\/([^/?]+)$/.exec(url);
+    if (req.method === 'POST' && publish) {
+      req.resume();
+      const frame = `id: ${++seq}\nevent: quote\ndata: ${frameData.replace('__ID__', publish[1])}\n\n`;
+      for (const client of clients) client.write(frame);
+      res.end('{}');
+      return;
+    }
+    if (url === '/healthz') {
+      res.end(JSON.stringify({ live: clients.size }));
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    console.log(`floor listening on http://127.0.0.1:${address.port}`);
+  });
+  process.on('SIGTERM', () => {
+    for (const client of clients) client.destroy();
+    server.close(() => process.exit(0));
+  });
+}
+
+// ---- the measures, the same for both servers ----
+
+function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
@@ -83,157 +195,350 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-bench-'));
-  const { child, url } = await startServer(dataDir);
-  const api = `${url}/v1/campaigns/${CAMPAIGN}`;
-  const results: [string, string][] = [];
-  try {
-    // warm up
-    await run({ url: `${api}/quotes`, connections: 10, duration: 1 });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-    // 1. submissions, 2. quotes (200 and 304): each over 64 keep-alive connections,
-    // then over 32 connections with 8 requests pipelined (less client overhead per request)
-    const first = await fetch(`${api}/quotes`);
-    const etag = first.headers.get('etag')!;
-    await first.arrayBuffer();
-    let counter = 0;
-    for (const [connections, pipelining] of [
-      [64, 1],
-      [32, 8],
-    ] as const) {
-      const shape = `${connections} conn × ${pipelining} pipelined`;
-      const submissions = await run({
-        url: `${api}/submissions`,
-        connections,
-        pipelining,
-        duration: SECONDS,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => ({
-              ...request,
-              headers: {
-                'content-type': 'application/json',
-                'idempotency-key': `bench-${process.pid}-${++counter}`,
-              },
-              body,
-            }),
-          },
-        ],
-      });
-      results.push([
-        `submissions/s, JSON without photo (${shape})`,
-        `${(submissions['2xx'] / SECONDS).toFixed(0)}  (p99 ${submissions.latency.p99} ms, non-2xx ${submissions.non2xx}, errors ${submissions.errors})`,
-      ]);
-      const full = await run({ url: `${api}/quotes`, connections, pipelining, duration: SECONDS });
-      results.push([
-        `quotes GET/s, 200 (${shape})`,
-        `${(full['2xx'] / SECONDS).toFixed(0)}  (p99 ${full.latency.p99} ms, non-2xx ${full.non2xx})`,
-      ]);
-      const cached = await run({
-        url: `${api}/quotes`,
-        connections,
-        pipelining,
-        duration: SECONDS,
-        headers: { 'if-none-match': etag },
-      });
-      const notModified = (cached as unknown as { '3xx': number })['3xx'];
-      results.push([
-        `quotes GET/s, 304 (${shape})`,
-        `${(notModified / SECONDS).toFixed(0)}  (p99 ${cached.latency.p99} ms)`,
-      ]);
-    }
+interface Target {
+  name: 'api' | 'floor';
+  server: Server;
+  base: string;
+  /** Makes one quote appear on every stream; resolves once the request is answered. */
+  publish(id: string): Promise<void>;
+  /** Ids `publish` can be called with, made ready beforehand. */
+  prepare(count: number): Promise<string[]>;
+}
 
-    // 3. live delivery to many clients
-    const pending: string[] = [];
-    for (let i = 0; i < APPROVALS; i++) {
-      const response = await fetch(`${api}/submissions`, {
+interface HttpFigure {
+  perSecond: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+let counter = 0;
+
+async function httpFigures(target: Target, etag: string): Promise<Record<string, HttpFigure>> {
+  const common = { connections: CONNECTIONS, pipelining: PIPELINING, duration: SECONDS };
+  await load({ url: `${target.base}/quotes`, connections: 10, duration: 1 }); // warm up
+  const submissions = await load({
+    ...common,
+    url: `${target.base}/submissions`,
+    requests: [
+      {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': `bench-live-${i}-${process.pid}`,
-        },
-        body,
-      });
-      pending.push(((await response.json()) as { id: string }).id);
-    }
-    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-    const arrivals = new Map<string, number[]>();
-    let connected = 0;
-    const requests: http.ClientRequest[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`only ${connected} clients connected`)),
-        20_000,
-      );
-      for (let i = 0; i < CLIENTS; i++) {
-        const request = http.get(`${api}/quotes/stream`, { agent }, (response) => {
-          response.setEncoding('utf8');
-          let buffer = '';
-          response.on('data', (chunk: string) => {
-            const now = performance.now();
-            buffer += chunk;
-            let index;
-            while ((index = buffer.indexOf('\n\n')) !== -1) {
-              const frame = buffer.slice(0, index);
-              buffer = buffer.slice(index + 2);
-              const data = /\ndata: (.*)/.exec(frame);
-              if (!data || !frame.includes('event: quote')) continue;
-              const id = (JSON.parse(data[1]) as { id: string }).id;
-              let list = arrivals.get(id);
-              if (!list) arrivals.set(id, (list = []));
-              list.push(now);
-            }
-          });
-          if (++connected === CLIENTS) {
-            clearTimeout(timer);
-            resolve();
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': `bench-${process.pid}-${++counter}`,
+          },
+          body,
+        }),
+      },
+    ],
+  });
+  const full = await load({ ...common, url: `${target.base}/quotes` });
+  const cached = await load({
+    ...common,
+    url: `${target.base}/quotes`,
+    headers: { 'if-none-match': etag },
+  });
+  const figure = (r: autocannon.Result, ok: number): HttpFigure => ({
+    perSecond: ok / SECONDS,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  });
+  return {
+    submissions: figure(submissions, submissions['2xx']),
+    quotes: figure(full, full['2xx']),
+    quotesCached: {
+      ...figure(cached, (cached as unknown as { '3xx': number })['3xx']),
+      non2xx: 0,
+    },
+  };
+}
+
+interface SseFigure {
+  clients: number;
+  held: number;
+  approvals: number;
+  p50: number;
+  p99: number;
+  max: number;
+  missed: number;
+  rssPerConnection: number;
+  heapPerConnection: number;
+}
+
+async function liveClients(target: Target, count: number): Promise<SseFigure> {
+  const ids = await target.prepare(APPROVALS);
+  const before = await target.server.memory();
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const arrivals = new Map<string, number>();
+  const latencies: number[] = [];
+  let sentAt = 0;
+  let waitingFor = '';
+  const requests: http.ClientRequest[] = [];
+  let held = 0;
+  let refused = 0;
+  const connectOne = () =>
+    new Promise<void>((resolve) => {
+      const request = http.get(`${target.base}/quotes/stream`, { agent }, (response) => {
+        if (response.statusCode !== 200) {
+          refused++;
+          response.resume();
+          return resolve();
+        }
+        held++;
+        response.setEncoding('utf8');
+        let buffer = '';
+        response.on('data', (chunk: string) => {
+          const now = performance.now();
+          buffer += chunk;
+          let index;
+          while ((index = buffer.indexOf('\n\n')) !== -1) {
+            const frame = buffer.slice(0, index);
+            buffer = buffer.slice(index + 2);
+            if (!frame.includes('event: quote')) continue;
+            const data = /\ndata: (.*)/.exec(frame);
+            if (!data) continue;
+            const id = (JSON.parse(data[1]) as { id: string }).id;
+            if (id !== waitingFor) continue;
+            arrivals.set(id, (arrivals.get(id) ?? 0) + 1);
+            latencies.push(now - sentAt);
           }
         });
-        request.on('error', reject);
-        requests.push(request);
-      }
+        resolve();
+      });
+      request.on('error', () => {
+        refused++;
+        resolve();
+      });
+      requests.push(request);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const latencies: number[] = [];
-    let missing = 0;
-    for (const id of pending) {
-      const sent = performance.now();
-      const response = await fetch(`${api}/submissions/${id}/approve`, {
+  // Connect in batches so the listen backlog is never the limit.
+  for (let i = 0; i < count; i += 250) {
+    await Promise.all(Array.from({ length: Math.min(250, count - i) }, connectOne));
+  }
+  await sleep(500);
+  const after = await target.server.memory();
+  let missed = 0;
+  for (const id of ids) {
+    waitingFor = id;
+    sentAt = performance.now();
+    await target.publish(id);
+    const deadline = performance.now() + 10_000;
+    while ((arrivals.get(id) ?? 0) < held && performance.now() < deadline) await sleep(1);
+    missed += held - (arrivals.get(id) ?? 0);
+    await sleep(20);
+  }
+  for (const request of requests) request.destroy();
+  agent.destroy();
+  // Wait until the server has let go of every stream.
+  const deadline = performance.now() + 15_000;
+  while (performance.now() < deadline) {
+    const health = (await (await fetch(`${target.server.url}/healthz`)).json()) as {
+      live: number;
+    };
+    if (!health.live) break;
+    await sleep(100);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    clients: count,
+    held,
+    approvals: ids.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    missed: missed + refused * ids.length,
+    rssPerConnection: held ? (after.rss - before.rss) / held : NaN,
+    heapPerConnection: held
+      ? (after.heapUsed + after.external - before.heapUsed - before.external) / held
+      : NaN,
+  };
+}
+
+async function apiTarget(dataDir: string): Promise<Target> {
+  const server = await startProcess(['--import', 'tsx', path.join(here, '..', 'src', 'main.ts')], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CAMPAIGN_DATA_DIR: dataDir,
+    CAMPAIGN_ADMIN_TOKEN: TOKEN,
+    CAMPAIGN_RATE_LIMIT: 'off',
+  });
+  const base = `${server.url}/v1/campaigns/${CAMPAIGN}`;
+  return {
+    name: 'api',
+    server,
+    base,
+    prepare: async (count) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const response = await fetch(`${base}/submissions`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': `bench-live-${process.pid}-${++counter}`,
+          },
+          body,
+        });
+        ids.push(((await response.json()) as { id: string }).id);
+      }
+      return ids;
+    },
+    publish: async (id) => {
+      const response = await fetch(`${base}/submissions/${id}/approve`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       await response.arrayBuffer();
-      const deadline = performance.now() + 5000;
-      while ((arrivals.get(id)?.length ?? 0) < CLIENTS && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      const got = arrivals.get(id) ?? [];
-      missing += CLIENTS - got.length;
-      for (const time of got) latencies.push(time - sent);
-    }
-    for (const request of requests) request.destroy();
-    latencies.sort((a, b) => a - b);
-    results.push([
-      `SSE approve→delivery, ${CLIENTS} clients × ${APPROVALS} approvals`,
-      `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms, missed ${missing}`,
-    ]);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  const width = Math.max(...results.map(([name]) => name.length));
-  console.log(
-    `\ncampaign API bench (loopback, ${os.cpus().length} CPUs, ${SECONDS} s per load phase)`,
-  );
-  for (const [name, value] of results) console.log(`  ${name.padEnd(width)}  ${value}`);
-  console.log(`  total time ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      if (!response.ok) throw new Error(`approve answered ${response.status}`);
+    },
+  };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function floorTarget(quotesFile: string, frameFile: string): Promise<Target> {
+  const server = await startProcess(
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--floor'],
+    {
+      FLOOR_QUOTES_FILE: quotesFile,
+      FLOOR_FRAME_FILE: frameFile,
+    },
+  );
+  const base = `${server.url}/v1/campaigns/${CAMPAIGN}`;
+  let next = 0;
+  return {
+    name: 'floor',
+    server,
+    base,
+    prepare: async (count) => Array.from({ length: count }, () => `floor-${++next}`),
+    publish: async (id) => {
+      const response = await fetch(`${server.url}/publish/${id}`, { method: 'POST' });
+      await response.arrayBuffer();
+    },
+  };
+}
+
+export interface ApiBenchResult {
+  cpus: number;
+  node: string;
+  seconds: number;
+  connections: number;
+  pipelining: number;
+  http: Record<string, { api: HttpFigure; floor: HttpFigure }>;
+  sse: { clients: number; api: SseFigure; floor: SseFigure }[];
+  seconds_total: number;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const jsonFile = process.argv.find((a) => a.startsWith('--json='))?.slice(7);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-bench-'));
+  const api = await apiTarget(path.join(work, 'data'));
+  let floor: Target | undefined;
+  const result: ApiBenchResult = {
+    cpus: os.cpus().length,
+    node: process.version,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    http: {},
+    sse: [],
+    seconds_total: 0,
+  };
+  try {
+    // The floor answers with the API's own bytes: the same quotes page, the same frame size.
+    const first = await fetch(`${api.base}/quotes`);
+    const etag = first.headers.get('etag')!;
+    const quotesBody = Buffer.from(await first.arrayBuffer());
+    const sample = (JSON.parse(quotesBody.toString('utf8')) as { items: { id: string }[] })
+      .items[0];
+    fs.writeFileSync(path.join(work, 'quotes.json'), quotesBody);
+    fs.writeFileSync(path.join(work, 'frame.json'), JSON.stringify({ ...sample, id: '__ID__' }));
+    floor = await floorTarget(path.join(work, 'quotes.json'), path.join(work, 'frame.json'));
+
+    const apiHttp = await httpFigures(api, etag);
+    const floorHttp = await httpFigures(floor, '"floor"');
+    for (const key of Object.keys(apiHttp)) {
+      result.http[key] = { api: apiHttp[key], floor: floorHttp[key] };
+    }
+    for (const clients of CLIENT_COUNTS) {
+      const a = await liveClients(api, clients);
+      const f = await liveClients(floor, clients);
+      result.sse.push({ clients, api: a, floor: f });
+      console.error(`  SSE ${clients} clients measured`);
+    }
+  } finally {
+    await api.server.stop();
+    await floor?.server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  result.seconds_total = (performance.now() - started) / 1000;
+  if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(result, null, 2));
+  print(result);
+}
+
+function print(r: ApiBenchResult): void {
+  const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '—');
+  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—');
+  const kb = (x: number) => (Number.isFinite(x) ? `${(x / 1024).toFixed(1)} KB` : '—');
+  const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : '—');
+  const rows: string[][] = [['measure', 'API', 'node:http floor', 'API / floor']];
+  const label = {
+    submissions: 'submissions/s',
+    quotes: 'quote GETs/s, 200',
+    quotesCached: 'quote GETs/s, 304',
+  };
+  for (const [key, { api, floor }] of Object.entries(r.http)) {
+    rows.push([
+      `${label[key as keyof typeof label]} (p99 ${api.p99} / ${floor.p99} ms)`,
+      n(api.perSecond),
+      n(floor.perSecond),
+      ratio(api.perSecond, floor.perSecond),
+    ]);
+  }
+  for (const { clients, api, floor } of r.sse) {
+    rows.push([`SSE ${n(clients)}: clients held`, n(api.held), n(floor.held), '']);
+    rows.push([
+      `SSE ${n(clients)}: approve→delivery p50`,
+      ms(api.p50),
+      ms(floor.p50),
+      ratio(api.p50, floor.p50),
+    ]);
+    rows.push([
+      `SSE ${n(clients)}: approve→delivery p99`,
+      ms(api.p99),
+      ms(floor.p99),
+      ratio(api.p99, floor.p99),
+    ]);
+    rows.push([`SSE ${n(clients)}: missed deliveries`, n(api.missed), n(floor.missed), '']);
+    rows.push([
+      `SSE ${n(clients)}: RSS per connection`,
+      kb(api.rssPerConnection),
+      kb(floor.rssPerConnection),
+      ratio(api.rssPerConnection, floor.rssPerConnection),
+    ]);
+    rows.push([
+      `SSE ${n(clients)}: JS heap per connection`,
+      kb(api.heapPerConnection),
+      kb(floor.heapPerConnection),
+      ratio(api.heapPerConnection, floor.heapPerConnection),
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(
+    `\ncampaign API bench (loopback, ${r.cpus} CPUs, Node ${r.node}, ${r.seconds} s per load phase, ${r.connections} connections × ${r.pipelining})`,
+  );
+  for (const row of rows) console.log(`  ${row.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
+  console.log(`  total time ${r.seconds_total.toFixed(1)} s\n`);
+}
+
+if (process.argv.includes('--floor')) {
+  runFloor();
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
