@@ -11,14 +11,14 @@
 //
 // Performance depends on the machine; the thresholds hold on a quiet two-core machine.
 //   node scripts/audit.mjs [--url=http://…/] [--preset=mobile|desktop]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, INSTALL_HINT, findChromium } from './browsers.mjs';
+import { startApi } from './demo-api.mjs';
 
 const THRESHOLDS = {
   mobile: { performance: 80, accessibility: 100, 'best-practices': 95, cls: 0.01 },
@@ -33,49 +33,6 @@ const chromium = findChromium();
 if (!chromium) {
   console.error(`audit: ${INSTALL_HINT.chromium}`);
   process.exit(1);
-}
-
-/** Starts the API on a free port; resolves with its base URL and a stop function. */
-async function startApi() {
-  if (!existsSync('dist/campaign-widgets.js')) {
-    console.log('audit: dist/ is missing, building the widgets…');
-    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('the build failed');
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-audit-data-'));
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: {
-      ...process.env,
-      CAMPAIGN_SKIP_BUILD: '1',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CAMPAIGN_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the API did not start in 60 s')), 60000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /campaign-api listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the API exited with ${code}:\n${out}`)));
-  });
-  child.stdout.resume();
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { url, stop };
 }
 
 async function audit(url, preset) {
