@@ -30,8 +30,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ROOT, launchChromium, startApi } from '../bench/lib/util.mjs';
-import { rows, textTable, markdownTable } from '../bench/lib/table.mjs';
+import { ROOT, launchChromium, startApi } from '../bench/measure/util.mjs';
+import { rows, textTable, markdownTable } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -137,7 +137,7 @@ async function main() {
 
   results.weight =
     (await section('weight', async () => {
-      const { measureWeight } = await import('../bench/lib/weight.mjs');
+      const { measureWeight } = await import('../bench/measure/weight.mjs');
       return measureWeight({ log });
     })) ?? previous.weight;
 
@@ -152,12 +152,12 @@ async function main() {
       const url = `${api.url}/`;
       results.page =
         (await section('page', async () => {
-          const { measurePage } = await import('../bench/lib/page.mjs');
+          const { measurePage } = await import('../bench/measure/page.mjs');
           return measurePage(chromium.browser, url, { runs, log });
         })) ?? previous.page;
       results.form =
         (await section('form', async () => {
-          const { measureForm } = await import('../bench/lib/form.mjs');
+          const { measureForm } = await import('../bench/measure/form.mjs');
           return measureForm(chromium.browser, url, {
             runs: Math.max(1, Math.ceil(runs / 2)),
             log,

@@ -6,8 +6,8 @@
 // Usage: node scripts/check-budgets.mjs [--no-fail] [--results=FILE]
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../bench/lib/util.mjs';
-import { rows } from '../bench/lib/table.mjs';
+import { ROOT } from '../bench/measure/util.mjs';
+import { rows } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const file =

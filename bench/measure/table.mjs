@@ -1,0 +1,256 @@
+// Turns bench/results.json into the one table: every figure, what it is compared with,
+// the ratio where machine noise would otherwise decide, its goal and whether it meets it.
+// Used by scripts/bench.mjs (terminal and bench/RESULTS.md) and scripts/check-budgets.mjs.
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)} ms` : '—');
+const num = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en') : '—');
+const times = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b ? `${(a / b).toFixed(2)}×` : '');
+const sizes = (r) => `${kb(r.min)} / ${kb(r.gzip)} / ${kb(r.brotli)}`;
+
+/** Goals from the issue, in one place. */
+export const GOALS = {
+  gzipBytes: 18 * 1024,
+  mainThreadMs: { '1x': 40, '4x': 150 },
+  longTaskMs: 50,
+  cls: 0,
+  typingMs4x: 100,
+  wallRatio: 1.5,
+  wallTaskMs: 50,
+  sseClients: 10_000,
+  sseP99Ms: 100,
+  bytesPerConnection: 20 * 1024,
+};
+
+/**
+ * Rows: { section, measure, value, compare, ratio, goal, pass } — pass is true, false,
+ * or null when a figure has no goal of its own.
+ */
+export function rows(results) {
+  const out = [];
+  const add = (section, measure, value, compare = '', ratio = '', goal = '', pass = null) =>
+    out.push({ section, measure, value, compare, ratio, goal, pass });
+  const skipped = (section, why) => add(section, 'not measured', why);
+
+  // ---- weight ----
+  const w = results.weight;
+  if (w?.error) skipped('weight', w.error);
+  else if (w) {
+    const ours = w.rows.find((r) => r.id === 'widgets');
+    add(
+      'weight',
+      'campaign-widgets.js, min / gzip / brotli',
+      sizes(ours),
+      '',
+      '',
+      `gzip ≤ ${kb(GOALS.gzipBytes)}`,
+      ours.gzip <= GOALS.gzipBytes,
+    );
+    for (const r of w.rows.filter((r) => r.id !== 'widgets')) {
+      if (r.skipped) add('weight', r.label, r.skipped);
+      else add('weight', r.label, sizes(r), '', `ours ${times(ours.gzip, r.gzip)} gzip`);
+    }
+  }
+
+  // ---- page ----
+  const p = results.page;
+  if (p?.error) skipped('page', p.error);
+  else if (p) {
+    for (const t of ['1x', '4x']) {
+      const r = p[t];
+      if (!r) continue;
+      const cpu = t === '1x' ? 'unthrottled' : '4× CPU';
+      add(
+        'page',
+        `${cpu}: main-thread time added by the widgets (with / without)`,
+        ms(r.mainThreadDeltaMs),
+        `${ms(r.mainThreadMs.with)} / ${ms(r.mainThreadMs.without)}`,
+        times(r.mainThreadMs.with, r.mainThreadMs.without),
+        `≤ ${GOALS.mainThreadMs[t]} ms`,
+        r.mainThreadDeltaMs <= GOALS.mainThreadMs[t],
+      );
+      add(
+        'page',
+        `${cpu}: JavaScript added on the main thread (with / without)`,
+        ms(r.scriptDeltaMs),
+        `${ms(r.scriptMs.with)} / ${ms(r.scriptMs.without)}`,
+        times(r.scriptMs.with, r.scriptMs.without),
+      );
+      add('page', `${cpu}: widget module compile + evaluate`, ms(r.evalMs.with));
+      add(
+        'page',
+        `${cpu}: longest task (with / without)`,
+        ms(r.longestTaskMs.with),
+        ms(r.longestTaskMs.without),
+        times(r.longestTaskMs.with, r.longestTaskMs.without),
+        `≤ ${GOALS.longTaskMs} ms`,
+        r.longestTaskMs.with <= GOALS.longTaskMs,
+      );
+      add(
+        'page',
+        `${cpu}: layout shift, worst load (with / without)`,
+        r.cls.with.toFixed(4),
+        r.cls.without.toFixed(4),
+        '',
+        'CLS 0',
+        r.cls.with <= GOALS.cls,
+      );
+      add(
+        'page',
+        `${cpu}: script start → every visible widget rendered (${(r.visible ?? []).join(', ') || 'none'})`,
+        ms(r.renderedMs.with),
+      );
+    }
+  }
+
+  // ---- form ----
+  const f = results.form;
+  if (f?.error) skipped('form', f.error);
+  else if (f) {
+    for (const t of ['1x', '4x']) {
+      const r = f.typing[t];
+      if (!r) continue;
+      const cpu = t === '1x' ? 'unthrottled' : '4× CPU';
+      add(
+        'form',
+        `${cpu}: typing in the message, input → paint p50 / p98 (${r.keys} keys; vs a bare <textarea> on the same page)`,
+        `${ms(r.p50)} / ${ms(r.p98)}`,
+        r.plain ? `${ms(r.plain.p50)} / ${ms(r.plain.p98)}` : `max ${ms(r.max)}`,
+        r.plain ? `p98 ${times(r.p98, r.plain.p98)}` : '',
+        t === '4x' ? `p98 ≤ ${GOALS.typingMs4x} ms` : '',
+        t === '4x' ? r.p98 <= GOALS.typingMs4x : null,
+      );
+    }
+    for (const t of ['1x', '4x']) {
+      const r = f.photo[t];
+      if (!r) continue;
+      add(
+        'form',
+        `${t === '1x' ? 'unthrottled' : '4× CPU'}: ${f.photo.width}×${f.photo.height} JPEG (${kb(f.photo.bytes)}) chosen → resized preview shown`,
+        ms(r.median),
+      );
+    }
+  }
+
+  // ---- wall ----
+  const q = results.wall;
+  if (q?.error) skipped('wall', q.error);
+  else if (q) {
+    add(
+      'wall',
+      'render 1,000 quotes (wall / hand-written DOM)',
+      ms(q.render.wallMs),
+      ms(q.render.baselineMs),
+      times(q.render.wallMs, q.render.baselineMs),
+      `≤ ${GOALS.wallRatio}×`,
+      q.render.ratio <= GOALS.wallRatio,
+    );
+    add(
+      'wall',
+      '50 quotes/s for 10 s: longest task (long tasks, worst frame gap)',
+      q.load.longTasks ? ms(q.load.longest) : 'none ≥ 50 ms',
+      `${q.load.longTasks} long, gap ${ms(q.load.worstGap)}`,
+      '',
+      `< ${GOALS.wallTaskMs} ms`,
+      !q.load.longTasks || q.load.longest < GOALS.wallTaskMs,
+    );
+    const m = q.memory;
+    const mb = (n) => `${(n / 1048576).toFixed(2)} MB`;
+    add(
+      'wall',
+      `DOM nodes after 1,000 / ${num(m.streamed)} streamed quotes`,
+      `${m.after1k.nodes} / ${m.after10k.nodes}`,
+      `idle ${m.idle.nodes}`,
+      '',
+      'bounded',
+      m.after10k.nodes <= m.after1k.nodes,
+    );
+    add(
+      'wall',
+      `JS heap after 1,000 / ${num(m.streamed)} streamed quotes`,
+      `${mb(m.after1k.heap)} / ${mb(m.after10k.heap)}`,
+      `idle ${mb(m.idle.heap)}`,
+      times(m.after10k.heap, m.after1k.heap),
+      'bounded (≤ 1.2×)',
+      m.after10k.heap <= m.after1k.heap * 1.2,
+    );
+  }
+
+  // ---- api ----
+  const a = results.api;
+  if (a?.error) skipped('api', a.error);
+  else if (a) {
+    const labels = {
+      submissions: 'submissions/s',
+      quotes: 'quote GETs/s, uncached (200)',
+      quotesCached: 'quote GETs/s, cached (304)',
+    };
+    for (const [key, { api, floor }] of Object.entries(a.http)) {
+      add(
+        'api',
+        `${labels[key] ?? key} (API / node:http floor; p99 ${api.p99} / ${floor.p99} ms)`,
+        num(api.perSecond),
+        num(floor.perSecond),
+        times(api.perSecond, floor.perSecond),
+        '',
+        api.non2xx || api.errors ? false : null,
+      );
+    }
+    const top = Math.max(...a.sse.map((s) => s.clients));
+    for (const { clients, api, floor } of a.sse) {
+      const c = num(clients);
+      add(
+        'api',
+        `SSE ${c}: clients held (API / floor)`,
+        num(api.held),
+        num(floor.held),
+        '',
+        clients >= GOALS.sseClients ? `≥ ${num(GOALS.sseClients)}` : '',
+        clients >= GOALS.sseClients ? api.held >= GOALS.sseClients : api.held < clients ? false : null,
+      );
+      add(
+        'api',
+        `SSE ${c}: approve → delivery p50 / p99 (floor p50 / p99; missed ${api.missed} / ${floor.missed})`,
+        `${ms(api.p50)} / ${ms(api.p99)}`,
+        `${ms(floor.p50)} / ${ms(floor.p99)}`,
+        `p99 ${times(api.p99, floor.p99)}`,
+        `p99 ≤ ${GOALS.sseP99Ms} ms`,
+        api.p99 <= GOALS.sseP99Ms && api.missed === 0,
+      );
+      add(
+        'api',
+        `SSE ${c}: memory per connection, RSS / JS heap+external (floor)`,
+        `${kb(api.rssPerConnection)} / ${kb(api.heapPerConnection)}`,
+        `${kb(floor.rssPerConnection)} / ${kb(floor.heapPerConnection)}`,
+        times(api.rssPerConnection, floor.rssPerConnection),
+        clients === top ? `≤ ${kb(GOALS.bytesPerConnection)}` : '',
+        clients === top ? api.rssPerConnection <= GOALS.bytesPerConnection : null,
+      );
+    }
+  }
+  return out;
+}
+
+const HEAD = ['', 'measure', 'campaign-widgets', 'compared with', 'ratio', 'goal', ''];
+const mark = (pass) => (pass === true ? 'pass' : pass === false ? 'MISS' : '');
+
+/** Plain-text table for the terminal. */
+export function textTable(list) {
+  const cells = [HEAD, ...list.map((r) => [r.section, r.measure, r.value, r.compare, r.ratio, r.goal, mark(r.pass)])];
+  const widths = HEAD.map((_, i) => Math.max(...cells.map((c) => String(c[i]).length)));
+  return cells.map((c) => c.map((v, i) => String(v).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** Markdown table for bench/RESULTS.md. */
+export function markdownTable(list) {
+  const esc = (v) => String(v).replace(/\|/g, '\\|');
+  const lines = [
+    `| ${HEAD.map(esc).join(' | ')} |`,
+    `| ${HEAD.map(() => '---').join(' | ')} |`,
+    ...list.map(
+      (r) =>
+        `| ${[r.section, r.measure, r.value, r.compare, r.ratio, r.goal, r.pass === false ? '**MISS**' : mark(r.pass)].map(esc).join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
