@@ -218,7 +218,7 @@ async function demoPage(ctx: Context, base: string, locale: Locale): Promise<str
   <section class="call" aria-labelledby="call-heading">
     ${both('h2', locale, 'Tell us about the Spirit of Chongqing City in your heart', '说说你心中的“重庆城市精神”', ' id="call-heading"')}
     <campaign-submission-form>
-      ${both('p', locale, 'The form to send your words needs JavaScript. Please enable it, or try again later.', '提交表单需要启用 JavaScript，请开启后再试。', ' class="fallback-note"')}
+      <noscript>${both('p', locale, 'The form to send your words needs JavaScript. Please enable it, or try again later.', '提交表单需要启用 JavaScript，请开启后再试。', ' class="fallback-note"')}</noscript>
     </campaign-submission-form>
   </section>
   <section class="wall" aria-labelledby="wall-heading">
