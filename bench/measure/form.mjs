@@ -26,7 +26,10 @@ async function twelveMegapixelJpeg(dir) {
   })
     .png()
     .toBuffer();
-  const info = await sharp(noise).resize(4000, 3000, { kernel: 'cubic' }).jpeg({ quality: 90 }).toFile(file);
+  const info = await sharp(noise)
+    .resize(4000, 3000, { kernel: 'cubic' })
+    .jpeg({ quality: 90 })
+    .toFile(file);
   return { file, bytes: info.size, width: info.width, height: info.height };
 }
 
@@ -64,7 +67,8 @@ async function typingLatency(browser, url, throttle, plain = false) {
       window.__events = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) {
-          if (e.interactionId) window.__events.push({ id: e.interactionId, d: e.duration, n: e.name });
+          if (e.interactionId)
+            window.__events.push({ id: e.interactionId, d: e.duration, n: e.name });
         }
       }).observe({ type: 'event', durationThreshold: 16, buffered: true });
       const form = document.querySelector('campaign-submission-form');
@@ -95,7 +99,13 @@ async function typingLatency(browser, url, throttle, plain = false) {
     for (const e of events) byKey.set(e.id, Math.max(byKey.get(e.id) ?? 0, e.d));
     const keys = [...byKey.values()];
     while (keys.length < TEXT.length) keys.push(16);
-    return { p50: median(keys), p98: percentile(keys, 98), max: Math.max(...keys), keys: TEXT.length, over16: byKey.size };
+    return {
+      p50: median(keys),
+      p98: percentile(keys, 98),
+      max: Math.max(...keys),
+      keys: TEXT.length,
+      over16: byKey.size,
+    };
   } finally {
     await page.close();
   }
@@ -122,10 +132,15 @@ async function photoResize(browser, url, jpeg, throttle) {
       );
     });
     const input = await page.evaluateHandle(() =>
-      document.querySelector('campaign-submission-form').shadowRoot.querySelector('input[type="file"]'),
+      document
+        .querySelector('campaign-submission-form')
+        .shadowRoot.querySelector('input[type="file"]'),
     );
     await input.uploadFile(jpeg.file);
-    await page.waitForFunction(() => window.__photo.shown !== null, { timeout: 120_000, polling: 50 });
+    await page.waitForFunction(() => window.__photo.shown !== null, {
+      timeout: 120_000,
+      polling: 50,
+    });
     const t = await page.evaluate(() => window.__photo.shown - window.__photo.start);
     return t;
   } finally {

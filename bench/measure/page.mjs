@@ -85,10 +85,12 @@ function pageProbe() {
         performance.mark('cw-rendered');
         window.__cw.rendered = performance.now();
         window.__cw.widgets = all.length;
-        window.__cw.visible = all.filter((el) => {
-          const r = el.getBoundingClientRect();
-          return r.width && r.bottom > 0 && r.top < innerHeight;
-        }).map((el) => el.localName);
+        window.__cw.visible = all
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width && r.bottom > 0 && r.top < innerHeight;
+          })
+          .map((el) => el.localName);
       } else requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
@@ -161,9 +163,7 @@ function analyse(events, bundleUrl) {
     longestTaskParts: inside,
     scriptStartTs: compile?.ts ?? evaluate?.ts ?? null,
     renderedMs:
-      rendered && (compile ?? evaluate)
-        ? (rendered.ts - (compile ?? evaluate).ts) / 1000
-        : null,
+      rendered && (compile ?? evaluate) ? (rendered.ts - (compile ?? evaluate).ts) / 1000 : null,
   };
 }
 
@@ -198,7 +198,13 @@ async function loadOnce(browser, url, { widgets, throttle }) {
     const probe = await page.evaluate(() => window.__cw);
     const trace = JSON.parse(Buffer.from(await page.tracing.stop()).toString('utf8'));
     const figures = analyse(trace.traceEvents ?? trace, bundleUrl);
-    return { ...figures, cls: probe.cls, shifts: probe.shifts, widgets: probe.widgets ?? 0, visible: probe.visible ?? [] };
+    return {
+      ...figures,
+      cls: probe.cls,
+      shifts: probe.shifts,
+      widgets: probe.widgets ?? 0,
+      visible: probe.visible ?? [],
+    };
   } finally {
     await context.close().catch(() => undefined);
   }
@@ -226,7 +232,9 @@ export async function measurePage(browser, url, { runs = 5, log = console.error 
     row.mainThreadDeltaMs = median(
       samples.with.map((s, i) => s.mainThreadMs - samples.without[i].mainThreadMs),
     );
-    row.scriptDeltaMs = median(samples.with.map((s, i) => s.scriptMs - samples.without[i].scriptMs));
+    row.scriptDeltaMs = median(
+      samples.with.map((s, i) => s.scriptMs - samples.without[i].scriptMs),
+    );
     row.cls = {
       with: Math.max(...samples.with.map((s) => s.cls)),
       without: Math.max(...samples.without.map((s) => s.cls)),

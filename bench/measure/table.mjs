@@ -5,7 +5,8 @@
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)} ms` : '—');
 const num = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en') : '—');
-const times = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b ? `${(a / b).toFixed(2)}×` : '');
+const times = (a, b) =>
+  Number.isFinite(a) && Number.isFinite(b) && b ? `${(a / b).toFixed(2)}×` : '';
 const sizes = (r) => `${kb(r.min)} / ${kb(r.gzip)} / ${kb(r.brotli)}`;
 
 /** Goals from the issue, in one place. */
@@ -206,7 +207,11 @@ export function rows(results) {
         num(floor.held),
         '',
         clients >= GOALS.sseClients ? `≥ ${num(GOALS.sseClients)}` : '',
-        clients >= GOALS.sseClients ? api.held >= GOALS.sseClients : api.held < clients ? false : null,
+        clients >= GOALS.sseClients
+          ? api.held >= GOALS.sseClients
+          : api.held < clients
+            ? false
+            : null,
       );
       add(
         'api',
@@ -236,9 +241,19 @@ const mark = (pass) => (pass === true ? 'pass' : pass === false ? 'MISS' : '');
 
 /** Plain-text table for the terminal. */
 export function textTable(list) {
-  const cells = [HEAD, ...list.map((r) => [r.section, r.measure, r.value, r.compare, r.ratio, r.goal, mark(r.pass)])];
+  const cells = [
+    HEAD,
+    ...list.map((r) => [r.section, r.measure, r.value, r.compare, r.ratio, r.goal, mark(r.pass)]),
+  ];
   const widths = HEAD.map((_, i) => Math.max(...cells.map((c) => String(c[i]).length)));
-  return cells.map((c) => c.map((v, i) => String(v).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((c) =>
+      c
+        .map((v, i) => String(v).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Markdown table for bench/RESULTS.md. */

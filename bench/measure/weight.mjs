@@ -95,7 +95,8 @@ async function installPeers(log) {
       .map((d) => join(base, d))
       .sort()
       .at(-1);
-    if (cached) return { dir: cached, versions: JSON.parse(readFileSync(join(cached, 'versions.json'))) };
+    if (cached)
+      return { dir: cached, versions: JSON.parse(readFileSync(join(cached, 'versions.json'))) };
     throw new Error(`registry unreachable (${String(error.message ?? error).split('\n')[0]})`);
   }
   const key = createHash('sha256').update(JSON.stringify(versions)).digest('hex').slice(0, 12);
@@ -162,7 +163,8 @@ async function widgetsWithEsbuild(esbuild) {
 export async function measureWeight({ log = console.error } = {}) {
   const rows = [];
   const bundle = join(ROOT, 'dist', 'campaign-widgets.js');
-  if (!existsSync(bundle)) throw new Error('dist/campaign-widgets.js is missing: run `npm run build`');
+  if (!existsSync(bundle))
+    throw new Error('dist/campaign-widgets.js is missing: run `npm run build`');
   rows.push({
     id: 'widgets',
     label: 'campaign-widgets.js — all four widgets, en + zh-Hans (shipped: rollup + terser)',
@@ -180,7 +182,11 @@ export async function measureWeight({ log = console.error } = {}) {
     peers = await installPeers(log);
   } catch (error) {
     for (const row of PEER_ROWS) {
-      rows.push({ id: row.id, label: row.label, skipped: `not measured: ${error.message ?? error}` });
+      rows.push({
+        id: row.id,
+        label: row.label,
+        skipped: `not measured: ${error.message ?? error}`,
+      });
     }
     return { tool: `esbuild ${esbuild.version}`, rows, peers: null };
   }
@@ -188,7 +194,8 @@ export async function measureWeight({ log = console.error } = {}) {
   for (const row of PEER_ROWS) {
     try {
       const parts = [];
-      if (row.entry) parts.push(await esbuildBundle(esbuild, { contents: row.entry, resolveDir: peers.dir }));
+      if (row.entry)
+        parts.push(await esbuildBundle(esbuild, { contents: row.entry, resolveDir: peers.dir }));
       for (const css of row.css ?? []) {
         const out = await esbuild.build({
           entryPoints: [join(modules, css)],
@@ -205,7 +212,11 @@ export async function measureWeight({ log = console.error } = {}) {
         ...sizes(Buffer.concat(parts)),
       });
     } catch (error) {
-      rows.push({ id: row.id, label: row.label, skipped: `not measured: ${String(error.message ?? error).split('\n')[0]}` });
+      rows.push({
+        id: row.id,
+        label: row.label,
+        skipped: `not measured: ${String(error.message ?? error).split('\n')[0]}`,
+      });
     }
   }
   // What a partner would load for all four jobs without the widgets.
@@ -215,18 +226,30 @@ export async function measureWeight({ log = console.error } = {}) {
     const parts = [];
     // Re-bundle as one module so shared code (Lit in giscus and Shoelace) counts once.
     const entry = PEER_ROWS.filter((r) => combo.includes(r.id) && r.entry)
-      .map((r) => r.entry.replace(/^export \{ (\w+) \}/m, 'export { $1 as $1_' + r.id.replace(/\W/g, '') + ' }'))
+      .map((r) =>
+        r.entry.replace(
+          /^export \{ (\w+) \}/m,
+          'export { $1 as $1_' + r.id.replace(/\W/g, '') + ' }',
+        ),
+      )
       .join('\n');
     parts.push(await esbuildBundle(esbuild, { contents: entry, resolveDir: peers.dir }));
     for (const r of PEER_ROWS.filter((r) => combo.includes(r.id) && r.css)) {
       for (const css of r.css) {
-        const out = await esbuild.build({ entryPoints: [join(modules, css)], bundle: true, minify: true, write: false, logLevel: 'silent' });
+        const out = await esbuild.build({
+          entryPoints: [join(modules, css)],
+          bundle: true,
+          minify: true,
+          write: false,
+          logLevel: 'silent',
+        });
         parts.push(Buffer.from(out.outputFiles[0].contents));
       }
     }
     rows.push({
       id: 'peers-all',
-      label: 'all four jobs with the peers (giscus + Typeform + Shoelace card, controls, theme; shared code once)',
+      label:
+        'all four jobs with the peers (giscus + Typeform + Shoelace card, controls, theme; shared code once)',
       ...sizes(Buffer.concat(parts)),
     });
   }
