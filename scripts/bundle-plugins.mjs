@@ -3,7 +3,8 @@
 // source maps exact, and fail the build rather than guess when they meet code they do
 // not understand.
 //
-// - minifyTemplates: CSS in css`` loses comments and spaces; whitespace runs with a
+// - minifyTemplates: CSS in css`` loses comments and spaces (and becomes the same
+//   unsafeCSS("…") result, without the css tag's code); whitespace runs with a
 //   line break in html`` become one space (the same rendering: no <pre> or
 //   white-space: pre text is written in a template literal).
 // - staticProperties: tsc's `__decorate([property(…)], C.prototype, "x")` calls become
@@ -155,22 +156,33 @@ export function minifyTemplates() {
     transform(code, id) {
       if (!OWN.test(id) || !/\b(css|html) ?`/.test(code)) return null;
       const edits = [];
+      let styles = false;
       walk(this.parse(code), (node) => {
         if (node.type !== 'TaggedTemplateExpression' || node.tag.type !== 'Identifier') return;
         const tag = node.tag.name;
-        if (tag !== 'css' && tag !== 'html') return;
         const quasis = node.quasi.quasis;
-        if (tag === 'css' && quasis.length > 1) {
-          throw new Error(`${id}: css\`\` with \${…} is not minified; write it without`);
+        if (tag === 'css') {
+          if (quasis.length > 1) {
+            throw new Error(`${id}: css\`\` with \${…} is not minified; write it without`);
+          }
+          // A literal without values is what unsafeCSS() makes of its text; Lit's css
+          // tag (and its checks of values) then stays out of the bundle.
+          edits.push([
+            node.start,
+            node.end,
+            `__unsafeCSS(${JSON.stringify(minifyCss(quasis[0].value.cooked))})`,
+          ]);
+          styles = true;
+        } else if (tag === 'html') {
+          quasis.forEach((q, i) => {
+            const raw = q.value.raw;
+            const next = minifyHtml(raw, i === 0, i === quasis.length - 1);
+            // A TemplateElement's range is its raw text, without ` ${ }.
+            if (next !== raw) edits.push([q.start, q.end, next]);
+          });
         }
-        quasis.forEach((q, i) => {
-          const raw = q.value.raw;
-          const next =
-            tag === 'css' ? minifyCss(raw) : minifyHtml(raw, i === 0, i === quasis.length - 1);
-          // A TemplateElement's range is its raw text (acorn), without ` ${ }.
-          if (next !== raw) edits.push([q.start, q.end, next]);
-        });
       });
+      if (styles) edits.push([0, 0, "import { unsafeCSS as __unsafeCSS } from 'lit';\n"]);
       return edits.length ? applyEdits(code, edits, id) : null;
     },
   };

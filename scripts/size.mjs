@@ -10,13 +10,13 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 /**
- * gzip budgets in bytes, per file: what the bundles measure (22.76 and 22.84 KB),
- * rounded up to the next 0.1 KB. The goal is 18 KB; see the breakdown (`--modules`)
- * for where the bytes are.
+ * gzip budgets in bytes, per file: what the bundles measure (22.60 and 22.69 KB) plus
+ * about 0.1 KB, rounded up to a tenth. The goal is 18 KB; the breakdown (`--modules`)
+ * shows where the bytes are.
  */
 export const BUDGETS = {
   'dist/campaign-widgets.js': 22.8 * 1024,
-  'dist/campaign-widgets.iife.js': 22.9 * 1024,
+  'dist/campaign-widgets.iife.js': 22.8 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
