@@ -132,8 +132,11 @@ async function axe(page, selector) {
   await page.evaluate(axeSource);
   return page.evaluate(
     async (selector, tags) => {
-      // Let transitions and slide-ins settle so colours are measured at rest.
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300)));
+      // Colours are measured at rest: finish slide-ins and fades (shadow trees included).
+      for (const animation of document.getAnimations()) {
+        if (animation.effect?.getComputedTiming().endTime !== Infinity) animation.finish();
+      }
+      await new Promise((r) => setTimeout(r, 150));
       const result = await window.axe.run(selector, {
         runOnly: { type: 'tag', values: tags },
         resultTypes: ['violations'],
@@ -228,8 +231,11 @@ try {
   const queue = [...jobsList];
   await Promise.all(
     Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-      const page = await browser.newPage();
+      // A window each: a background tab gets no animation frames and stalls stories.
+      const page = await browser.newPage({ type: 'window' });
       await page.setViewport({ width: 1024, height: 800 });
+      // As many readers have it; also keeps arrivals from being measured mid-fade.
+      await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
       for (let job = queue.shift(); job; job = queue.shift()) {
         const problems = await check(page, job);
         const name =

@@ -3,6 +3,7 @@
 // Only URLs under https://content.example/<mode> are answered (`loaded`, `loading`
 // — never answers — and `down` — 503); everything else goes to the network.
 import type { Locale, Photo, Story } from '../../src/api/wire.js';
+import { answerFetch, json, never } from './fake-fetch.js';
 
 export const CONTENT_API = {
   loaded: 'https://content.example/loaded',
@@ -87,24 +88,13 @@ function story(id: string, locale: Locale): Story | undefined {
   };
 }
 
-const original = window.fetch.bind(window);
-window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  if (url.origin !== 'https://content.example') return original(input, init);
+answerFetch('https://content.example', (url, init) => {
   const [, mode, , , , kind, id] = url.pathname.split('/');
   const locale: Locale = url.searchParams.get('locale') === 'zh-Hans' ? 'zh-Hans' : 'en';
-  if (mode === 'loading') {
-    return new Promise<Response>((_, reject) =>
-      init?.signal?.addEventListener('abort', () =>
-        reject(new DOMException('Aborted', 'AbortError')),
-      ),
-    );
-  }
-  const json = (status: number, body: unknown) =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  if (mode === 'loading') return never(init?.signal);
   if (mode === 'down') return json(503, { statusCode: 503, code: 'unavailable', message: 'down' });
   const item = kind === 'photos' ? photo(id, locale) : story(id, locale);
   return item
     ? json(200, item)
     : json(404, { statusCode: 404, code: 'not_found', message: 'not found' });
-};
+});

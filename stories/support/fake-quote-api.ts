@@ -2,6 +2,7 @@
 // quote wall's stories show every state without a server. Only URLs under
 // https://quotes.example/<name> are answered; everything else goes to the network.
 import type { Quote, QuotePage } from '../../src/api/wire.js';
+import { answerFetch, json, never } from './fake-fetch.js';
 
 const ORIGIN = 'https://quotes.example';
 
@@ -179,26 +180,15 @@ let installed = false;
 function install() {
   if (installed) return;
   installed = true;
-  const realFetch = window.fetch.bind(window);
   const RealEventSource = window.EventSource;
-  window.fetch = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString(), location.href);
-    if (url.origin !== ORIGIN) return realFetch(input, init);
+  answerFetch(ORIGIN, async (url, init) => {
     const wall = wallOf(url);
-    if (wall?.loading) {
-      return new Promise<Response>((_, reject) =>
-        init?.signal?.addEventListener('abort', () =>
-          reject(new DOMException('Aborted', 'AbortError')),
-        ),
-      );
-    }
+    if (wall?.loading) return never(init?.signal);
     await new Promise((resolve) => setTimeout(resolve, 150));
     if (init?.signal?.aborted) throw new DOMException('Aborted', 'AbortError');
     if (!wall || wall.down) throw new TypeError('Failed to fetch');
-    return new Response(JSON.stringify(page(wall, url)), {
-      headers: { 'content-type': 'application/json' },
-    });
-  };
+    return json(200, page(wall, url));
+  });
   window.EventSource = function (url: string | URL, init?: EventSourceInit) {
     return String(url).startsWith(ORIGIN)
       ? new FakeEventSource(String(url))

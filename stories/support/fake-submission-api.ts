@@ -8,6 +8,7 @@
 //   invalid  — answers 400 with field errors for the district and the terms;
 //   closed   — the campaign is closed.
 import type { Campaign } from '../../src/api/wire.js';
+import { answerFetch, json } from './fake-fetch.js';
 
 const ORIGIN = 'https://submissions.example';
 
@@ -49,16 +50,10 @@ const campaign = (locale: string, closed: boolean): Campaign => {
 const scenario = (url: string) =>
   url.startsWith(ORIGIN) ? new URL(url).pathname.split('/')[1] : undefined;
 
-const realFetch = globalThis.fetch.bind(globalThis);
-globalThis.fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const name = scenario(url);
-  if (!name) return realFetch(input, init);
-  const locale = new URL(url).searchParams.get('locale') ?? 'en';
-  return new Response(JSON.stringify(campaign(locale, name === 'closed')), {
-    headers: { 'content-type': 'application/json' },
-  });
-};
+answerFetch(ORIGIN, (url) => {
+  const name = scenario(url.href);
+  return json(200, campaign(url.searchParams.get('locale') ?? 'en', name === 'closed'));
+});
 
 const RealXhr = XMLHttpRequest;
 /** Answers submissions of the fake scenarios; everything else goes to a real request. */
