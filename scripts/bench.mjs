@@ -186,7 +186,7 @@ async function main() {
   results.sections = { ...previous.sections };
   for (const s of only) results.sections[s] = results.machine.date;
   results.quick = quick;
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resultsFile, await formatJson(results, resultsFile));
   const list = rows(results);
   writeResultsMd(results, list);
 
@@ -200,6 +200,18 @@ async function main() {
     `\n${list.filter((r) => r.pass === true).length} goals met, ${misses.length} missed; bench/results.json and bench/RESULTS.md updated (${((Date.now() - started) / 1000).toFixed(0)} s).`,
   );
   if (misses.length && !noFail) process.exit(1);
+}
+
+/** JSON as the project's prettier writes it, so the committed file passes format:check. */
+async function formatJson(value, file) {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...config, parser: 'json' });
+  } catch {
+    return text;
+  }
 }
 
 /** Replaces the generated part of bench/RESULTS.md; the notes around it stay. */
