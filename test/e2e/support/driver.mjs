@@ -147,7 +147,9 @@ async function openWebKit(env) {
   });
   await client.setTimeouts(undefined, 30000, 30000);
   let current = await client.getWindowHandle();
-  let first = current;
+  // Windows of closed pages are kept (on about:blank) and reused: closing the last
+  // window would end the session.
+  const free = [current];
   const switchTo = async (handle) => {
     if (handle !== current) {
       await client.switchToWindow(handle);
@@ -157,15 +159,9 @@ async function openWebKit(env) {
   return {
     engine: 'webkit',
     async newPage({ width = 1200, height = 900 } = {}) {
-      let handle;
-      if (first) {
-        handle = first;
-        first = undefined;
-      } else {
-        handle = (await client.createWindow('window')).handle;
-      }
+      const handle = free.pop() ?? (await client.createWindow('window')).handle;
       await switchTo(handle);
-      const page = webkitPage(client, handle, switchTo);
+      const page = webkitPage(client, handle, switchTo, () => free.push(handle));
       await page.setViewport(width, height);
       return page;
     },
@@ -175,7 +171,7 @@ async function openWebKit(env) {
   };
 }
 
-function webkitPage(client, handle, switchTo) {
+function webkitPage(client, handle, switchTo, release) {
   const errors = [];
   const exec = async (fn, args) => {
     await switchTo(handle);
@@ -286,7 +282,8 @@ function webkitPage(client, handle, switchTo) {
     },
     async close() {
       await switchTo(handle);
-      await client.closeWindow();
+      await client.navigateTo('about:blank');
+      release();
     },
   };
   return self;
