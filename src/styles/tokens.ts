@@ -46,10 +46,12 @@ export const tokens = css`
   :host([hidden]) {
     display: none !important;
   }
+  /* Not inherited from the host: a page rule on the host (\`* { all: unset }\`) would
+     turn every field and card back to content-box and push them out of the widget. */
   *,
   *::before,
   *::after {
-    box-sizing: inherit;
+    box-sizing: border-box;
   }
   :focus-visible {
     outline: 3px solid var(--_accent);
