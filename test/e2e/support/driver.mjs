@@ -280,6 +280,21 @@ function webkitPage(client, handle, switchTo, release) {
       await switchTo(handle);
       await park();
     },
+    /** The document of the iframe at `path`, for scripts only. */
+    async frame(path) {
+      const id = await element(path);
+      return {
+        async eval(fn, ...args) {
+          await switchTo(handle);
+          await client.switchToFrame({ [W3C_ELEMENT]: id });
+          try {
+            return await client.executeScript(script(fn), args);
+          } finally {
+            await client.switchToParentFrame();
+          }
+        },
+      };
+    },
     async close() {
       await switchTo(handle);
       await client.navigateTo('about:blank');
