@@ -43,7 +43,7 @@ async function frameworkApps(dir) {
   const src = join(ROOT, 'test', 'e2e', 'frameworks');
   if (!existsSync(src)) return;
   await build({
-    entryPoints: { react: join(src, 'react-app.tsx'), vue: join(src, 'vue-app.ts') },
+    entryPoints: { react: join(src, 'react-app.jsx'), vue: join(src, 'vue-app.js') },
     outdir: dir,
     bundle: true,
     format: 'esm',
@@ -57,8 +57,6 @@ async function frameworkApps(dir) {
       __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     },
     alias: { vue: 'vue/dist/vue.esm-bundler.js' },
-    // The widgets come from the page's own script tag, like a partner's CDN copy.
-    external: [],
   });
   for (const name of ['react.html', 'vue.html']) copyFileSync(join(src, name), join(dir, name));
 }
