@@ -16,6 +16,12 @@ export const styles = css`
   [part='status']::before {
     content: '● ';
   }
+  [part='status'].connecting {
+    visibility: hidden;
+  }
+  [part='status'].connecting::after {
+    content: attr(data-place);
+  }
   button {
     font: inherit;
   }

@@ -260,17 +260,21 @@ export class CampaignQuoteWall extends CampaignElement {
     this.#spot = spot?.id;
     return html`<div part="controls">
         ${
-          this.hideStatus || status === 'connecting'
+          this.hideStatus
             ? nothing
-            : html`<span part="status" class=${status}
-                >${
-                  {
-                    live: msg('Live'),
-                    reconnecting: msg('Reconnecting…'),
-                    offline: msg('Offline'),
-                  }[status]
-                }</span
-              >`
+            : status === 'connecting'
+              ? // Holds the place of "Live" (drawn from the attribute, not read out), so
+                // the buttons beside it do not move when the stream connects.
+                html`<span part="status" class="connecting" data-place=${msg('Live')}></span>`
+              : html`<span part="status" class=${status}
+                  >${
+                    {
+                      live: msg('Live'),
+                      reconnecting: msg('Reconnecting…'),
+                      offline: msg('Offline'),
+                    }[status]
+                  }</span
+                >`
         }
         ${
           queued
