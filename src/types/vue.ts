@@ -11,11 +11,16 @@
 import type { AllowedComponentProps, DefineComponent, VNodeProps } from 'vue';
 import type { CampaignWidgetEvents, CampaignWidgetProperties, CampaignWidgetTag } from './props.js';
 
+/** `campaign-live-status` → `campaignLiveStatus`, as Vue names a listener prop. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<Camel<Tail>>}`
+  : S;
+
 /** Props of one widget in a Vue template: its properties and its event handlers. */
 export type CampaignWidgetVueProps<K extends CampaignWidgetTag> = Partial<
   CampaignWidgetProperties[K]
 > & {
-  [E in keyof CampaignWidgetEvents[K] as `on${Capitalize<E & string>}`]?: (
+  [E in keyof CampaignWidgetEvents[K] as `on${Capitalize<Camel<E & string>>}`]?: (
     event: CustomEvent<CampaignWidgetEvents[K][E]>,
   ) => void;
 } & AllowedComponentProps &

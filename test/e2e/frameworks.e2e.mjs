@@ -58,13 +58,23 @@ describe(`framework apps in ${ENGINE}`, () => {
         { what: 'campaign-live-status' },
       );
       await p.click('campaign-submission-form >>> #send');
-      await waitFor(p, `() => window.__app.events.some((e) => e.type === 'campaign-submit-error')`, [], {
-        what: 'campaign-submit-error',
-      });
+      await waitFor(
+        p,
+        `() => window.__app.events.some((e) => e.type === 'campaign-submit-error')`,
+        [],
+        {
+          what: 'campaign-submit-error',
+        },
+      );
       await p.click('campaign-story-teaser >>> a[part=link]');
-      await waitFor(p, `() => window.__app.events.some((e) => e.type === 'campaign-story-open')`, [], {
-        what: 'campaign-story-open',
-      });
+      await waitFor(
+        p,
+        `() => window.__app.events.some((e) => e.type === 'campaign-story-open')`,
+        [],
+        {
+          what: 'campaign-story-open',
+        },
+      );
       const events = await p.eval(`() => window.__app.events`);
       const of = (type) => events.find((e) => e.type === type);
       assert.deepEqual(of('campaign-submit-error'), {
