@@ -8,7 +8,8 @@
 //   3. DOM nodes and JS heap after 1,000 and after 10,000 streamed quotes (goal: bounded
 //      by max-items, not by what the stream delivered).
 //
-// Usage: node scripts/bench-wall.mjs [--runs=N] [--json]
+// Usage: node scripts/bench-wall.mjs [--runs=N] [--json] [--trace]
+// --trace records the streaming phase and prints what each task over 50 ms did.
 // `npm run bench` imports measureWall() and folds the figures into its table.
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -24,7 +25,7 @@ const bundle = fileURLToPath(new URL('../dist/campaign-widgets.js', import.meta.
  * Runs the three measurements and resolves with their figures (milliseconds, bytes,
  * counts). Throws when the bundle or Chromium is missing.
  */
-export async function measureWall({ runs = 7 } = {}) {
+export async function measureWall({ runs = 7, trace = false } = {}) {
   if (!existsSync(bundle))
     throw new Error('dist/campaign-widgets.js is missing: run `npm run build` first.');
   const chromium = findChromium();
@@ -247,6 +248,19 @@ export async function measureWall({ runs = 7 } = {}) {
     window.__long = [];
     window.__gaps = [];
   });
+  // With trace: a Chromium trace of the streaming phase tells what the long tasks did.
+  if (trace) {
+    await tab.tracing.start({
+      categories: [
+        '-*',
+        'devtools.timeline',
+        'v8.execute',
+        'toplevel',
+        'v8',
+        'disabled-by-default-v8.gc',
+      ],
+    });
+  }
   await stream50();
   await new Promise((r) => setTimeout(r, 300));
   const load = await tab.evaluate(() => ({
@@ -254,6 +268,10 @@ export async function measureWall({ runs = 7 } = {}) {
     longTasks: window.__long.length,
     worstGap: Math.max(0, ...window.__gaps.slice(1)),
   }));
+  if (trace)
+    load.longTaskParts = longTaskParts(
+      JSON.parse(Buffer.from(await tab.tracing.stop()).toString('utf8')),
+    );
   const after1k = await (async () => {
     publish(500);
     await new Promise((r) => setTimeout(r, 500));
@@ -282,11 +300,38 @@ export async function measureWall({ runs = 7 } = {}) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (n) => `${n.toFixed(1)} ms`;
 
+/** For each task of 50 ms or more on a renderer main thread: its biggest inner events. */
+function longTaskParts(trace) {
+  const events = trace.traceEvents ?? trace;
+  const mains = new Set(
+    events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const onMain = events.filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`));
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur >= 50_000);
+  return tasks.map((task) => {
+    const inner = onMain
+      .filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid)
+      .filter(
+        (e) => e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur >= task.dur * 0.1,
+      )
+      .filter((e) => e.name !== 'ThreadControllerImpl::RunTask')
+      .sort((a, b) => b.dur - a.dur)
+      .slice(0, 6)
+      .map(
+        (e) =>
+          `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur / 1000).toFixed(1)} ms`,
+      );
+    return `${(task.dur / 1000).toFixed(1)} ms: ${inner.join(', ')}`;
+  });
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
   let result;
   try {
-    result = await measureWall({ runs });
+    result = await measureWall({ runs, trace: process.argv.includes('--trace') });
   } catch (error) {
     console.error(error.message ?? error);
     process.exit(1);
@@ -311,6 +356,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     `  longest task         ${load.longTasks ? ms(load.longest) : 'none ≥ 50 ms'} (goal < 50 ms)`,
   );
   console.log(`  long tasks           ${load.longTasks}`);
+  for (const part of load.longTaskParts ?? []) console.log(`    ${part}`);
   console.log(`  worst frame gap      ${ms(load.worstGap)}`);
   console.log('');
   console.log('bounded memory (after GC)');
