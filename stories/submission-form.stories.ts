@@ -37,6 +37,16 @@ function fill(el: Root, id: string, value: string | boolean) {
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
 }
 
+/** Waits (up to 10 s) until `done` holds, so a story ends in the state it shows. */
+async function until(el: CampaignSubmissionForm & Root, done: () => boolean) {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  await el.updateComplete;
+}
+
+/** The answer came back and the form shows its problems again. */
+const showsErrors = (el: CampaignSubmissionForm & Root) => () =>
+  el.state === 'idle' && !!el.shadowRoot.querySelector('#summary');
+
 async function fillAndSend(canvas: HTMLElement) {
   const el = await ready(canvas);
   fill(
@@ -97,13 +107,18 @@ export const Errors: Story = {
   play: async ({ canvasElement }) => {
     const el = await ready(canvasElement);
     el.shadowRoot.querySelector<HTMLButtonElement>('#send')!.click();
+    await until(el, showsErrors(el));
   },
 };
 
 /** Sending: the button is switched off and the upload's progress shows. */
 export const Sending: Story = {
   args: { scenario: 'slow' },
-  play: ({ canvasElement }) => fillAndSend(canvasElement),
+  play: async ({ canvasElement }) => {
+    await fillAndSend(canvasElement);
+    const el = form(canvasElement);
+    await until(el, () => el.state === 'sending');
+  },
 };
 
 /** Accepted: a thank-you in a status region, and a way to send another. */
@@ -111,27 +126,38 @@ export const Sent: Story = {
   play: async ({ canvasElement }) => {
     await fillAndSend(canvasElement);
     const el = form(canvasElement);
-    for (let i = 0; i < 200 && el.state !== 'sent'; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await until(el, () => el.state === 'sent');
   },
 };
 
 /** The network failed: the draft stays on the device and the form keeps trying. */
 export const Retrying: Story = {
   args: { scenario: 'offline' },
-  play: ({ canvasElement }) => fillAndSend(canvasElement),
+  play: async ({ canvasElement }) => {
+    await fillAndSend(canvasElement);
+    const el = form(canvasElement);
+    await until(el, () => el.state === 'retrying');
+  },
 };
 
 /** Too many attempts: the server says when to try again. */
 export const RateLimited: Story = {
   args: { scenario: 'busy' },
-  play: ({ canvasElement }) => fillAndSend(canvasElement),
+  play: async ({ canvasElement }) => {
+    await fillAndSend(canvasElement);
+    const el = form(canvasElement);
+    await until(el, showsErrors(el));
+  },
 };
 
 /** The server refused fields the form could not check itself: each error at its field. */
 export const ServerErrors: Story = {
   args: { scenario: 'invalid' },
-  play: ({ canvasElement }) => fillAndSend(canvasElement),
+  play: async ({ canvasElement }) => {
+    await fillAndSend(canvasElement);
+    const el = form(canvasElement);
+    await until(el, showsErrors(el));
+  },
 };
 
 /** The campaign is closed: a notice instead of the form. */
