@@ -290,6 +290,24 @@ describe('<campaign-quote-wall>', () => {
     await showing(el, ['The first']);
   });
 
+  it('keeps its slotted fallback on screen until the first page arrives', async () => {
+    const r = room();
+    await r.add({ text: 'First' });
+    await r.call('slow?ms=400');
+    const el = await fixture<CampaignQuoteWall>(
+      html`<campaign-quote-wall api=${r.api} campaign="demo"
+        ><a href="/quotes">Read the quotes</a></campaign-quote-wall
+      >`,
+    );
+    // Loading: the fallback link is slotted and laid out, so the wall holds its height.
+    const slot = $<HTMLSlotElement>(el, 'slot');
+    expect(slot).to.exist;
+    expect(slot!.assignedElements()[0].getBoundingClientRect().height).to.be.greaterThan(0);
+    expect(texts(el)).to.deep.equal([]);
+    await showing(el, ['First']);
+    expect($(el, 'slot')).to.equal(null);
+  });
+
   it('shows its slotted fallback without an API, or when the first page cannot be read', async () => {
     const bare = await fixture<CampaignQuoteWall>(
       html`<campaign-quote-wall><a href="/quotes">Read the quotes</a></campaign-quote-wall>`,

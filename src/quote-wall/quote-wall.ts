@@ -255,7 +255,8 @@ export class CampaignQuoteWall extends CampaignElement {
     const queued = this.#queued;
     const now = Date.now();
     const layout = QUOTE_WALL_LAYOUTS.includes(this.layout) ? this.layout : 'grid';
-    if (!feed?.loaded) return status === 'offline' ? html`<slot></slot>` : nothing;
+    // Until the first page arrives (or when it cannot), the partner's fallback stays.
+    if (!feed?.loaded) return html`<slot></slot>`;
     const spot = view.find((q) => q.id === this.#spot) ?? view[0];
     this.#spot = spot?.id;
     return html`<div part="controls">
