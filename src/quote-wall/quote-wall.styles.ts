@@ -23,7 +23,14 @@ export const styles = css`
     content: attr(data-place);
   }
   button {
+    min-height: 2rem;
+    padding: 0.25rem 0.875rem;
     font: inherit;
+    font-weight: 600;
+    color: var(--_accent);
+    background: var(--_surface);
+    border: 2px solid var(--_accent);
+    border-radius: var(--_radius);
   }
   ul {
     list-style: none;
