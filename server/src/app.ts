@@ -13,14 +13,20 @@ import { seedDemo } from './demo/seed.js';
 import { ApiError, type FieldProblem } from './errors.js';
 import { BoundedCache } from './http-cache.js';
 import { LiveHub } from './live.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import {
+  isRateLimitBackend,
+  RateLimiter,
+  SharedRateLimiter,
+  type RateLimitOptions,
+} from './rate-limit.js';
 import { contentRoutes } from './routes/content.js';
 import { pageRoutes } from './routes/pages.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { parseJson, submissionRoutes } from './routes/submissions.js';
 import { staffRoutes } from './routes/staff.js';
+import { PgStore } from './store/pg.js';
 import { SqliteStore } from './store/sqlite.js';
-import type { LiveEvent, Store } from './store/store.js';
+import { StoreUnavailableError, type LiveEvent, type Store } from './store/store.js';
 import { quoteToWire } from './wire-mapping.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +38,12 @@ export interface AppOptions {
   store?: Store;
   /** SQLite directory (default `./.data`); `:memory:` for a throwaway database. */
   dataDir?: string;
+  /** PostgreSQL instead of SQLite: `postgres://user@host:port/database`. */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the tables (default `public`). */
+  databaseSchema?: string;
+  /** Most pooled PostgreSQL connections per instance (default 10). */
+  databasePoolSize?: number;
   /** Staff token; a random one when not given (read it back from `app.campaign.options`). */
   adminToken?: string;
   /** Origins allowed to send submissions, besides the API's own. */
@@ -71,6 +83,16 @@ const FIELD_CODE_BY_KEYWORD: Record<string, FieldErrorCode> = {
 
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new ApiError(
+      503,
+      'unavailable',
+      'The campaign database is unavailable; try again soon',
+      {
+        headers: { 'retry-after': '5' },
+      },
+    );
+  }
   if (error.validation) {
     const fields: FieldProblem[] = error.validation.map((issue) => {
       const missing = (issue.params as { missingProperty?: string }).missingProperty;
@@ -115,7 +137,15 @@ function toApiError(error: FastifyError): ApiError {
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const store = options.store ?? new SqliteStore({ dataDir: options.dataDir ?? './.data' });
+  const store =
+    options.store ??
+    (options.databaseUrl
+      ? new PgStore({
+          connectionString: options.databaseUrl,
+          ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+          ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+        })
+      : new SqliteStore({ dataDir: options.dataDir ?? './.data' }));
   await store.migrate();
 
   const resolved: ResolvedOptions = {
@@ -133,7 +163,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     options: resolved,
     store,
     hub: undefined as unknown as LiveHub,
-    limiter: rateLimit ? new RateLimiter(rateLimit) : null,
+    // Behind a load balancer every instance must count against the same window.
+    limiter: !rateLimit
+      ? null
+      : isRateLimitBackend(store)
+        ? new SharedRateLimiter(store, rateLimit)
+        : new RateLimiter(rateLimit),
     campaigns: new Map(),
     content: new BoundedCache(2000),
     quotes: new BoundedCache(2000),
@@ -150,7 +185,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     ...(options.maxStreamClients ? { maxClients: options.maxStreamClients } : {}),
   });
 
-  if (options.seedDemo !== false) await seedDemo(store);
+  if (options.seedDemo !== false) await store.exclusive('seed', () => seedDemo(store));
   await loadCampaigns(ctx);
   ctx.hub.start();
 

@@ -4,7 +4,7 @@ import { notFound } from './errors.js';
 import type { BoundedCache } from './http-cache.js';
 import { type CachedBody } from './http-cache.js';
 import type { LiveHub } from './live.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { Limiter } from './rate-limit.js';
 import type { CampaignRecord, Store } from './store/store.js';
 
 export interface ResolvedOptions {
@@ -23,7 +23,7 @@ export interface Context {
   options: ResolvedOptions;
   store: Store;
   hub: LiveHub;
-  limiter: RateLimiter | null;
+  limiter: Limiter | null;
   campaigns: Map<string, CampaignRecord>;
   /** Serialised content answers (campaign, stories, photos), keyed by path, locale and base. */
   content: BoundedCache<CachedBody>;

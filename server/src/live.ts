@@ -50,6 +50,8 @@ export class LiveHub {
   #unsubscribe: (() => void) | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
   #closed = false;
+  /** False while the store's feed is interrupted: cached versions may then be stale. */
+  #live = true;
 
   constructor(store: Store, render: EventRenderer, options: LiveHubOptions = {}) {
     this.#store = store;
@@ -61,7 +63,13 @@ export class LiveHub {
   }
 
   start(): void {
-    this.#unsubscribe = this.#store.subscribe((event) => this.#publish(event));
+    this.#unsubscribe = this.#store.subscribe(
+      (event) => this.#publish(event),
+      (live) => {
+        this.#live = live;
+        if (!live) this.#versions.clear();
+      },
+    );
     this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -76,18 +84,19 @@ export class LiveHub {
 
   /** Id of the newest event of a campaign, as the fan-out has seen it. */
   async version(campaignId: string): Promise<number> {
+    if (!this.#live) return this.#store.lastEventId(campaignId);
     const known = this.#versions.get(campaignId);
     if (known !== undefined) return known;
     const id = await this.#store.lastEventId(campaignId);
     const now = this.#versions.get(campaignId);
     if (now !== undefined && now > id) return now;
-    this.#versions.set(campaignId, id);
+    if (this.#live) this.#versions.set(campaignId, id);
     return id;
   }
 
   /** Known version without a store round trip, when there is one. */
   cachedVersion(campaignId: string): number | undefined {
-    return this.#versions.get(campaignId);
+    return this.#live ? this.#versions.get(campaignId) : undefined;
   }
 
   /**

@@ -5,7 +5,9 @@
  *   CAMPAIGN_ALLOWED_ORIGINS (comma-separated origins allowed to submit),
  *   CAMPAIGN_PUBLIC_URL (public base URL when behind a proxy),
  *   CAMPAIGN_RATE_LIMIT (`max/seconds` per client, or `off`; default 20/600),
- *   CAMPAIGN_LOG (a Fastify log level, e.g. `info`).
+ *   CAMPAIGN_LOG (a Fastify log level, e.g. `info`),
+ *   DATABASE_URL (PostgreSQL instead of SQLite, e.g. postgres://user@host:5432/db),
+ *   DATABASE_SCHEMA (PostgreSQL schema, default `public`), DATABASE_POOL_SIZE (10).
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +33,17 @@ function adminToken(dataDir: string): { token: string; generated: boolean } {
   return { token, generated: true };
 }
 
+/** A connection string without its password, for the banner. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.CAMPAIGN_DATA_DIR || './.data');
   const port =
@@ -44,6 +57,9 @@ async function main(): Promise<void> {
     .map((origin) => origin.trim().replace(/\/+$/, ''))
     .filter(Boolean);
   const logLevel = process.env.CAMPAIGN_LOG;
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  const databaseSchema = process.env.DATABASE_SCHEMA?.trim() || undefined;
+  const poolSize = Number(process.env.DATABASE_POOL_SIZE || 0) || undefined;
 
   const server = await startServer({
     port,
@@ -53,6 +69,9 @@ async function main(): Promise<void> {
     allowedOrigins,
     publicUrl: process.env.CAMPAIGN_PUBLIC_URL || null,
     rateLimit: parseRateLimit(process.env.CAMPAIGN_RATE_LIMIT, DEFAULT_RATE_LIMIT),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(databaseSchema ? { databaseSchema } : {}),
+    ...(poolSize ? { databasePoolSize: poolSize } : {}),
     ...(logLevel ? { logger: { level: logLevel } } : {}),
   });
   const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;
@@ -65,7 +84,9 @@ async function main(): Promise<void> {
       `  Moderation         ${base}/moderate`,
       `  API                ${base}/v1/campaigns/${DEMO_CAMPAIGN_ID}`,
       `  OpenAPI            ${base}/v1/openapi.json`,
-      `  Data               ${dataDir}`,
+      databaseUrl
+        ? `  Data               PostgreSQL ${redact(databaseUrl)}${databaseSchema ? `, schema ${databaseSchema}` : ''}`
+        : `  Data               ${dataDir}`,
       `  Staff token        ${token}${generated ? `  (kept in ${path.join(dataDir, 'admin-token')}; set CAMPAIGN_ADMIN_TOKEN to choose one)` : ''}`,
       '',
     ].join('\n'),

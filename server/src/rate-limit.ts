@@ -1,11 +1,20 @@
-/** A fixed-window counter per client key, in memory (one API instance). */
+/**
+ * Submission rate limit: a fixed-window counter per client key. `RateLimiter` keeps
+ * the windows in memory (one API instance); `SharedRateLimiter` keeps them in the
+ * database, so every instance behind a load balancer counts against the same window.
+ */
 export interface RateLimitOptions {
   /** Requests allowed per window. */
   max: number;
   windowMs: number;
 }
 
-export class RateLimiter {
+export interface Limiter {
+  /** Counts one request; resolves null when allowed, else seconds until the next is. */
+  hit(key: string): Promise<number | null>;
+}
+
+export class RateLimiter implements Limiter {
   readonly #options: RateLimitOptions;
   readonly #windows = new Map<string, { start: number; count: number }>();
   #lastSweep = 0;
@@ -14,8 +23,11 @@ export class RateLimiter {
     this.#options = options;
   }
 
-  /** Counts one request; returns null when allowed, else seconds until the next is. */
-  hit(key: string, now = Date.now()): number | null {
+  async hit(key: string): Promise<number | null> {
+    return this.hitAt(key, Date.now());
+  }
+
+  hitAt(key: string, now: number): number | null {
     const { max, windowMs } = this.#options;
     if (now - this.#lastSweep > windowMs) this.#sweep(now);
     let window = this.#windows.get(key);
@@ -34,6 +46,41 @@ export class RateLimiter {
       if (now - window.start >= this.#options.windowMs) this.#windows.delete(key);
     }
   }
+}
+
+/** Where a shared limiter keeps its windows (the PostgreSQL store is one). */
+export interface RateLimitBackend {
+  hitRateLimit(key: string, windowMs: number): Promise<{ count: number; leftMs: number }>;
+  pruneRateLimits(windowMs: number): Promise<void>;
+}
+
+export class SharedRateLimiter implements Limiter {
+  readonly #options: RateLimitOptions;
+  readonly #backend: RateLimitBackend;
+  #lastPrune = Date.now();
+
+  constructor(backend: RateLimitBackend, options: RateLimitOptions) {
+    this.#backend = backend;
+    this.#options = options;
+  }
+
+  async hit(key: string): Promise<number | null> {
+    const { max, windowMs } = this.#options;
+    if (Date.now() - this.#lastPrune > windowMs) {
+      this.#lastPrune = Date.now();
+      this.#backend.pruneRateLimits(windowMs).catch(() => undefined);
+    }
+    const { count, leftMs } = await this.#backend.hitRateLimit(key, windowMs);
+    if (count <= max) return null;
+    return Math.max(1, Math.ceil(leftMs / 1000));
+  }
+}
+
+export function isRateLimitBackend(value: unknown): value is RateLimitBackend {
+  return (
+    typeof (value as RateLimitBackend).hitRateLimit === 'function' &&
+    typeof (value as RateLimitBackend).pruneRateLimits === 'function'
+  );
 }
 
 /** Parses `max/seconds` (e.g. `20/600`), `off`, or nothing (the default). */

@@ -146,7 +146,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
           throw new ApiError(409, 'campaign_closed', 'This campaign no longer takes submissions');
         }
         if (ctx.limiter) {
-          const wait = ctx.limiter.hit(request.ip);
+          const wait = await ctx.limiter.hit(request.ip);
           if (wait !== null) {
             throw new ApiError(429, 'rate_limited', 'Too many submissions; try again later', {
               headers: { 'retry-after': String(wait) },

@@ -619,4 +619,9 @@ export class SqliteStore implements Store {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+
+  /** One process owns the file: nothing else can run at the same time. */
+  async exclusive<T>(_name: string, task: () => Promise<T>): Promise<T> {
+    return task();
+  }
 }

@@ -2,7 +2,7 @@
  * The storage interface. Everything the API keeps goes through it: SQL never leaves
  * an implementation, and neither does the live event sequence — event ids are
  * assigned by the store, in the same transaction as the change they announce, and
- * every committed event reaches `subscribe` listeners (in-process for SQLite; a later
+ * every committed event reaches `subscribe` listeners (in-process for SQLite; the
  * PostgreSQL store fans them out through the database to every API instance).
  */
 import type {
@@ -142,6 +142,20 @@ export type TransitionResult =
 
 export type StatusCounts = Record<SubmissionStatus, number>;
 
+/**
+ * The database cannot be reached (refused, dropped, timed out). Nothing of the
+ * operation was stored; the API answers 503 and the client may retry.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message = 'The database is unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Called when the live feed stops (`false`: events may be late) and when it is back. */
+export type LiveStatusListener = (live: boolean) => void;
+
 export interface Store {
   readonly kind: string;
   /** Creates or upgrades the schema. */
@@ -218,6 +232,15 @@ export interface Store {
     afterId: number,
     limit: number,
   ): Promise<{ events: LiveEvent[]; scannedTo: number }>;
-  /** Calls `listener` with every committed event, in id order. Returns the unsubscribe. */
-  subscribe(listener: (event: LiveEvent) => void): () => void;
+  /**
+   * Calls `listener` with every committed event, in id order, none left out (after an
+   * interruption the missed ones follow, still in order). `onStatus` hears when the
+   * feed stops and comes back. Returns the unsubscribe.
+   */
+  subscribe(listener: (event: LiveEvent) => void, onStatus?: LiveStatusListener): () => void;
+  /**
+   * Runs `task` while no other API instance on the same database runs one (seeding
+   * the demo campaign, for instance).
+   */
+  exclusive<T>(name: string, task: () => Promise<T>): Promise<T>;
 }

@@ -1,0 +1,99 @@
+/**
+ * Schema migrations of the PostgreSQL store, applied in order; each runs once, in a
+ * transaction, while the migrating instance holds an advisory lock (several instances
+ * may start at once against an empty database).
+ */
+export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE campaigns (
+        id TEXT PRIMARY KEY,
+        data JSONB NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE stories (
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        data JSONB NOT NULL,
+        PRIMARY KEY (campaign_id, id)
+      );
+
+      CREATE TABLE submissions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'removed')),
+        message TEXT NOT NULL,
+        display_name TEXT,
+        anonymous BOOLEAN NOT NULL,
+        district TEXT,
+        email TEXT,
+        locale TEXT NOT NULL,
+        publish_permission BOOLEAN NOT NULL,
+        consent_version TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        decided_at BIGINT,
+        approved_at BIGINT,
+        wall_seq BIGINT,
+        photo_id TEXT
+      );
+      CREATE INDEX submissions_by_status ON submissions (campaign_id, status, seq);
+      CREATE INDEX submissions_on_wall ON submissions (campaign_id, wall_seq)
+        WHERE status = 'approved';
+
+      CREATE TABLE photos (
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        submission_id TEXT REFERENCES submissions(id) ON DELETE CASCADE,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data JSONB NOT NULL,
+        PRIMARY KEY (campaign_id, id)
+      );
+      CREATE INDEX photos_by_submission ON photos (submission_id);
+
+      CREATE TABLE photo_files (
+        campaign_id TEXT NOT NULL,
+        photo_id TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        bytes BYTEA NOT NULL,
+        etag TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, photo_id, width),
+        FOREIGN KEY (campaign_id, photo_id) REFERENCES photos (campaign_id, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE idempotency_keys (
+        campaign_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        response JSONB NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (campaign_id, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+      -- Event ids are not taken from a sequence: a writer takes a transaction-level
+      -- advisory lock, then uses max(id) + 1, so ids become visible in id order and a
+      -- reader that has seen id n has seen every id below it.
+      CREATE TABLE events (
+        id BIGINT PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('quote', 'remove')),
+        quote_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX events_by_campaign ON events (campaign_id, id);
+
+      -- Submission rate limit shared by every instance: one fixed window per client key.
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        count INTEGER NOT NULL
+      );
+    `,
+  },
+];
