@@ -261,7 +261,10 @@ export class PgStore implements Store {
       throw wrap(error);
     }
     try {
+      // Waiting for another instance's migration is not a slow statement.
+      await client.query('SET statement_timeout = 0');
       await client.query(`SELECT pg_advisory_lock(${this.#lockKey('migrate')})`);
+      await client.query('RESET statement_timeout');
       try {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
         await client.query(
@@ -324,7 +327,9 @@ export class PgStore implements Store {
     }
     const key = this.#lockKey(`exclusive:${name}`);
     try {
+      await client.query('SET statement_timeout = 0');
       await client.query(`SELECT pg_advisory_lock(${key})`);
+      await client.query('RESET statement_timeout');
       try {
         return await task();
       } finally {
