@@ -63,8 +63,8 @@ export interface AppOptions {
   maxPhotoPixels?: number;
   /** Fastify logger setting (default off). */
   logger?: boolean | { level: string };
-  /** Trust X-Forwarded-* from a proxy in front (default false). */
-  trustProxy?: boolean;
+  /** Trust X-Forwarded-* from a proxy in front: true, or its addresses (default false). */
+  trustProxy?: boolean | string[];
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 20, windowMs: 10 * 60_000 };

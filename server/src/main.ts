@@ -7,7 +7,9 @@
  *   CAMPAIGN_RATE_LIMIT (`max/seconds` per client, or `off`; default 20/600),
  *   CAMPAIGN_LOG (a Fastify log level, e.g. `info`),
  *   DATABASE_URL (PostgreSQL instead of SQLite, e.g. postgres://user@host:5432/db),
- *   DATABASE_SCHEMA (PostgreSQL schema, default `public`), DATABASE_POOL_SIZE (10).
+ *   DATABASE_SCHEMA (PostgreSQL schema, default `public`), DATABASE_POOL_SIZE (10),
+ *   CAMPAIGN_TRUST_PROXY (addresses or CIDRs of the proxies in front whose
+ *   X-Forwarded-For to trust, comma-separated).
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
  */
 import { randomBytes } from 'node:crypto';
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
   const databaseSchema = process.env.DATABASE_SCHEMA?.trim() || undefined;
   const poolSize = Number(process.env.DATABASE_POOL_SIZE || 0) || undefined;
+  const trust = process.env.CAMPAIGN_TRUST_PROXY?.trim();
+  const trustProxy = trust ? trust.split(',').map((entry) => entry.trim()) : undefined;
 
   const server = await startServer({
     port,
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(databaseSchema ? { databaseSchema } : {}),
     ...(poolSize ? { databasePoolSize: poolSize } : {}),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(logLevel ? { logger: { level: logLevel } } : {}),
   });
   const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;

@@ -255,7 +255,7 @@ describe('main.ts', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 90_000);
       child.stdout.on('data', () => {
         const match = /campaign-api listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(output);
         if (match && /Staff token.*\n/.test(output)) {
