@@ -17,6 +17,7 @@ export const styles = css`
     content: '● ';
   }
   [part='status'].connecting {
+    display: inline; /* empty, but not gone: see span:empty */
     visibility: hidden;
   }
   [part='status'].connecting::after {
