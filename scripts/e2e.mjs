@@ -22,6 +22,12 @@ const wanted = (process.env.ENGINES ?? 'chromium,webkit')
 const strict = process.env.CI === 'true' || process.env.CI === '1';
 const only = process.argv.slice(2); // optional test files
 
+if (!wanted.length) {
+  console.log(
+    `e2e: skipped — ENGINES=${process.env.ENGINES} names no engine this suite drives (chromium, webkit)`,
+  );
+  process.exit(0);
+}
 if (!existsSync(join(ROOT, 'dist', 'campaign-widgets.js'))) {
   console.error('e2e: dist/ is missing: run `npm run build` first');
   process.exit(1);

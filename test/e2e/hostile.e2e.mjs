@@ -327,6 +327,8 @@ describe(`host pages that fight back, in ${ENGINE}`, () => {
   });
 
   test('space reserved with reserve-space.css: cumulative layout shift is 0', async (t) => {
+    // A desktop viewport, as readers measure it: shifts count while in view (the
+    // waits below bring each widget into view as it loads).
     const p = await b.newPage({ width: 1200, height: 900 });
     await p.goto(page('cls.html'));
     const supported = await p.eval(`() => window.__shifts !== null`);
