@@ -287,6 +287,9 @@ describe(`host pages that fight back, in ${ENGINE}`, () => {
     const p = await b.newPage();
     await p.goto(page('partner-b.html'));
     await loaded(p);
+    await waitFor(p, `() => deep('campaign-quote-wall >>> [part=status].live')`, [], {
+      what: 'live wall',
+    });
     const ui = await p.eval(`() => ({
       label: deep('campaign-submission-form >>> label[for=message]').textContent.trim(),
       send: deep('campaign-submission-form >>> #send').textContent.trim(),
