@@ -135,10 +135,7 @@ export class CampaignPhoto extends CampaignElement {
     const reserve = api && this.caption === undefined;
     return html`
       <figure part="figure" aria-busy=${ifDefined(pending ? 'true' : undefined)}>
-        <div
-          class="frame"
-          style=${ifDefined(d.width && d.height ? `--_r:${d.width} / ${d.height}` : undefined)}
-        >
+        <div class="frame">
           ${
             !d.src
               ? html`<slot></slot>`
@@ -210,6 +207,13 @@ export class CampaignPhoto extends CampaignElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    // The box's ratio goes through the CSSOM, not a style attribute, which a page's
+    // Content-Security-Policy (style-src without 'unsafe-inline') refuses. Set before
+    // the frame is first drawn.
+    const { width, height } = this._data;
+    const frame = this.renderRoot.querySelector<HTMLElement>('.frame')!.style;
+    if (width && height) frame.setProperty('--_r', `${width} / ${height}`);
+    else frame.removeProperty('--_r');
     if (this._zoomed && this._dialog && !this._dialog.open) this._dialog.showModal();
   }
 
