@@ -266,6 +266,44 @@ describe('<campaign-photo>', () => {
       await shift.expectNone();
     });
 
+    it('keeps the height of a fallback figure with its caption from before the script to the loaded photo', async () => {
+      const api = await apiUrl();
+      // The partner's fallback: a 16:10 image (the API's ratio too) and its own caption.
+      const wide = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="10"/>')}`;
+      const fallback = `<figure style="margin: 0">
+          <img src="${wide}" width="1600" height="1000" alt="The Grand Theater at night"
+            style="display: block; width: 100%; height: auto">
+          <figcaption style="height: 100px">The Grand Theater at night. Photo/Long Fan</figcaption>
+        </figure>`;
+      const el = await fixture<HTMLElement>(html`
+        <div style="width: 600px">
+          <span id="before"></span>
+          <p id="after">Text after the photo.</p>
+        </div>
+      `);
+      // What readers see before the script runs: the same markup in an undefined element.
+      const before = el.querySelector('#before')!;
+      before.innerHTML = fallback;
+      const fallbackHeight = before.getBoundingClientRect().height;
+      expect(fallbackHeight).to.equal(475);
+      const start = performance.now();
+      const photo = document.createElement('campaign-photo');
+      Object.assign(photo, { api, campaign: CAMPAIGN, photo: 'grand-theater-night' });
+      photo.innerHTML = fallback;
+      before.replaceWith(photo);
+      const shift = watchLayoutShift(el.querySelector('#after')!, start);
+      expect(photo.getBoundingClientRect().height, 'upgraded, not rendered').to.equal(475);
+      await photo.updateComplete;
+      expect($(photo, 'figure')!.getAttribute('aria-busy'), 'first render while pending').to.equal(
+        'true',
+      );
+      expect(photo.getBoundingClientRect().height, 'pending').to.equal(475);
+      await loaded(photo);
+      expect(text(photo, 'caption')).to.match(/^Chongqing Grand Theater/);
+      expect(photo.getBoundingClientRect().height, 'loaded').to.equal(475);
+      await shift.expectNone();
+    });
+
     for (const [kind, base, code] of [
       ['not found', 'real', 'not_found'],
       ['network failure', failingApi.network, 'network'],

@@ -1,4 +1,4 @@
-import { LitElement } from 'lit';
+import { LitElement, adoptStyles, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { CampaignApiClient } from '../api/client.js';
@@ -25,6 +25,28 @@ export abstract class CampaignElement extends LitElement {
     super();
     updateWhenLocaleChanges(this);
     watchPageLocale();
+  }
+
+  /**
+   * Until the first render the shadow root holds only a bare slot and no styles, so the
+   * partner's fallback shows exactly as it did before the script ran (same box, same
+   * inherited fonts): nothing moves, and widgets can measure it.
+   */
+  protected override createRenderRoot(): ShadowRoot {
+    const root =
+      this.shadowRoot ??
+      this.attachShadow((this.constructor as typeof LitElement).shadowRootOptions);
+    root.append(document.createElement('slot'));
+    return root;
+  }
+
+  protected override update(changed: PropertyValues): void {
+    if (!this.hasUpdated) {
+      const root = this.renderRoot as ShadowRoot;
+      root.replaceChildren();
+      adoptStyles(root, (this.constructor as typeof LitElement).elementStyles);
+    }
+    super.update(changed);
   }
 
   override connectedCallback(): void {

@@ -11,6 +11,8 @@ export const photoStyles = css`
   .frame {
     position: relative;
     aspect-ratio: var(--campaign-photo-ratio, var(--_r, auto));
+    /* The ratio decides, not a taller fallback (a figure with its own caption). */
+    min-height: 0;
     overflow: hidden;
     border-radius: var(--_radius);
     background: var(--_placeholder);

@@ -87,6 +87,10 @@ export class CampaignPhoto extends CampaignElement {
   @state() private _loaded?: string;
   @state() private _failed?: string;
   @state() private _zoomed = false;
+  /** Height the partner's fallback gave its caption (below its image), reserved while pending. */
+  #fallbackCaption?: number;
+  #ratio = '';
+  #reserve = 0;
 
   private get _dialog() {
     return this.renderRoot.querySelector('dialog');
@@ -121,6 +125,18 @@ export class CampaignPhoto extends CampaignElement {
     };
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // Before the first render the fallback is laid out as the page had it: measure how
+    // much room its caption took below the image, so the box keeps that height.
+    const img = !this.hasUpdated && this.querySelector('img');
+    const cap = img && this.querySelector('figcaption');
+    if (cap) {
+      const h = cap.getBoundingClientRect().bottom - img.getBoundingClientRect().bottom;
+      if (h > 0) this.#fallbackCaption = h;
+    }
+  }
+
   override render() {
     const d = this._data;
     const api = !!(this.photo && this.client);
@@ -133,6 +149,9 @@ export class CampaignPhoto extends CampaignElement {
     // In API mode without a caption attribute, space for the caption is reserved
     // before the answer arrives, and kept, so nothing below moves.
     const reserve = api && this.caption === undefined;
+    // Applied in updated().
+    this.#ratio = d.width && d.height ? `${d.width} / ${d.height}` : '';
+    this.#reserve = (reserve && this.#fallbackCaption) || 0;
     return html`
       <figure part="figure" aria-busy=${ifDefined(pending ? 'true' : undefined)}>
         <div class="frame">
@@ -207,13 +226,13 @@ export class CampaignPhoto extends CampaignElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // The box's ratio goes through the CSSOM, not a style attribute, which a page's
-    // Content-Security-Policy (style-src without 'unsafe-inline') refuses. Set before
-    // the frame is first drawn.
-    const { width, height } = this._data;
+    // The box's ratio and caption reserve go through the CSSOM, not style attributes,
+    // which a page's Content-Security-Policy (style-src without 'unsafe-inline')
+    // refuses. Set before the frame is first drawn.
     const frame = this.renderRoot.querySelector<HTMLElement>('.frame')!.style;
-    if (width && height) frame.setProperty('--_r', `${width} / ${height}`);
-    else frame.removeProperty('--_r');
+    frame.setProperty('--_r', this.#ratio || null);
+    const caption = this.renderRoot.querySelector<HTMLElement>('figure > figcaption')?.style;
+    caption?.setProperty('min-height', this.#reserve ? `${this.#reserve}px` : null);
     if (this._zoomed && this._dialog && !this._dialog.open) this._dialog.showModal();
   }
 
