@@ -39,7 +39,7 @@ export const photoStyles = css`
   }
   .failed {
     height: 100%;
-    min-height: 4rem;
+    min-height: 4em;
   }
   figcaption {
     /* Contains its children's margins, so its height is all that counts. */
@@ -76,22 +76,22 @@ export const photoStyles = css`
     /* A small "enlarge" mark in the corner. */
     content: '';
     position: absolute;
-    inset-inline-end: 0.5rem;
-    top: 0.5rem;
-    width: 1.75rem;
-    height: 1.75rem;
+    inset-inline-end: 0.5em;
+    top: 0.5em;
+    width: 1.75em;
+    height: 1.75em;
     border-radius: 50%;
     background:
-      linear-gradient(#fff, #fff) center / 0.875rem 2px no-repeat,
-      linear-gradient(#fff, #fff) center / 2px 0.875rem no-repeat,
+      linear-gradient(#fff, #fff) center / 0.875em 2px no-repeat,
+      linear-gradient(#fff, #fff) center / 2px 0.875em no-repeat,
       rgb(0 0 0 / 0.6);
   }
   .zoom:focus-visible {
     outline-offset: -3px;
   }
   dialog {
-    max-width: min(100vw - 2rem, 80rem);
-    max-height: calc(100vh - 2rem);
+    max-width: min(100vw - 2em, 80em);
+    max-height: calc(100vh - 2em);
     padding: var(--_space);
     border: 0;
     border-radius: var(--_radius);
@@ -103,7 +103,7 @@ export const photoStyles = css`
     background: rgb(0 0 0 / 0.8);
   }
   dialog img {
-    max-height: calc(100vh - 12rem);
+    max-height: calc(100vh - 12em);
     object-fit: contain;
   }
   .close {

@@ -24,8 +24,8 @@ export const styles = css`
     content: attr(data-place);
   }
   button {
-    min-height: 2rem;
-    padding: 0.25rem 0.875rem;
+    min-height: 2em;
+    padding: 0.25em 0.875em;
     font: inherit;
     font-weight: 600;
     color: var(--_accent);
@@ -38,7 +38,7 @@ export const styles = css`
     margin: 0;
     padding: 0;
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 16rem), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 16em), 1fr));
     gap: var(--_space);
   }
   figure {

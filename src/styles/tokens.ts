@@ -33,7 +33,7 @@ export const tokens = css`
     --_danger: var(--campaign-color-danger, #b42318);
     --_placeholder: var(--campaign-color-placeholder, #eaeef2);
     --_radius: var(--campaign-radius, 8px);
-    --_space: var(--campaign-space, 1rem);
+    --_space: var(--campaign-space, 1em);
 
     font-family: var(--_font);
     color: var(--_text);

@@ -3,7 +3,7 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     display: block;
-    max-width: 40rem;
+    max-width: 40em;
   }
   form,
   fieldset {
@@ -19,7 +19,7 @@ export const styles = css`
     font-weight: 600;
   }
   p {
-    margin: 0.25rem 0;
+    margin: 0.25em 0;
   }
   .hint {
     color: var(--_muted);
@@ -32,7 +32,7 @@ export const styles = css`
   select {
     display: block;
     width: 100%;
-    padding: 0.5rem;
+    padding: 0.5em;
     font: inherit;
     color: inherit;
     background: var(--_surface);
@@ -49,12 +49,12 @@ export const styles = css`
   }
   .check {
     display: flex;
-    gap: 0.5rem;
-    margin-top: 0.5rem;
+    gap: 0.5em;
+    margin-top: 0.5em;
   }
   .check input {
-    width: 1.5rem;
-    height: 1.5rem;
+    width: 1.5em;
+    height: 1.5em;
     margin: 0;
     flex: none;
   }
@@ -71,7 +71,7 @@ export const styles = css`
   }
   h2 {
     margin: 0;
-    font-size: 1.25rem;
+    font-size: 1.25em;
   }
   a {
     color: var(--_accent);
@@ -82,14 +82,14 @@ export const styles = css`
   }
   img {
     display: block;
-    max-width: 10rem;
-    max-height: 10rem;
-    margin: 0.5rem 0;
+    max-width: 10em;
+    max-height: 10em;
+    margin: 0.5em 0;
   }
   button {
-    min-height: 2.75rem;
-    margin-inline-end: 0.5rem;
-    padding: 0.5rem 1.25rem;
+    min-height: 2.75em;
+    margin-inline-end: 0.5em;
+    padding: 0.5em 1.25em;
     font: inherit;
     font-weight: 600;
     color: var(--_on-accent);
@@ -106,7 +106,7 @@ export const styles = css`
   }
   progress {
     width: 100%;
-    margin-top: 0.5rem;
+    margin-top: 0.5em;
   }
   .hp {
     position: absolute;

@@ -109,6 +109,13 @@ describe(`host pages that fight back, in ${ENGINE}`, () => {
       return label.bottom <= input.top + 1 && input.width > 200;
     })`);
     assert.ok(stacked, 'labels above full-width fields');
+    // Spacing follows the widget's text, not the page's 40 px root: a checkbox stays
+    // near the size of its label's text (it was 60 px when sized in rem).
+    const box = await p.eval(`() => {
+      const c = deep('campaign-submission-form >>> input[type=checkbox]');
+      return { box: c.getBoundingClientRect().height, text: parseFloat(getComputedStyle(c).fontSize) };
+    }`);
+    assert.ok(box.box <= box.text * 2, `checkbox ${box.box} px beside ${box.text} px text`);
     // The photo keeps its aspect ratio inside its frame despite img { height: 300px !important }.
     const photo = await p.eval(`() => {
       const img = deep('campaign-photo >>> img[part=image]');
