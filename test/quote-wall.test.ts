@@ -89,6 +89,8 @@ describe('<campaign-quote-wall>', () => {
     expect(photo.getAttribute('photo')).to.equal('p-1');
     expect(photo.getAttribute('api')).to.equal(el.api);
     expect(photo.getAttribute('campaign')).to.equal('demo');
+    // The quote's own caption names the reader; the photo keeps its credit but no caption.
+    expect(photo.getAttribute('caption')).to.equal('');
     expect(quotes[1].querySelector('campaign-photo')).to.equal(null);
     await settled(el);
     await expect(el).to.be.accessible();

@@ -235,6 +235,7 @@ export class CampaignQuoteWall extends CampaignElement {
                 photo=${q.photoId}
                 api=${this.resolvedApi!}
                 campaign=${this.resolvedCampaign!}
+                caption=""
               ></campaign-photo>`
             : nothing
         }
