@@ -89,8 +89,6 @@ export class CampaignPhoto extends CampaignElement {
   @state() private _zoomed = false;
   /** Height the partner's fallback gave its caption (below its image), reserved while pending. */
   #fallbackCaption?: number;
-  #ratio = '';
-  #reserve = 0;
 
   private get _dialog() {
     return this.renderRoot.querySelector('dialog');
@@ -131,10 +129,9 @@ export class CampaignPhoto extends CampaignElement {
     // much room its caption took below the image, so the box keeps that height.
     const img = !this.hasUpdated && this.querySelector('img');
     const cap = img && this.querySelector('figcaption');
-    if (cap) {
-      const h = cap.getBoundingClientRect().bottom - img.getBoundingClientRect().bottom;
-      if (h > 0) this.#fallbackCaption = h;
-    }
+    if (cap)
+      this.#fallbackCaption =
+        cap.getBoundingClientRect().bottom - img.getBoundingClientRect().bottom;
   }
 
   override render() {
@@ -149,9 +146,6 @@ export class CampaignPhoto extends CampaignElement {
     // In API mode without a caption attribute, space for the caption is reserved
     // before the answer arrives, and kept, so nothing below moves.
     const reserve = api && this.caption === undefined;
-    // Applied in updated().
-    this.#ratio = d.width && d.height ? `${d.width} / ${d.height}` : '';
-    this.#reserve = (reserve && this.#fallbackCaption) || 0;
     return html`
       <figure part="figure" aria-busy=${ifDefined(pending ? 'true' : undefined)}>
         <div class="frame">
@@ -229,10 +223,11 @@ export class CampaignPhoto extends CampaignElement {
     // The box's ratio and caption reserve go through the CSSOM, not style attributes,
     // which a page's Content-Security-Policy (style-src without 'unsafe-inline')
     // refuses. Set before the frame is first drawn.
-    const frame = this.renderRoot.querySelector<HTMLElement>('.frame')!.style;
-    frame.setProperty('--_r', this.#ratio || null);
-    const caption = this.renderRoot.querySelector<HTMLElement>('figure > figcaption')?.style;
-    caption?.setProperty('min-height', this.#reserve ? `${this.#reserve}px` : null);
+    const { width, height } = this._data;
+    const h = this.#fallbackCaption;
+    const $ = (q: string) => this.renderRoot.querySelector<HTMLElement>(q)?.style;
+    $('.frame')!.setProperty('--_r', width && height ? `${width} / ${height}` : null);
+    $('.reserve')?.setProperty('min-height', h ? `${h}px` : null);
     if (this._zoomed && this._dialog && !this._dialog.open) this._dialog.showModal();
   }
 
