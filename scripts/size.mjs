@@ -11,12 +11,13 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 /**
  * gzip budgets in bytes, per file: what the bundles measure (22.60 and 22.69 KB) plus
- * about 0.1 KB, rounded up to a tenth. The goal is 18 KB; the breakdown (`--modules`)
- * shows where the bytes are.
+ * about 0.1 KB, rounded up to a tenth, plus 0.2 KB for the photo keeping the fallback's
+ * box (no layout shift on the demo page). The goal is 18 KB; the breakdown
+ * (`--modules`) shows where the bytes are.
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 22.8 * 1024,
-  'dist/campaign-widgets.iife.js': 22.8 * 1024,
+  'dist/campaign-widgets.js': 23.0 * 1024,
+  'dist/campaign-widgets.iife.js': 23.0 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
