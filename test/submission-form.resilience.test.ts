@@ -65,7 +65,7 @@ describe('<campaign-submission-form> when things fail', function () {
     await until(
       () => part(el, 'option[value=yuzhong]') || el.state === 'closed',
       'no campaign',
-      30_000,
+      60_000,
     );
     return el;
   };
