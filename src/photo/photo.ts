@@ -53,6 +53,8 @@ export function creditText(photographer: string, organization?: string | null): 
  *
  * @fires campaign-error - The API could not deliver the photo; the widget shows its
  *   attributes or slotted fallback.
+ *
+ * @tagname campaign-photo
  */
 export class CampaignPhoto extends CampaignElement {
   static override styles = [tokens, photoStyles];

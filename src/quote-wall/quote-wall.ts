@@ -39,7 +39,8 @@ const whole = (value: number, fallback: number, max: number) =>
  *
  * @tagname campaign-quote-wall
  *
- * @slot - Fallback shown when no API is configured or the first quotes cannot be loaded.
+ * @slot - Fallback shown until the first quotes arrive, and when no API is configured or
+ *   they cannot be loaded.
  *
  * @csspart quote - One quote (a `figure`).
  * @csspart status - The live status indicator.

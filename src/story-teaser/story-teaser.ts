@@ -50,6 +50,8 @@ export interface StoryOpenDetail {
  * @fires campaign-story-open - The reader opens the story (cancelable: `preventDefault()`
  *   keeps the page where it is). `detail`: `{ id, href }`.
  * @fires campaign-error - The API could not deliver the story (or its photo).
+ *
+ * @tagname campaign-story-teaser
  */
 export class CampaignStoryTeaser extends CampaignElement {
   static override styles = [tokens, teaserStyles];

@@ -101,6 +101,8 @@ const blank = (): Draft => ({
  * @fires campaign-submit - Before sending; cancelable: `preventDefault()` stops it. `detail.request` is the body.
  * @fires campaign-submitted - The server accepted the submission; `detail.id` is its id.
  * @fires campaign-submit-error - Sending failed or was refused; `detail.code`, `detail.retrying`.
+ *
+ * @tagname campaign-submission-form
  */
 export class CampaignSubmissionForm extends CampaignElement {
   static override styles = [tokens, styles];
