@@ -13,9 +13,11 @@ function run(label, command, args, env = {}) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let tail = '';
+    let output = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       tail = (tail + chunk).slice(-20000);
+      output = (output + chunk).slice(-2_000_000);
     });
     child.on('close', (code) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -28,11 +30,16 @@ function run(label, command, args, env = {}) {
       }
       for (const [engine, text] of counts) console.log(`  ${label} · ${engine}: ${text}`);
       console.log(`${code === 0 ? '✔' : '✘'} ${label} (${seconds} s)`);
+      const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+      summary.push({ label, ok: code === 0, seconds, counts, plain });
       resolve(code === 0);
     });
   });
 }
 
+// Every step's outcome, repeated at the end of the run: a CI log is often read from
+// its tail, and the step that failed may have printed thousands of lines before it.
+const summary = [];
 const results = [];
 const built = await run('build', 'npm', ['run', 'build', '--silent']);
 results.push(built);
@@ -61,6 +68,21 @@ if (built) {
 }
 results.push(await run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
 
+console.log('\nsummary');
+for (const { label, ok, seconds, counts } of summary) {
+  const detail = [...counts].map(([engine, text]) => `${engine} ${text}`).join('; ');
+  console.log(`${ok ? '✔' : '✘'} ${label} (${seconds} s)${detail ? ` — ${detail}` : ''}`);
+}
+for (const { label, ok, plain } of summary.filter((step) => !step.ok)) {
+  // The lines that name what failed: wtr's ❌ and file markers, node:test's "not ok",
+  // the end-to-end suite's ✘, and errors.
+  const lines = plain
+    .split('\n')
+    .filter((line) => /❌|✘|not ok|\bfail(ed|ure)?\b|Error|timed out|Timeout/i.test(line))
+    .filter((line) => !/\b0 failed\b|# fail 0/.test(line));
+  console.log(`\n✘ ${label}: what failed (${lines.length} lines)`);
+  for (const line of lines.slice(-40)) console.log(`  ${line.trim().slice(0, 300)}`);
+}
 const failed = results.filter((ok) => !ok).length;
 console.log(failed ? `\n${failed} step(s) failed` : '\nall suites passed');
 process.exit(failed ? 1 : 0);
