@@ -5,6 +5,7 @@ import { CampaignApiClient } from '../api/client.js';
 import { onConfigChange, resolveSetting } from '../core/config.js';
 import { getLocale, watchPageLocale } from '../i18n/locale.js';
 import type { Locale } from '../api/wire.js';
+import { firstRender, parkFirstRender, resumeFirstRender } from './first-render.js';
 
 /**
  * What every widget shares: the `api` and `campaign` attributes with the page-wide
@@ -40,6 +41,16 @@ export abstract class CampaignElement extends LitElement {
     return root;
   }
 
+  /**
+   * The first render waits until the widget is near the viewport or the page is idle
+   * (see `first-render.ts`); `updateComplete` resolves after it. Later renders are
+   * Lit's usual microtask.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated) return super.scheduleUpdate();
+    return firstRender(this).then(() => super.scheduleUpdate());
+  }
+
   protected override update(changed: PropertyValues): void {
     if (!this.hasUpdated) {
       const root = this.renderRoot as ShadowRoot;
@@ -51,11 +62,13 @@ export abstract class CampaignElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    resumeFirstRender(this);
     this.#unsubscribe = onConfigChange(() => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    parkFirstRender(this);
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }

@@ -24,6 +24,8 @@ export const timing = {
 export interface LiveQuotesHost extends ReactiveControllerHost, HTMLElement {
   readonly client: CampaignApiClient | undefined;
   readonly locale: Locale;
+  /** Whether the wall has rendered once. */
+  readonly hasUpdated: boolean;
   /** How many quotes the wall shows now (the feed keeps at least as many). */
   readonly need: number;
   /** `count` quotes arrived since the last call. */
@@ -307,6 +309,17 @@ export class LiveQuotes implements ReactiveController {
     const feed = (this.feed = feeds.get(key) ?? new Feed(key, client, host.locale));
     feed.subs.add(this);
     this.report(feed.status);
+    if (host.hasUpdated) this.#observe();
+    // A wall moved in the page renders again and restarts its timer.
+    host.requestUpdate();
+  }
+
+  /**
+   * Watches the wall's distance from the viewport once it has a box of its own: WebKit
+   * reports a host whose shadow root shows nothing yet as intersecting, wherever it is.
+   */
+  #observe(): void {
+    const feed = this.feed!;
     this.#observer = new IntersectionObserver(
       (entries) => {
         this.active = entries.at(-1)!.isIntersecting;
@@ -314,9 +327,11 @@ export class LiveQuotes implements ReactiveController {
       },
       { rootMargin: '200%' },
     );
-    this.#observer.observe(host);
-    // A wall moved in the page renders again and restarts its timer.
-    host.requestUpdate();
+    this.#observer.observe(this.#host);
+  }
+
+  hostUpdated(): void {
+    if (this.feed && !this.#observer) this.#observe();
   }
 
   hostDisconnected(): void {
