@@ -111,6 +111,31 @@ describe('Intl formatting', () => {
     expect(formatNumber(12345, 'en')).to.equal('12,345');
     expect(formatNumber(12345, 'zh-Hans')).to.equal('12,345');
   });
+  it('writes whole numbers exactly as Intl does, without creating a formatter', () => {
+    const values = [0, -0, 1, 7, 10, 99, 999, 1000, 1001, 12345, 999_999, 1_000_000, -1, -999];
+    values.push(-1000, -1_234_567, Number.MAX_SAFE_INTEGER, 1.5, -2.25, 1e21, NaN, Infinity);
+    for (const locale of ['en', 'zh-Hans'] as const) {
+      const intl = new Intl.NumberFormat(locale);
+      for (const value of values) {
+        expect(formatNumber(value, locale), `${locale} ${value}`).to.equal(intl.format(value));
+      }
+    }
+    const made: unknown[] = [];
+    const NumberFormat = Intl.NumberFormat;
+    Intl.NumberFormat = function (...args: unknown[]) {
+      made.push(args);
+      return new NumberFormat(...(args as []));
+    } as unknown as typeof Intl.NumberFormat;
+    try {
+      formatNumber(123_456, 'en');
+      formatNumber(-42, 'zh-Hans');
+      expect(made, 'no Intl.NumberFormat for whole numbers').to.deep.equal([]);
+      expect(formatNumber(0.5, 'en', { style: 'percent' })).to.equal('50%');
+      expect(made, 'options go through Intl').to.have.length(1);
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+    }
+  });
   it('says relative times in words', () => {
     const now = Date.parse(date);
     expect(formatRelativeTime(now - 3 * 60_000, 'en', now)).to.equal('3 minutes ago');

@@ -34,11 +34,25 @@ export function formatDate(
   );
 }
 
+/**
+ * Group separators of the shipped locales, which both write whole numbers in Western
+ * digits grouped by threes. The first `Intl` formatter a page creates loads the
+ * engine's locale data (15–25 ms in Chromium); a character count should not cost that
+ * on a page that has no other use for it. Other locales and options go through `Intl`.
+ */
+const GROUP: Partial<Record<Locale, string>> = { en: ',', 'zh-Hans': ',' };
+
+/** A number as readers of `locale` write it: "1,000". */
 export function formatNumber(
   value: number,
   locale: Locale,
-  options: Intl.NumberFormatOptions = {},
+  options?: Intl.NumberFormatOptions,
 ): string {
+  const group = GROUP[locale];
+  if (!options && group && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    return (value < 0 ? '-' : '') + String(Math.abs(value)).replace(/\B(?=(\d{3})+$)/g, group);
+  }
+  options ??= {};
   return cached('number', locale, options, () => new Intl.NumberFormat(locale, options)).format(
     value,
   );
