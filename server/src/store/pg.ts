@@ -15,6 +15,7 @@
  * listener reads what it missed.
  */
 import pg from 'pg';
+import { planTransition, transitionResult } from './transitions.js';
 import type { Locale, SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import {
@@ -739,60 +740,23 @@ export class PgStore implements Store {
           .then((r) => r.rows[0]);
       const row = await select(true);
       if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const from = row.status;
-      const unchanged = (): TransitionResult => ({
-        ok: true,
-        submission: toSubmission(row),
-        event: null,
-      });
-      const refuse = (message: string): TransitionResult => ({
-        ok: false,
-        reason: 'invalid_transition',
-        message,
-      });
-      const setStatus = (
-        status: SubmissionStatus,
-        approvedAt: number | string | null,
-        wallSeq: number | null,
-      ) =>
-        client.query(
-          `UPDATE submissions SET status = $3, decided_at = $4, approved_at = $5, wall_seq = $6
-           WHERE campaign_id = $1 AND id = $2`,
-          [campaignId, id, status, now, approvedAt, wallSeq],
-        );
-      if (action === 'approve') {
-        if (from === 'approved') return unchanged();
-        if (!row.publish_permission) {
-          return refuse('The reader did not give permission to publish this submission');
-        }
-        const eventId = await this.#addEvent(client, campaignId, 'quote', id, now);
-        await setStatus('approved', now, eventId);
-        const updated = await select(false);
-        return {
-          ok: true,
-          submission: toSubmission(updated),
-          event: { id: eventId, campaignId, type: 'quote', quote: toQuote(updated) },
-        };
+      const plan = planTransition(row.status, row.publish_permission, action);
+      if (plan.kind !== 'change') {
+        return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
       }
-      if (action === 'reject') {
-        if (from === 'rejected') return unchanged();
-        if (from !== 'pending') {
-          return refuse(`Only a pending submission can be rejected; this one is ${from}`);
-        }
-        await setStatus('rejected', null, null);
-        return { ok: true, submission: toSubmission(await select(false)), event: null };
-      }
-      if (from === 'removed') return unchanged();
-      if (from !== 'approved') {
-        return refuse(`Only a published submission can be removed; this one is ${from}`);
-      }
-      const eventId = await this.#addEvent(client, campaignId, 'remove', id, now);
-      await setStatus('removed', row.approved_at, null);
-      return {
-        ok: true,
-        submission: toSubmission(await select(false)),
-        event: { id: eventId, campaignId, type: 'remove', quoteId: id },
-      };
+      const eventId = plan.event
+        ? await this.#addEvent(client, campaignId, plan.event, id, now)
+        : null;
+      const approvedAt = plan.approvedAt === 'now' ? now : plan.approvedAt && row.approved_at;
+      await client.query(
+        `UPDATE submissions SET status = $3, decided_at = $4, approved_at = $5, wall_seq = $6
+         WHERE campaign_id = $1 AND id = $2`,
+        [campaignId, id, plan.status, now, approvedAt, plan.event === 'quote' ? eventId : null],
+      );
+      const updated = await select(false);
+      return transitionResult(plan, campaignId, toSubmission(updated), eventId, () =>
+        toQuote(updated),
+      );
     });
     if (result.ok && result.event) await this.#handedOut(result.event.id);
     return result;

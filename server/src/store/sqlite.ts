@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { planTransition, transitionResult } from './transitions.js';
 import type { Locale, SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
@@ -478,79 +479,27 @@ export class SqliteStore implements Store {
     const result = this.db.transaction((): TransitionResult => {
       const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
       if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const from = row.status;
-      const unchanged = (): TransitionResult => ({
-        ok: true,
-        submission: toSubmission(row),
-        event: null,
-      });
-      const refuse = (message: string): TransitionResult => ({
-        ok: false,
-        reason: 'invalid_transition',
-        message,
-      });
-      if (action === 'approve') {
-        if (from === 'approved') return unchanged();
-        if (!row.publish_permission) {
-          return refuse('The reader did not give permission to publish this submission');
-        }
-        const eventId = Number(
-          this.#s.insertEvent.run(campaignId, 'quote', id, now).lastInsertRowid,
-        );
-        this.#s.setStatus.run({
-          campaignId,
-          id,
-          status: 'approved',
-          now,
-          approvedAt: now,
-          wallSeq: eventId,
-        });
-        const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
-        const event: LiveEvent = {
-          id: eventId,
-          campaignId,
-          type: 'quote',
-          quote: toQuote(updated),
-        };
-        events.push(event);
-        return { ok: true, submission: toSubmission(updated), event };
+      const plan = planTransition(row.status, !!row.publish_permission, action);
+      if (plan.kind !== 'change') {
+        return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
       }
-      if (action === 'reject') {
-        if (from === 'rejected') return unchanged();
-        if (from !== 'pending') {
-          return refuse(`Only a pending submission can be rejected; this one is ${from}`);
-        }
-        this.#s.setStatus.run({
-          campaignId,
-          id,
-          status: 'rejected',
-          now,
-          approvedAt: null,
-          wallSeq: null,
-        });
-        const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
-        return { ok: true, submission: toSubmission(updated), event: null };
-      }
-      // remove
-      if (from === 'removed') return unchanged();
-      if (from !== 'approved') {
-        return refuse(`Only a published submission can be removed; this one is ${from}`);
-      }
-      const eventId = Number(
-        this.#s.insertEvent.run(campaignId, 'remove', id, now).lastInsertRowid,
-      );
+      const eventId = plan.event
+        ? Number(this.#s.insertEvent.run(campaignId, plan.event, id, now).lastInsertRowid)
+        : null;
       this.#s.setStatus.run({
         campaignId,
         id,
-        status: 'removed',
+        status: plan.status,
         now,
-        approvedAt: row.approved_at,
-        wallSeq: null,
+        approvedAt: plan.approvedAt === 'now' ? now : plan.approvedAt && row.approved_at,
+        wallSeq: plan.event === 'quote' ? eventId : null,
       });
       const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
-      const event: LiveEvent = { id: eventId, campaignId, type: 'remove', quoteId: id };
-      events.push(event);
-      return { ok: true, submission: toSubmission(updated), event };
+      const result = transitionResult(plan, campaignId, toSubmission(updated), eventId, () =>
+        toQuote(updated),
+      );
+      if (result.ok && result.event) events.push(result.event);
+      return result;
     })();
     this.#emit(events);
     return result;
