@@ -25,12 +25,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { openStreams } from './sse-clients.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -274,74 +274,11 @@ interface SseFigure {
 async function liveClients(target: Target, count: number): Promise<SseFigure> {
   const ids = await target.prepare(APPROVALS);
   const before = await target.server.memory();
-  // Raw sockets and a substring search: the client does as little per frame as it can,
-  // so that at 10,000 clients the figure is the server's, not the client's parsing.
-  const { hostname, port } = new URL(target.base);
-  const streamPath = `${new URL(target.base).pathname}/quotes/stream`;
-  const arrivals = new Map<string, number>();
-  const latencies: number[] = [];
-  let sentAt = 0;
-  let needle = '\u0000';
-  let waitingFor = '';
-  const sockets: net.Socket[] = [];
-  let held = 0;
-  let refused = 0;
-  const connectOne = () =>
-    new Promise<void>((resolve) => {
-      const socket = net.connect({ host: hostname, port: Number(port) });
-      socket.setEncoding('latin1');
-      let head = true;
-      let tail = '';
-      let seen = '';
-      socket.on('connect', () => {
-        socket.write(
-          `GET ${streamPath} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`,
-        );
-      });
-      socket.on('data', (chunk: string) => {
-        const now = performance.now();
-        if (head) {
-          head = false;
-          if (!chunk.startsWith('HTTP/1.1 200')) {
-            refused++;
-            socket.destroy();
-            return resolve();
-          }
-          held++;
-          resolve();
-        }
-        const text = tail + chunk;
-        tail = text.slice(-160);
-        if (seen !== waitingFor && text.includes(needle)) {
-          seen = waitingFor;
-          arrivals.set(waitingFor, (arrivals.get(waitingFor) ?? 0) + 1);
-          latencies.push(now - sentAt);
-        }
-      });
-      socket.on('error', () => {
-        refused++;
-        resolve();
-      });
-      sockets.push(socket);
-    });
-  // Connect in batches so the listen backlog is never the limit.
-  for (let i = 0; i < count; i += 250) {
-    await Promise.all(Array.from({ length: Math.min(250, count - i) }, connectOne));
-  }
-  await sleep(500);
+  const streams = await openStreams([`${target.base}/quotes/stream`], count);
   const after = await target.server.memory();
   let missed = 0;
-  for (const id of ids) {
-    waitingFor = id;
-    needle = `"id":"${id}"`;
-    sentAt = performance.now();
-    await target.publish(id);
-    const deadline = performance.now() + 10_000;
-    while ((arrivals.get(id) ?? 0) < held && performance.now() < deadline) await sleep(1);
-    missed += held - (arrivals.get(id) ?? 0);
-    await sleep(20);
-  }
-  for (const socket of sockets) socket.destroy();
+  for (const id of ids) missed += await streams.deliver(id, () => target.publish(id));
+  streams.close();
   // Wait until the server has let go of every stream.
   const deadline = performance.now() + 15_000;
   while (performance.now() < deadline) {
@@ -351,6 +288,7 @@ async function liveClients(target: Target, count: number): Promise<SseFigure> {
     if (!health.live) break;
     await sleep(100);
   }
+  const { held, refused, latencies } = streams;
   latencies.sort((a, b) => a - b);
   return {
     clients: count,

@@ -18,12 +18,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { openStreams } from './sse-clients.js';
 import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -100,8 +99,6 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -164,74 +161,19 @@ async function liveDelivery(instances: Instance[]): Promise<LiveFigure> {
     });
     pending.push(((await response.json()) as { id: string }).id);
   }
-  const arrivals = new Map<string, number>();
-  const latencies: number[] = [];
-  let sentAt = 0;
-  let needle = '\u0000';
-  let waitingFor = '';
-  let held = 0;
-  let refused = 0;
-  const sockets: net.Socket[] = [];
-  const connectOne = (index: number) =>
-    new Promise<void>((resolve) => {
-      const { hostname, port } = new URL(instances[index % instances.length].url);
-      const socket = net.connect({ host: hostname, port: Number(port) });
-      socket.setEncoding('latin1');
-      let head = true;
-      let tail = '';
-      let seen = '';
-      socket.on('connect', () => {
-        socket.write(
-          `GET ${API_PATH}/quotes/stream HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`,
-        );
-      });
-      socket.on('data', (chunk: string) => {
-        const now = performance.now();
-        if (head) {
-          head = false;
-          if (!chunk.startsWith('HTTP/1.1 200')) {
-            refused++;
-            socket.destroy();
-            return resolve();
-          }
-          held++;
-          resolve();
-        }
-        const text = tail + chunk;
-        tail = text.slice(-160);
-        if (seen !== waitingFor && text.includes(needle)) {
-          seen = waitingFor;
-          arrivals.set(waitingFor, (arrivals.get(waitingFor) ?? 0) + 1);
-          latencies.push(now - sentAt);
-        }
-      });
-      socket.on('error', () => {
-        refused++;
-        resolve();
-      });
-      sockets.push(socket);
-    });
-  for (let i = 0; i < CLIENTS; i += 250) {
-    await Promise.all(
-      Array.from({ length: Math.min(250, CLIENTS - i) }, (_, j) => connectOne(i + j)),
-    );
-  }
-  await sleep(500);
+  const streams = await openStreams(
+    instances.map((instance) => `${instance.url}${API_PATH}/quotes/stream`),
+    CLIENTS,
+  );
   let missed = 0;
   for (const [i, id] of pending.entries()) {
-    waitingFor = id;
-    needle = `"id":"${id}"`;
-    sentAt = performance.now();
-    await post(`${instances[i % instances.length].url}${API_PATH}/submissions/${id}/approve`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
-    const deadline = performance.now() + 10_000;
-    while ((arrivals.get(id) ?? 0) < held && performance.now() < deadline) await sleep(1);
-    missed += held - (arrivals.get(id) ?? 0);
-    await sleep(20);
+    const url = `${instances[i % instances.length].url}${API_PATH}/submissions/${id}/approve`;
+    missed += await streams.deliver(id, () =>
+      post(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } }),
+    );
   }
-  for (const socket of sockets) socket.destroy();
+  streams.close();
+  const { held, refused, latencies } = streams;
   latencies.sort((a, b) => a - b);
   return {
     clients: CLIENTS,

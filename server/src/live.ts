@@ -153,7 +153,7 @@ export class LiveHub {
     }
   }
 
-  #send(client: Client, event: LiveEvent, frame?: string): void {
+  #send(client: Client, event: LiveEvent, frame?: Buffer): void {
     if (event.id <= client.lastSent || client.res.destroyed) return;
     client.lastSent = event.id;
     client.res.write(frame ?? formatFrame(event, this.#render(event, client.locale)));
@@ -163,7 +163,8 @@ export class LiveHub {
   #publish(event: LiveEvent): void {
     const known = this.#versions.get(event.campaignId);
     if (known === undefined || event.id > known) this.#versions.set(event.campaignId, event.id);
-    const frames = new Map<Locale, string>();
+    // Encoded once per locale: thousands of clients share the same bytes.
+    const frames = new Map<Locale, Buffer>();
     for (const client of this.#clients) {
       if (client.campaignId !== event.campaignId) continue;
       if (client.queue) {
@@ -172,7 +173,7 @@ export class LiveHub {
       }
       let frame = frames.get(client.locale);
       if (frame === undefined) {
-        frame = formatFrame(event, this.#render(event, client.locale));
+        frame = Buffer.from(formatFrame(event, this.#render(event, client.locale)));
         frames.set(client.locale, frame);
       }
       this.#send(client, event, frame);
