@@ -84,12 +84,12 @@ for (const { label, ok, seconds, counts } of summary) {
   console.log(`${ok ? '✔' : '✘'} ${label} (${seconds} s)${detail ? ` — ${detail}` : ''}`);
 }
 for (const { label, plain } of summary.filter((step) => !step.ok)) {
-  // The lines that name what failed: wtr's ❌ and file markers, node:test's "not ok",
-  // the end-to-end suite's ✘, and errors.
+  // The lines that name what failed: wtr's ❌, node:test's ✖ and "not ok", the
+  // end-to-end suite's ✘, assertion and other errors (never a passing test's line).
   const lines = plain
     .split('\n')
-    .filter((line) => /❌|✘|not ok|\bfail(ed|ure)?\b|Error|timed out|Timeout/i.test(line))
-    .filter((line) => !/\b0 failed\b|# fail 0/.test(line));
+    .filter((line) => /❌|✘|✖|not ok|Error|timed out|Timeout/i.test(line))
+    .filter((line) => !/^\s*(✔|ok\b)|\b0 failed\b|# fail 0|ℹ fail 0/.test(line));
   const retried = summary.some((step) => step.ok && step.label === `${label} (second try)`);
   console.log(`\n✘ ${label}: what failed${retried ? ' (flaky: passed on the second try)' : ''}`);
   for (const line of lines.slice(-40)) console.log(`  ${line.trim().slice(0, 300)}`);
