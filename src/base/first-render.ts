@@ -32,10 +32,7 @@ let idle = false;
 
 /** Resolves when `element` should render for the first time. */
 export function firstRender(element: Element): Promise<void> {
-  return new Promise((go) => {
-    if (typeof IntersectionObserver === 'undefined') return go();
-    ask(element, go);
-  });
+  return new Promise((go) => ask(element, go));
 }
 
 function ask(element: Element, go: () => void): void {
@@ -66,8 +63,7 @@ function measure(): void {
       parked.set(element, go);
       continue;
     }
-    const box = element.getBoundingClientRect();
-    if ((element.getClientRects().length && (!box.width || !box.height)) || near(element)) {
+    if (near(element, true)) {
       go();
     } else {
       waiting.set(element, go);
@@ -82,15 +78,19 @@ function measure(): void {
   }
 }
 
-/** Whether `element` has a box within `NEAR` pixels of the viewport. */
-function near(element: Element): boolean {
+/**
+ * Whether `element` has a box within `NEAR` pixels of the viewport (or, with `empty`,
+ * a box of no size).
+ */
+function near(element: Element, empty?: boolean): boolean {
   if (!element.getClientRects().length) return false; // not rendered: display none
   const box = element.getBoundingClientRect();
   return (
-    box.bottom > -NEAR &&
-    box.top < innerHeight + NEAR &&
-    box.right > -NEAR &&
-    box.left < innerWidth + NEAR
+    (empty && !(box.width && box.height)) ||
+    (box.bottom > -NEAR &&
+      box.top < innerHeight + NEAR &&
+      box.right > -NEAR &&
+      box.left < innerWidth + NEAR)
   );
 }
 
