@@ -22,6 +22,22 @@ export interface LiveHubOptions {
   maxBufferedBytes?: number;
 }
 
+/** One event's frame in one locale, and the same as an HTTP/1.1 chunk once needed. */
+interface Wire {
+  frame: string;
+  chunk?: Buffer;
+}
+
+/** `chunkedEncoding` is set by node:http on a response it frames in chunks. */
+type ChunkedResponse = ServerResponse & { chunkedEncoding?: boolean };
+
+/** `text` as one chunk of a `Transfer-Encoding: chunked` body. */
+function chunk(text: string): Buffer {
+  const body = Buffer.from(text);
+  return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, CRLF]);
+}
+const CRLF = Buffer.from('\r\n');
+
 /** Turns an event into the JSON `data:` of its frame, in one locale. */
 export type EventRenderer = (event: LiveEvent, locale: Locale) => string;
 
@@ -153,18 +169,26 @@ export class LiveHub {
     }
   }
 
-  #send(client: Client, event: LiveEvent, frame?: Buffer): void {
-    if (event.id <= client.lastSent || client.res.destroyed) return;
+  #send(client: Client, event: LiveEvent, wire?: Wire): void {
+    const res = client.res;
+    if (event.id <= client.lastSent || res.destroyed) return;
     client.lastSent = event.id;
-    client.res.write(frame ?? formatFrame(event, this.#render(event, client.locale)));
-    if (client.res.writableLength > this.#maxBuffered) this.#drop(client);
+    const socket = res.socket;
+    if (wire && socket && (res as ChunkedResponse).chunkedEncoding && !res.writableLength) {
+      // Nothing of this response is queued: the socket takes the shared chunk as is,
+      // which is what res.write would send, without framing it again per client.
+      socket.write((wire.chunk ??= chunk(wire.frame)));
+    } else {
+      res.write(wire?.frame ?? formatFrame(event, this.#render(event, client.locale)));
+    }
+    if (res.writableLength > this.#maxBuffered) this.#drop(client);
   }
 
   #publish(event: LiveEvent): void {
     const known = this.#versions.get(event.campaignId);
     if (known === undefined || event.id > known) this.#versions.set(event.campaignId, event.id);
-    // Encoded once per locale: thousands of clients share the same bytes.
-    const frames = new Map<Locale, Buffer>();
+    // Serialised and framed once per locale: thousands of clients share the same bytes.
+    const frames = new Map<Locale, Wire>();
     for (const client of this.#clients) {
       if (client.campaignId !== event.campaignId) continue;
       if (client.queue) {
@@ -173,7 +197,7 @@ export class LiveHub {
       }
       let frame = frames.get(client.locale);
       if (frame === undefined) {
-        frame = Buffer.from(formatFrame(event, this.#render(event, client.locale)));
+        frame = { frame: formatFrame(event, this.#render(event, client.locale)) };
         frames.set(client.locale, frame);
       }
       this.#send(client, event, frame);
