@@ -156,6 +156,9 @@ function analyse(events, bundleUrl) {
   }
   const rendered = events.find((e) => e.name === 'cw-rendered');
   return {
+    // Each task's start (µs from navigation) and length, for the time up to "rendered".
+    taskSpans: tasks.map((e) => [e.ts - start, e.dur]),
+    renderedOffset: rendered ? rendered.ts - start : null,
     mainThreadMs: taskMs,
     scriptMs: scriptUs / 1000,
     evalMs: ((compile?.dur ?? 0) + (evaluate?.dur ?? 0)) / 1000,
@@ -232,6 +235,21 @@ export async function measurePage(browser, url, { runs = 5, log = console.error 
     row.mainThreadDeltaMs = median(
       samples.with.map((s, i) => s.mainThreadMs - samples.without[i].mainThreadMs),
     );
+    // The part the reader waits through: tasks that start before every visible widget
+    // has rendered, in each load with the widgets, and in the load without them over
+    // the same span from navigation. Off-screen widgets render later, in tasks of
+    // their own while the page is idle.
+    const until = (sample, offset) =>
+      sample.taskSpans.reduce((sum, [at, dur]) => (at < offset ? sum + dur : sum), 0) / 1000;
+    const before = samples.with.map((s, i) => {
+      const offset = s.renderedOffset ?? Infinity;
+      return [until(s, offset), until(samples.without[i], offset)];
+    });
+    row.beforeRenderedMs = {
+      with: median(before.map(([w]) => w)),
+      without: median(before.map(([, wo]) => wo)),
+    };
+    row.beforeRenderedDeltaMs = median(before.map(([w, wo]) => w - wo));
     row.scriptDeltaMs = median(
       samples.with.map((s, i) => s.scriptMs - samples.without[i].scriptMs),
     );

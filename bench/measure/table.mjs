@@ -70,6 +70,15 @@ export function rows(results) {
         `≤ ${GOALS.mainThreadMs[t]} ms`,
         r.mainThreadDeltaMs <= GOALS.mainThreadMs[t],
       );
+      if (r.beforeRenderedMs) {
+        add(
+          'page',
+          `${cpu}: of which before every visible widget rendered (with / without, same span)`,
+          ms(r.beforeRenderedDeltaMs),
+          `${ms(r.beforeRenderedMs.with)} / ${ms(r.beforeRenderedMs.without)}`,
+          times(r.beforeRenderedMs.with, r.beforeRenderedMs.without),
+        );
+      }
       add(
         'page',
         `${cpu}: JavaScript added on the main thread (with / without)`,
