@@ -14,11 +14,13 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * about 0.1 KB, rounded up to a tenth, plus 0.2 KB for the photo keeping the fallback's
  * box (no layout shift on the demo page), plus 0.5 KB for rendering off-screen widgets
  * later (base/first-render.ts, 0.4 KB: it took the demo page's longest task from 138 to
- * 38 ms). The goal is 18 KB; the breakdown (`--modules`) shows where the bytes are.
+ * 38 ms), plus 0.1 KB for the form's photo button in the page's language (the native
+ * one speaks the browser's). The goal is 18 KB; the breakdown (`--modules`) shows
+ * where the bytes are.
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 23.5 * 1024,
-  'dist/campaign-widgets.iife.js': 23.5 * 1024,
+  'dist/campaign-widgets.js': 23.6 * 1024,
+  'dist/campaign-widgets.iife.js': 23.6 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;

@@ -350,7 +350,11 @@ describe('<campaign-submission-form>', () => {
     await tab(); // publish anonymously
     await tab(); // district
     await tab(); // email
-    await tab(); // photo
+    await tab(); // photo: the input itself, its focus drawn on the button over it
+    expect(focused(el)?.id).to.equal('photo');
+    expect(getComputedStyle(part(el, 'label.button')).outlineStyle, 'focus shown').to.equal(
+      'solid',
+    );
     await tab(); // privacy policy
     await tab();
     expect(focused(el)?.id).to.equal('consentGiven');
@@ -388,6 +392,27 @@ describe('<campaign-submission-form>', () => {
     expect(text(part(el, '#summary-title'))).to.equal('提交时遇到问题');
     expect(text(part(el, '#message-error'))).to.equal('错误： 请再多写一些：至少 10 个字符。');
     expect(text(part(el, '#count'))).to.equal('3 / 1,000');
+    expect(text(part(el, 'label.button'))).to.equal('选择照片');
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers the photo picker as a button in the page’s language that opens the browser’s picker', async () => {
+    const el = await formFor(api);
+    const button = part(el, 'label.button') as HTMLElement;
+    const input = part(el, '#photo') as HTMLInputElement;
+    expect(text(button)).to.equal('Choose a photo');
+    // The native control is out of sight (its own button speaks the browser's language),
+    // yet named by both labels and in the tab order.
+    expect(input.getBoundingClientRect().width).to.be.at.most(1);
+    expect(input.tabIndex).to.equal(0);
+    expect(button.getBoundingClientRect().height, 'target size').to.be.at.least(24);
+    let opened = 0;
+    input.addEventListener('click', (event) => {
+      opened++;
+      event.preventDefault();
+    });
+    button.click();
+    expect(opened, 'the picker opens').to.equal(1);
     await expect(el).to.be.accessible();
   });
 

@@ -53,7 +53,8 @@ export const tokens = css`
   *::after {
     box-sizing: border-box;
   }
-  :focus-visible {
+  :focus-visible,
+  :focus-visible + .button {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }

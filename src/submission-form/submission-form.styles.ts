@@ -86,7 +86,10 @@ export const styles = css`
     max-height: 10em;
     margin: 0.5em 0;
   }
-  button {
+  button,
+  .button {
+    display: inline-block;
+    cursor: pointer;
     min-height: 2.75em;
     margin-inline-end: 0.5em;
     padding: 0.5em 1.25em;
@@ -101,6 +104,7 @@ export const styles = css`
     color: var(--_accent);
     background: var(--_surface);
   }
+
   [aria-disabled='true'] {
     opacity: 0.7;
   }

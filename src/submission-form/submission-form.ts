@@ -578,13 +578,18 @@ export class CampaignSubmissionForm extends CampaignElement {
           'photo',
           msg('Photo (optional)'),
           msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
+          // The native picker's own button speaks the browser's language; this one
+          // speaks the page's. The input stays in the tab order, under its label.
           html`<input
               id="photo"
+              class="visually-hidden"
               type="file"
               accept="image/*"
               aria-invalid=${invalid('photo')}
               aria-describedby=${this.#describedBy('photo')}
-            />
+            /><label for="photo" part="button" class="button secondary"
+              >${msg('Choose a photo')}</label
+            >
             ${
               this._photoUrl
                 ? html`<div>
