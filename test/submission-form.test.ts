@@ -398,8 +398,8 @@ describe('<campaign-submission-form>', () => {
 
   it('offers the photo picker as a button in the page’s language that opens the browser’s picker', async () => {
     const el = await formFor(api);
-    const button = part(el, 'label.button') as HTMLElement;
-    const input = part(el, '#photo') as HTMLInputElement;
+    const button = part(el, 'label.button');
+    const input = part<HTMLInputElement>(el, '#photo');
     expect(text(button)).to.equal('Choose a photo');
     // The native control is out of sight (its own button speaks the browser's language),
     // yet named by both labels and in the tab order.
