@@ -68,7 +68,8 @@ export async function openStreams(urls: string[], count: number): Promise<Stream
         }
       });
       socket.on('error', () => {
-        refused++;
+        // Refused before an answer; a held stream that fails later is counted in `missed`.
+        if (head) refused++;
         resolve();
       });
       sockets.push(socket);

@@ -174,7 +174,13 @@ export class LiveHub {
     if (event.id <= client.lastSent || res.destroyed) return;
     client.lastSent = event.id;
     const socket = res.socket;
-    if (wire && socket && (res as ChunkedResponse).chunkedEncoding && !res.writableLength) {
+    if (
+      wire &&
+      socket?.writable &&
+      !res.writableEnded &&
+      (res as ChunkedResponse).chunkedEncoding &&
+      !res.writableLength
+    ) {
       // Nothing of this response is queued: the socket takes the shared chunk as is,
       // which is what res.write would send, without framing it again per client.
       socket.write((wire.chunk ??= chunk(wire.frame)));
