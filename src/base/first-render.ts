@@ -10,8 +10,9 @@
  *   rendering them later would move everything after them, and where they sit says
  *   nothing while the widgets above them are empty too;
  * - the others keep the partner's fallback and render when they come within `NEAR`
- *   pixels of the viewport, or when the page is idle, one widget per idle period, so
- *   that every widget is rendered soon after load without a long task;
+ *   pixels of the viewport, or when the page is idle, one widget per idle period (in
+ *   the order they asked: page order for the page's own markup), so that every widget
+ *   is rendered soon after load without a long task;
  * - before printing, every waiting widget renders;
  * - a widget taken out of the page before its first render waits, without being
  *   observed or held, until it is put back (its first render may do work, such as
@@ -113,7 +114,10 @@ function releaseAll(): void {
   for (const element of [...waiting.keys()]) release(element);
 }
 
-/** Renders the first waiting widget in the next idle period, then the next, and so on. */
+/**
+ * Renders the longest-waiting widget in the next idle period (or within 500 ms on a page
+ * that is never idle), then the next, and so on.
+ */
 function whenIdle(): void {
   if (idle) return;
   idle = true;
@@ -124,6 +128,6 @@ function whenIdle(): void {
     release(first.value);
     whenIdle();
   };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(next, { timeout: 2000 });
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(next, { timeout: 500 });
   else setTimeout(next, 50);
 }
