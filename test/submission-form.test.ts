@@ -253,8 +253,13 @@ describe('<campaign-submission-form>', () => {
 
   it('refuses a file the browser cannot read as a photo, with a localized reason', async () => {
     const el = await formFor(api);
+    const border = () => getComputedStyle(part(el, 'label.button')).borderTopColor;
+    const calm = border();
     choosePhoto(el, new File(['not an image'], 'notes.heic', { type: 'image/heic' }));
     await until(() => part(el, '#photo-error'), 'no photo error');
+    // The button over the hidden input shows the field's error state too.
+    expect(border()).to.not.equal(calm);
+    expect(border()).to.equal(getComputedStyle(part(el, '#photo-error')).color);
     expect(text(part(el, '#photo-error'))).to.equal(
       "Error: This photo can't be read here. Choose a JPEG, PNG or WebP photo.",
     );

@@ -40,6 +40,7 @@ export const styles = css`
     border-radius: var(--_radius);
   }
   [aria-invalid='true'],
+  [aria-invalid='true'] + .button,
   .summary {
     border: 3px solid var(--_danger);
   }
