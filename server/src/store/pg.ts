@@ -15,8 +15,9 @@
  * listener reads what it missed.
  */
 import pg from 'pg';
+import { type SubmissionRow, toQuote, toSubmission } from './rows.js';
 import { planTransition, transitionResult } from './transitions.js';
-import type { Locale, SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
+import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import {
   StoreUnavailableError,
@@ -28,7 +29,6 @@ import {
   type NewSubmission,
   type PhotoFile,
   type PhotoRecord,
-  type QuoteRecord,
   type StaffAction,
   type StatusCounts,
   type Store,
@@ -52,26 +52,6 @@ export interface PgStoreOptions {
   applicationName?: string;
 }
 
-interface SubmissionRow {
-  seq: string;
-  id: string;
-  campaign_id: string;
-  status: SubmissionStatus;
-  message: string;
-  display_name: string | null;
-  anonymous: boolean;
-  district: string | null;
-  email: string | null;
-  locale: Locale;
-  publish_permission: boolean;
-  consent_version: string;
-  received_at: string;
-  decided_at: string | null;
-  approved_at: string | null;
-  wall_seq: string | null;
-  photo_id: string | null;
-}
-
 interface PhotoRow {
   campaign_id: string;
   id: string;
@@ -87,39 +67,6 @@ type EventRow = Partial<SubmissionRow> & {
   event_type: 'quote' | 'remove';
   event_quote_id: string;
 };
-
-const num = (value: string | number | null): number | null =>
-  value === null ? null : Number(value);
-
-const toSubmission = (row: SubmissionRow): SubmissionRecord => ({
-  seq: Number(row.seq),
-  id: row.id,
-  campaignId: row.campaign_id,
-  status: row.status,
-  message: row.message,
-  displayName: row.display_name,
-  anonymous: row.anonymous,
-  district: row.district,
-  email: row.email,
-  locale: row.locale,
-  publishPermission: row.publish_permission,
-  consentVersion: row.consent_version,
-  receivedAt: Number(row.received_at),
-  decidedAt: num(row.decided_at),
-  approvedAt: num(row.approved_at),
-  photoId: row.photo_id,
-});
-
-const toQuote = (row: SubmissionRow): QuoteRecord => ({
-  id: row.id,
-  text: row.message,
-  displayName: row.anonymous ? null : row.display_name,
-  districtId: row.district,
-  locale: row.locale,
-  approvedAt: Number(row.approved_at ?? row.decided_at ?? row.received_at),
-  photoId: row.photo_id,
-  wallSeq: Number(row.wall_seq ?? 0),
-});
 
 const toPhoto = (row: PhotoRow): PhotoRecord => ({
   campaignId: row.campaign_id,
@@ -740,7 +687,7 @@ export class PgStore implements Store {
           .then((r) => r.rows[0]);
       const row = await select(true);
       if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const plan = planTransition(row.status, row.publish_permission, action);
+      const plan = planTransition(row.status, Boolean(row.publish_permission), action);
       if (plan.kind !== 'change') {
         return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
       }

@@ -8,8 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type SubmissionRow, toQuote, toSubmission } from './rows.js';
 import { planTransition, transitionResult } from './transitions.js';
-import type { Locale, SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
+import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   CampaignRecord,
@@ -19,7 +20,6 @@ import type {
   NewSubmission,
   PhotoFile,
   PhotoRecord,
-  QuoteRecord,
   StaffAction,
   StatusCounts,
   Store,
@@ -27,26 +27,6 @@ import type {
   SubmissionRecord,
   TransitionResult,
 } from './store.js';
-
-interface SubmissionRow {
-  seq: number;
-  id: string;
-  campaign_id: string;
-  status: SubmissionStatus;
-  message: string;
-  display_name: string | null;
-  anonymous: number;
-  district: string | null;
-  email: string | null;
-  locale: Locale;
-  publish_permission: number;
-  consent_version: string;
-  received_at: number;
-  decided_at: number | null;
-  approved_at: number | null;
-  wall_seq: number | null;
-  photo_id: string | null;
-}
 
 interface PhotoRow {
   campaign_id: string;
@@ -62,36 +42,6 @@ export interface SqliteStoreOptions {
   dataDir: string;
   fileName?: string;
 }
-
-const toSubmission = (row: SubmissionRow): SubmissionRecord => ({
-  seq: row.seq,
-  id: row.id,
-  campaignId: row.campaign_id,
-  status: row.status,
-  message: row.message,
-  displayName: row.display_name,
-  anonymous: row.anonymous === 1,
-  district: row.district,
-  email: row.email,
-  locale: row.locale,
-  publishPermission: row.publish_permission === 1,
-  consentVersion: row.consent_version,
-  receivedAt: row.received_at,
-  decidedAt: row.decided_at,
-  approvedAt: row.approved_at,
-  photoId: row.photo_id,
-});
-
-const toQuote = (row: SubmissionRow): QuoteRecord => ({
-  id: row.id,
-  text: row.message,
-  displayName: row.anonymous === 1 ? null : row.display_name,
-  districtId: row.district,
-  locale: row.locale,
-  approvedAt: row.approved_at ?? row.decided_at ?? row.received_at,
-  photoId: row.photo_id,
-  wallSeq: row.wall_seq ?? 0,
-});
 
 const toPhoto = (row: PhotoRow): PhotoRecord => {
   const data = JSON.parse(row.data) as Pick<PhotoRecord, 'widths' | 'text'>;
@@ -479,7 +429,7 @@ export class SqliteStore implements Store {
     const result = this.db.transaction((): TransitionResult => {
       const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
       if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const plan = planTransition(row.status, !!row.publish_permission, action);
+      const plan = planTransition(row.status, Boolean(row.publish_permission), action);
       if (plan.kind !== 'change') {
         return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
       }
