@@ -29,8 +29,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { openStreams } from './sse-clients.js';
+import type autocannon from 'autocannon';
+import { load, sleep } from './common.js';
+import { type DeliveryFigure, openStreams } from './sse-clients.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -185,19 +186,6 @@ function runFloor(): void {
 
 // ---- the measures, the same for both servers ----
 
-function load(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface Target {
   name: 'api' | 'floor';
   server: Server;
@@ -259,26 +247,19 @@ async function httpFigures(target: Target, etag: string): Promise<Record<string,
   };
 }
 
-interface SseFigure {
+type SseFigure = DeliveryFigure & {
   clients: number;
-  held: number;
-  approvals: number;
-  p50: number;
-  p99: number;
-  max: number;
-  missed: number;
   rssPerConnection: number;
   heapPerConnection: number;
-}
+};
 
 async function liveClients(target: Target, count: number): Promise<SseFigure> {
   const ids = await target.prepare(APPROVALS);
   const before = await target.server.memory();
   const streams = await openStreams([`${target.base}/quotes/stream`], count);
   const after = await target.server.memory();
-  let missed = 0;
-  for (const id of ids) missed += await streams.deliver(id, () => target.publish(id));
-  streams.close();
+  for (const id of ids) await streams.deliver(id, () => target.publish(id));
+  const delivery = streams.close();
   // Wait until the server has let go of every stream.
   const deadline = performance.now() + 15_000;
   while (performance.now() < deadline) {
@@ -288,16 +269,10 @@ async function liveClients(target: Target, count: number): Promise<SseFigure> {
     if (!health.live) break;
     await sleep(100);
   }
-  const { held, refused, latencies } = streams;
-  latencies.sort((a, b) => a - b);
+  const { held } = delivery;
   return {
     clients: count,
-    held,
-    approvals: ids.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? NaN,
-    missed: missed + refused * ids.length,
+    ...delivery,
     rssPerConnection: held ? (after.rss - before.rss) / held : NaN,
     heapPerConnection: held
       ? (after.heapUsed + after.external - before.heapUsed - before.external) / held

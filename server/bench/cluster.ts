@@ -21,8 +21,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { openStreams } from './sse-clients.js';
+import { load } from './common.js';
+import { type DeliveryFigure, openStreams } from './sse-clients.js';
 import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -93,17 +93,6 @@ async function stop(instance: Instance): Promise<void> {
   await new Promise((resolve) => instance.child.once('exit', resolve));
 }
 
-function load(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 let keyCounter = 0;
 
 /** Submissions/s over all instances at once, CONNECTIONS split evenly. */
@@ -140,15 +129,7 @@ async function post(url: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
-interface LiveFigure {
-  clients: number;
-  held: number;
-  approvals: number;
-  p50: number;
-  p99: number;
-  max: number;
-  missed: number;
-}
+type LiveFigure = DeliveryFigure & { clients: number };
 
 /** SSE clients spread over the instances; approvals sent to each instance in turn. */
 async function liveDelivery(instances: Instance[]): Promise<LiveFigure> {
@@ -165,25 +146,13 @@ async function liveDelivery(instances: Instance[]): Promise<LiveFigure> {
     instances.map((instance) => `${instance.url}${API_PATH}/quotes/stream`),
     CLIENTS,
   );
-  let missed = 0;
   for (const [i, id] of pending.entries()) {
     const url = `${instances[i % instances.length].url}${API_PATH}/submissions/${id}/approve`;
-    missed += await streams.deliver(id, () =>
+    await streams.deliver(id, () =>
       post(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } }),
     );
   }
-  streams.close();
-  const { held, refused, latencies } = streams;
-  latencies.sort((a, b) => a - b);
-  return {
-    clients: CLIENTS,
-    held,
-    approvals: pending.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? NaN,
-    missed: missed + refused * pending.length,
-  };
+  return { clients: CLIENTS, ...streams.close() };
 }
 
 interface Setup {

@@ -6,22 +6,27 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { percentile, sleep } from './common.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Approve-to-delivery figures over every delivery of a run. */
+export interface DeliveryFigure {
+  held: number;
+  approvals: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Deliveries that never arrived, a refused client counting one per approval. */
+  missed: number;
+}
 
 export interface StreamClients {
-  /** Clients the server answered with 200. */
-  readonly held: number;
-  /** Clients refused or dropped while connecting. */
-  readonly refused: number;
-  /** Milliseconds from `deliver`'s send until each client saw the id, every delivery. */
-  readonly latencies: number[];
   /**
    * Calls `send` (which makes the server publish `id`), then waits until every held
-   * client saw `id` or 10 s pass. Resolves with how many clients never saw it.
+   * client saw `id` or 10 s pass.
    */
-  deliver(id: string, send: () => Promise<unknown>): Promise<number>;
-  close(): void;
+  deliver(id: string, send: () => Promise<unknown>): Promise<void>;
+  /** Closes every stream and sums up the deliveries. */
+  close(): DeliveryFigure;
 }
 
 /** Opens `count` streams, spread over `urls` in turn, 250 at a time. */
@@ -34,6 +39,8 @@ export async function openStreams(urls: string[], count: number): Promise<Stream
   let waitingFor = '';
   let held = 0;
   let refused = 0;
+  let missed = 0;
+  let approvals = 0;
   const connectOne = (index: number) =>
     new Promise<void>((resolve) => {
       const url = new URL(urls[index % urls.length]);
@@ -82,13 +89,6 @@ export async function openStreams(urls: string[], count: number): Promise<Stream
   }
   await sleep(500);
   return {
-    get held() {
-      return held;
-    },
-    get refused() {
-      return refused;
-    },
-    latencies,
     async deliver(id, send) {
       waitingFor = id;
       needle = `"id":"${id}"`;
@@ -96,12 +96,21 @@ export async function openStreams(urls: string[], count: number): Promise<Stream
       await send();
       const deadline = performance.now() + 10_000;
       while ((arrivals.get(id) ?? 0) < held && performance.now() < deadline) await sleep(1);
-      const missed = held - (arrivals.get(id) ?? 0);
+      missed += held - (arrivals.get(id) ?? 0);
+      approvals++;
       await sleep(20);
-      return missed;
     },
     close() {
       for (const socket of sockets) socket.destroy();
+      latencies.sort((a, b) => a - b);
+      return {
+        held,
+        approvals,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1) ?? NaN,
+        missed: missed + refused * approvals,
+      };
     },
   };
 }
