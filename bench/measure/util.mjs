@@ -1,10 +1,10 @@
 // Small helpers shared by the benchmark parts: statistics, the campaign API as a child
 // process, a headless Chromium, and the project root.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startApiProcess } from '../../scripts/api-process.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,51 +23,16 @@ export const percentile = (xs, p) => {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const TOKEN = 'bench-staff-token';
+
 /**
  * Starts the campaign API (server/src/main.ts through tsx) on a free loopback port with
- * a fresh SQLite directory and no rate limit. Resolves with its URL and a stop().
+ * a fresh SQLite directory and no rate limit. Resolves with its URL, staff token and
+ * a stop().
  */
-export async function startApi({ env = {} } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-bench-data-'));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'server', 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CAMPAIGN_DATA_DIR: dataDir,
-        CAMPAIGN_ADMIN_TOKEN: 'bench-staff-token',
-        CAMPAIGN_RATE_LIMIT: 'off',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error('campaign API did not start')), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      const match = /campaign-api listening on (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`campaign API exited (${code}): ${output}`)));
-  });
-  child.stdout.resume();
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { url, token: 'bench-staff-token', stop };
+export async function startApi() {
+  const env = { CAMPAIGN_ADMIN_TOKEN: TOKEN, CAMPAIGN_RATE_LIMIT: 'off' };
+  return { ...(await startApiProcess({ env })), token: TOKEN };
 }
 
 /** Launches headless Chromium with the project's flags and a fresh profile. */

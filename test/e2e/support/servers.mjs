@@ -2,12 +2,11 @@
 // with SQLite in a temporary folder, started as `npm start` starts it) and a partner
 // site — a small static server on another port serving test/e2e/pages/, the built
 // dist/ as if from a CDN, and what the setup builds (older copy, framework apps).
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startApiProcess } from '../../../scripts/api-process.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const PAGES = join(ROOT, 'test', 'e2e', 'pages');
@@ -90,46 +89,13 @@ function isFile(path) {
 
 /** Starts the campaign API as `npm start` does, on a free port, with fresh SQLite data. */
 export async function startApi({ partnerOrigin }) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-api-'));
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
-    cwd: ROOT,
+  const api = await startApiProcess({
+    entry: 'start',
     env: {
-      ...process.env,
-      CAMPAIGN_SKIP_BUILD: '1',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CAMPAIGN_DATA_DIR: dataDir,
       CAMPAIGN_ADMIN_TOKEN: ADMIN_TOKEN,
       CAMPAIGN_RATE_LIMIT: 'off',
       CAMPAIGN_ALLOWED_ORIGINS: partnerOrigin,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the API did not start:\n${out}`)), 60000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /campaign-api listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the API exited with ${code}:\n${out}`)));
-  });
-  child.stdout.resume();
-  return {
-    url,
-    token: ADMIN_TOKEN,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { ...api, token: ADMIN_TOKEN };
 }
