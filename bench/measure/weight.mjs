@@ -191,21 +191,23 @@ export async function measureWeight({ log = console.error } = {}) {
     return { tool: `esbuild ${esbuild.version}`, rows, peers: null };
   }
   const modules = join(peers.dir, 'node_modules');
+  /** A peer's stylesheet as a partner would ship it: bundled and minified by esbuild. */
+  const minifiedCss = async (css) => {
+    const out = await esbuild.build({
+      entryPoints: [join(modules, css)],
+      bundle: true,
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    return Buffer.from(out.outputFiles[0].contents);
+  };
   for (const row of PEER_ROWS) {
     try {
       const parts = [];
       if (row.entry)
         parts.push(await esbuildBundle(esbuild, { contents: row.entry, resolveDir: peers.dir }));
-      for (const css of row.css ?? []) {
-        const out = await esbuild.build({
-          entryPoints: [join(modules, css)],
-          bundle: true,
-          minify: true,
-          write: false,
-          logLevel: 'silent',
-        });
-        parts.push(Buffer.from(out.outputFiles[0].contents));
-      }
+      for (const css of row.css ?? []) parts.push(await minifiedCss(css));
       rows.push({
         id: row.id,
         label: `${row.label} ${row.pkg}@${peers.versions[row.pkg]}`,
@@ -235,16 +237,7 @@ export async function measureWeight({ log = console.error } = {}) {
       .join('\n');
     parts.push(await esbuildBundle(esbuild, { contents: entry, resolveDir: peers.dir }));
     for (const r of PEER_ROWS.filter((r) => combo.includes(r.id) && r.css)) {
-      for (const css of r.css) {
-        const out = await esbuild.build({
-          entryPoints: [join(modules, css)],
-          bundle: true,
-          minify: true,
-          write: false,
-          logLevel: 'silent',
-        });
-        parts.push(Buffer.from(out.outputFiles[0].contents));
-      }
+      for (const css of r.css) parts.push(await minifiedCss(css));
     }
     rows.push({
       id: 'peers-all',
