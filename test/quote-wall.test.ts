@@ -377,6 +377,42 @@ describe('<campaign-quote-wall>', () => {
     }
   });
 
+  it('wraps long unbroken words and names at 320 px: nothing sticks out of the wall', async () => {
+    const word = 'Chongqing'.repeat(112).slice(0, 1000);
+    const name = 'Zhangsanfeng'.repeat(5);
+    const url = `https://news.example.org/${'spirit-of-chongqing/'.repeat(15)}`;
+    const r = room();
+    await r.add({ text: '山城的夜景是全世界最美的'.repeat(20), lang: 'zh-Hans', name });
+    await r.add({ text: url, name: '重'.repeat(60) });
+    await r.add({ text: word, name });
+    for (const layout of ['grid', 'spotlight']) {
+      const el = await wallFor(r.api, { layout });
+      el.style.width = '320px';
+      await until(() => texts(el).length === (layout === 'grid' ? 3 : 1), `${layout} loaded`);
+      await settled(el);
+      const box = el.getBoundingClientRect();
+      expect(box.width).to.equal(320);
+      expect(el.scrollWidth, `${layout}: the wall scrolls sideways`).to.be.at.most(el.clientWidth);
+      for (const quote of el.shadowRoot!.querySelectorAll('figure')) {
+        const card = quote.getBoundingClientRect();
+        expect(card.left, `${layout}: quote card left edge`).to.be.at.least(box.left - 0.5);
+        expect(card.right, `${layout}: quote card right edge`).to.be.at.most(box.right + 0.5);
+        expect(quote.scrollWidth, `${layout}: text sticks out of its card`).to.be.at.most(
+          quote.clientWidth,
+        );
+        for (const part of quote.querySelectorAll('blockquote, b, span, time')) {
+          const rect = part.getBoundingClientRect();
+          expect(rect.right, `${layout}: <${part.localName}> ends outside its card`).to.be.at.most(
+            card.right + 0.5,
+          );
+        }
+      }
+      // The whole name and the whole word are there, wrapped, not cut.
+      expect($(el, 'b')!.textContent).to.equal(name);
+      expect(texts(el)[0]).to.equal(word);
+    }
+  });
+
   it('moves the ticker, and not at all under prefers-reduced-motion', async () => {
     const { r, el } = await loaded([{ text: 'T', n: 3 }], { layout: 'ticker' });
     const list = $(el, 'ul')!;

@@ -48,11 +48,12 @@ export const styles = css`
     background: var(--_surface);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+    /* Readers' words, names and districts wrap, however long a word or URL. */
+    overflow-wrap: anywhere;
   }
   blockquote {
     margin: 0 0 0.5em;
     white-space: pre-line;
-    overflow-wrap: anywhere;
   }
   figcaption {
     font-size: 0.875em;
