@@ -75,6 +75,32 @@ describe('<campaign-photo>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('wraps a reader’s long name in the credit and a long unbroken caption at 320 px', async () => {
+      // A reader's photo is credited to the name they chose, up to 60 characters.
+      const name = 'Zhangsanfeng'.repeat(5);
+      const caption = 'Chongqing'.repeat(112).slice(0, 1000);
+      const el = await fixture<CampaignPhoto>(html`
+        <campaign-photo
+          style="width: 320px"
+          src=${PIXEL}
+          width="4"
+          height="3"
+          alt=""
+          caption=${caption}
+          photographer=${name}
+          organization=${'重'.repeat(60)}
+        ></campaign-photo>
+      `);
+      const box = el.getBoundingClientRect();
+      expect(box.width).to.equal(320);
+      expect(el.scrollWidth, 'the photo scrolls sideways').to.be.at.most(el.clientWidth);
+      for (const part of ['caption', 'credit']) {
+        const rect = $(el, `[part="${part}"]`)!.getBoundingClientRect();
+        expect(rect.right, `${part} ends outside the photo`).to.be.at.most(box.right + 0.5);
+      }
+      expect(text(el, 'credit')).to.contain(name);
+    });
+
     it('credits a photographer without an organization, and passes sizes and eager through', async () => {
       const el = await fixture<CampaignPhoto>(html`
         <campaign-photo

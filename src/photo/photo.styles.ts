@@ -44,6 +44,8 @@ export const photoStyles = css`
   figcaption {
     /* Contains its children's margins, so its height is all that counts. */
     display: flow-root;
+    /* A reader's photo is credited to their name: long words wrap. */
+    overflow-wrap: anywhere;
   }
   .caption,
   .credit {
