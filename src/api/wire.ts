@@ -186,6 +186,8 @@ export const ERROR_CODES = [
   'internal',
   /** Staff asked for a status change that does not apply (e.g. remove a pending item). */
   'invalid_transition',
+  /** The submission this Idempotency-Key was used for was deleted for good (`410`). */
+  'submission_deleted',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -3,7 +3,9 @@
  * transaction, while the migrating instance holds an advisory lock (several instances
  * may start at once against an empty database).
  */
-export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+import type { Migration } from './migrations.js';
+
+export const PG_MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'initial schema',
@@ -94,6 +96,26 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
         window_start BIGINT NOT NULL,
         count INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'idempotency records know their submission; tombstones of deleted ones',
+    sql: `
+      -- A privacy delete finds the key's record by the submission it accepted.
+      ALTER TABLE idempotency_keys ADD COLUMN submission_id TEXT;
+      UPDATE idempotency_keys SET submission_id = response->>'id';
+      CREATE INDEX idempotency_keys_by_submission ON idempotency_keys (submission_id);
+
+      -- What is left of a key once its submission was deleted for good: no body hash,
+      -- no submission id, a digest instead of the key. Pruned like the keys.
+      CREATE TABLE idempotency_tombstones (
+        campaign_id TEXT NOT NULL,
+        key_sha256 TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (campaign_id, key_sha256)
+      );
+      CREATE INDEX idempotency_tombstones_by_age ON idempotency_tombstones (created_at);
     `,
   },
 ];

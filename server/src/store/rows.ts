@@ -5,7 +5,7 @@
  * numbers, and INTEGER 0/1 for flags), which the mappers even out.
  */
 import type { Locale, SubmissionStatus } from '../../../src/api/wire.js';
-import type { QuoteRecord, SubmissionRecord } from './store.js';
+import type { LiveEvent, PhotoRecord, QuoteRecord, SubmissionRecord } from './store.js';
 
 type Int = number | string;
 type Flag = boolean | number;
@@ -62,3 +62,67 @@ export const toQuote = (row: SubmissionRow): QuoteRecord => ({
   photoId: row.photo_id,
   wallSeq: Number(row.wall_seq ?? 0),
 });
+
+export interface PhotoRow {
+  campaign_id: string;
+  id: string;
+  submission_id: string | null;
+  width: number;
+  height: number;
+  /** JSON: TEXT in SQLite (a string), JSONB in PostgreSQL (already parsed). */
+  data: string | Pick<PhotoRecord, 'widths' | 'text'>;
+}
+
+export const toPhoto = (row: PhotoRow): PhotoRecord => {
+  const data =
+    typeof row.data === 'string'
+      ? (JSON.parse(row.data) as Pick<PhotoRecord, 'widths' | 'text'>)
+      : row.data;
+  return {
+    campaignId: row.campaign_id,
+    id: row.id,
+    submissionId: row.submission_id,
+    width: row.width,
+    height: row.height,
+    widths: data.widths,
+    text: data.text,
+  };
+};
+
+/** An event joined with its submission while that is published (else its columns are null). */
+export type EventRow = Partial<Record<keyof SubmissionRow, unknown>> & {
+  event_id: Int;
+  event_campaign_id: string;
+  event_type: 'quote' | 'remove';
+  event_quote_id: string;
+};
+
+/** The columns of an EventRow, from `events e LEFT JOIN submissions s`. */
+export const EVENT_COLUMNS = `e.id AS event_id, e.campaign_id AS event_campaign_id,
+  e.type AS event_type, e.quote_id AS event_quote_id, s.*`;
+
+/** The event to hand out, or null for a quote no longer published (its remove follows). */
+export function toEvent(row: EventRow): LiveEvent | null {
+  const id = Number(row.event_id);
+  const campaignId = row.event_campaign_id;
+  if (row.event_type === 'remove') {
+    return { id, campaignId, type: 'remove', quoteId: row.event_quote_id };
+  }
+  if (row.id === null || row.id === undefined) return null;
+  return { id, campaignId, type: 'quote', quote: toQuote(row as unknown as SubmissionRow) };
+}
+
+/** Replay: the events to hand out from rows read, and where the next read starts. */
+export function toReplay(
+  rows: readonly EventRow[],
+  afterId: number,
+): { events: LiveEvent[]; scannedTo: number } {
+  const events: LiveEvent[] = [];
+  let scannedTo = afterId;
+  for (const row of rows) {
+    scannedTo = Number(row.event_id);
+    const event = toEvent(row);
+    if (event) events.push(event);
+  }
+  return { events, scannedTo };
+}

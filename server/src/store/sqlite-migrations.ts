@@ -1,5 +1,7 @@
 /** Schema migrations of the SQLite store, applied in order; each runs once, in a transaction. */
-export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+import type { Migration } from './migrations.js';
+
+export const SQLITE_MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'initial schema',
@@ -80,6 +82,26 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
         created_at INTEGER NOT NULL
       );
       CREATE INDEX events_by_campaign ON events (campaign_id, id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'idempotency records know their submission; tombstones of deleted ones',
+    sql: `
+      -- A privacy delete finds the key's record by the submission it accepted.
+      ALTER TABLE idempotency_keys ADD COLUMN submission_id TEXT;
+      UPDATE idempotency_keys SET submission_id = json_extract(response, '$.id');
+      CREATE INDEX idempotency_keys_by_submission ON idempotency_keys (submission_id);
+
+      -- What is left of a key once its submission was deleted for good: no body hash,
+      -- no submission id, a digest instead of the key. Pruned like the keys.
+      CREATE TABLE idempotency_tombstones (
+        campaign_id TEXT NOT NULL,
+        key_sha256 TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, key_sha256)
+      );
+      CREATE INDEX idempotency_tombstones_by_age ON idempotency_tombstones (created_at);
     `,
   },
 ];

@@ -8,18 +8,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { type SubmissionRow, toQuote, toSubmission } from './rows.js';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  type PhotoRow,
+  type SubmissionRow,
+  toPhoto,
+  toQuote,
+  toReplay,
+  toSubmission,
+} from './rows.js';
 import { planTransition, transitionResult } from './transitions.js';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
+import { acceptedAnswer, keyDigest } from './idempotency.js';
+import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { FROM_TOP, rowsToRead, toPage } from './paging.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   CampaignRecord,
   CreateResult,
+  IdempotentRecord,
   LiveEvent,
   NewPhoto,
   NewSubmission,
   PhotoFile,
-  PhotoRecord,
   StaffAction,
   StatusCounts,
   Store,
@@ -28,33 +40,11 @@ import type {
   TransitionResult,
 } from './store.js';
 
-interface PhotoRow {
-  campaign_id: string;
-  id: string;
-  submission_id: string | null;
-  width: number;
-  height: number;
-  data: string;
-}
-
 export interface SqliteStoreOptions {
   /** Directory of the database file; `:memory:` for a throwaway database. */
   dataDir: string;
   fileName?: string;
 }
-
-const toPhoto = (row: PhotoRow): PhotoRecord => {
-  const data = JSON.parse(row.data) as Pick<PhotoRecord, 'widths' | 'text'>;
-  return {
-    campaignId: row.campaign_id,
-    id: row.id,
-    submissionId: row.submission_id,
-    width: row.width,
-    height: row.height,
-    widths: data.widths,
-    text: data.text,
-  };
-};
 
 interface CreateInput {
   submission: NewSubmission;
@@ -65,6 +55,9 @@ interface CreateInput {
 
 /** Most submissions written in one transaction. */
 const MAX_BATCH = 256;
+
+/** Wait before trying again a checkpoint that a reader kept from finishing. */
+const CHECKPOINT_RETRY_MS = 1000;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -86,6 +79,9 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // Deleted rows are overwritten with zeros, in the page and in freed pages, so a
+    // privacy delete leaves nothing in the file (the WAL is checkpointed after it).
+    this.db.pragma('secure_delete = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -97,22 +93,22 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (
-         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+    const db = this.db;
+    db.exec(MIGRATIONS_TABLE);
+    await runMigrations(
+      {
+        appliedVersions: async () =>
+          db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+        apply: async (migration: Migration, appliedAt: number) =>
+          db.transaction(() => {
+            db.exec(migration.sql);
+            db.prepare(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+            ).run(migration.version, migration.name, appliedAt);
+          })(),
+      },
+      SQLITE_MIGRATIONS,
     );
-    const applied = new Set(
-      this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-    );
-    for (const migration of SQLITE_MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(migration.sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, Date.now());
-      })();
-    }
     this.#statements = this.prepare();
   }
 
@@ -165,10 +161,25 @@ export class SqliteStore implements Store {
         'SELECT body_hash, response FROM idempotency_keys WHERE campaign_id = ? AND key = ?',
       ),
       insertKey: db.prepare(
-        `INSERT INTO idempotency_keys (campaign_id, key, body_hash, response, created_at)
-         VALUES (?, ?, ?, ?, ?)`,
+        `INSERT INTO idempotency_keys (campaign_id, key, body_hash, response, created_at,
+           submission_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       pruneKeys: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+      keysOfSubmission: db
+        .prepare('SELECT key FROM idempotency_keys WHERE campaign_id = ? AND submission_id = ?')
+        .pluck(),
+      deleteKeysOfSubmission: db.prepare(
+        'DELETE FROM idempotency_keys WHERE campaign_id = ? AND submission_id = ?',
+      ),
+      findTombstone: db
+        .prepare('SELECT 1 FROM idempotency_tombstones WHERE campaign_id = ? AND key_sha256 = ?')
+        .pluck(),
+      insertTombstone: db.prepare(
+        `INSERT INTO idempotency_tombstones (campaign_id, key_sha256, created_at) VALUES (?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      pruneTombstones: db.prepare('DELETE FROM idempotency_tombstones WHERE created_at < ?'),
       insertSubmission: db.prepare(
         `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
            district, email, locale, publish_permission, consent_version, received_at, photo_id)
@@ -206,7 +217,7 @@ export class SqliteStore implements Store {
          ORDER BY wall_seq DESC LIMIT ?`,
       ),
       eventsAfter: db.prepare(
-        `SELECT e.id AS event_id, e.type AS event_type, e.quote_id AS event_quote_id, s.*
+        `SELECT ${EVENT_COLUMNS}
          FROM events e
          LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved'
          WHERE e.campaign_id = ? AND e.id > ?
@@ -217,13 +228,39 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.#listeners.clear();
+    if (this.#checkpointRetry) clearTimeout(this.#checkpointRetry);
     if (!this.db.open) return;
     this.#flush();
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.#checkpoint();
     } finally {
       this.db.close();
     }
+  }
+
+  /**
+   * Copies the WAL into the file and truncates the WAL to nothing, so the frames that
+   * still held deleted rows are gone. False when a reader kept it from finishing.
+   */
+  #checkpoint(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    return !result || (result.busy === 0 && result.log === result.checkpointed);
+  }
+
+  #checkpointRetry: NodeJS.Timeout | null = null;
+
+  /** Checkpoints now; when a reader is in the way, tries again shortly until it works. */
+  #checkpointSoon(): void {
+    if (this.#checkpoint() || this.#checkpointRetry) return;
+    this.#checkpointRetry = setTimeout(() => {
+      this.#checkpointRetry = null;
+      if (this.db.open) this.#checkpointSoon();
+    }, CHECKPOINT_RETRY_MS);
+    this.#checkpointRetry.unref();
   }
 
   #emit(events: LiveEvent[]): void {
@@ -306,11 +343,19 @@ export class SqliteStore implements Store {
 
   // ---- submissions ----
 
-  async findIdempotent(campaignId: string, key: string) {
+  async findIdempotent(campaignId: string, key: string): Promise<IdempotentRecord | null> {
+    return this.#idempotent(campaignId, key);
+  }
+
+  #idempotent(campaignId: string, key: string): IdempotentRecord | null {
     const row = this.#s.findKey.get(campaignId, key) as
       { body_hash: string; response: string } | undefined;
-    if (!row) return null;
-    return { bodyHash: row.body_hash, accepted: JSON.parse(row.response) as SubmissionAccepted };
+    if (row) {
+      const accepted = JSON.parse(row.response) as SubmissionAccepted;
+      return { kind: 'answered', bodyHash: row.body_hash, accepted };
+    }
+    if (this.#s.findTombstone.get(campaignId, keyDigest(key))) return { kind: 'deleted' };
+    return null;
   }
 
   /**
@@ -360,17 +405,13 @@ export class SqliteStore implements Store {
   #createOne = (input: CreateInput): CreateResult =>
     this.db.transaction((item: CreateInput): CreateResult => {
       const { submission, photo, idempotencyKey, bodyHash } = item;
-      const existing = this.#s.findKey.get(submission.campaignId, idempotencyKey) as
-        { body_hash: string; response: string } | undefined;
+      const existing = this.#idempotent(submission.campaignId, idempotencyKey);
+      if (existing?.kind === 'deleted') return existing;
       if (existing) {
-        if (existing.body_hash !== bodyHash) return { kind: 'conflict' };
-        return { kind: 'replay', accepted: JSON.parse(existing.response) as SubmissionAccepted };
+        if (existing.bodyHash !== bodyHash) return { kind: 'conflict' };
+        return { kind: 'replay', accepted: existing.accepted };
       }
-      const accepted: SubmissionAccepted = {
-        id: submission.id,
-        status: 'pending',
-        receivedAt: new Date(submission.receivedAt).toISOString(),
-      };
+      const accepted = acceptedAnswer(submission);
       this.#s.insertSubmission.run({
         ...submission,
         anonymous: submission.anonymous ? 1 : 0,
@@ -384,6 +425,7 @@ export class SqliteStore implements Store {
         bodyHash,
         JSON.stringify(accepted),
         submission.receivedAt,
+        submission.id,
       );
       return { kind: 'created', accepted };
     })(input);
@@ -397,15 +439,14 @@ export class SqliteStore implements Store {
     campaignId: string,
     query: { status?: SubmissionStatus; limit: number; before?: number },
   ) {
-    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const before = query.before ?? FROM_TOP;
+    const read = rowsToRead(query.limit);
     const rows = (
       query.status
-        ? this.#s.listByStatus.all(campaignId, query.status, before, query.limit + 1)
-        : this.#s.listAll.all(campaignId, before, query.limit + 1)
+        ? this.#s.listByStatus.all(campaignId, query.status, before, read)
+        : this.#s.listAll.all(campaignId, before, read)
     ) as SubmissionRow[];
-    const more = rows.length > query.limit;
-    const items = rows.slice(0, query.limit).map(toSubmission);
-    return { items, nextBefore: more ? items[items.length - 1].seq : null };
+    return toPage(rows, query.limit, toSubmission, (item) => item.seq);
   }
 
   async countSubmissions(campaignId: string): Promise<StatusCounts> {
@@ -455,6 +496,13 @@ export class SqliteStore implements Store {
     return result;
   }
 
+  /**
+   * The row, its photo (every width, and its text) and its idempotency record go; the
+   * key stays as a tombstone. With secure_delete the freed bytes are zeros, and the
+   * checkpoint, before the answer, removes the WAL frames that still held them: when
+   * staff are told "deleted", nothing is left on disk. It costs a checkpoint per
+   * delete (a few milliseconds; deletes are rare and staff-only).
+   */
   async deleteSubmission(campaignId: string, id: string) {
     const events: LiveEvent[] = [];
     const deleted = this.db.transaction((): boolean => {
@@ -466,28 +514,44 @@ export class SqliteStore implements Store {
         );
         events.push({ id: eventId, campaignId, type: 'remove', quoteId: id });
       }
+      this.#tombstoneKeys(campaignId, id);
       this.#s.deleteSubmissionPhotos.run(campaignId, id);
       this.#s.deleteSubmission.run(campaignId, id);
       return true;
     })();
+    if (deleted) this.#checkpointSoon();
     this.#emit(events);
     return { deleted, event: events[0] ?? null };
   }
 
+  /** Replaces the submission's idempotency records with tombstones of their keys. */
+  #tombstoneKeys(campaignId: string, submissionId: string): void {
+    const now = Date.now();
+    for (const key of this.#s.keysOfSubmission.all(campaignId, submissionId) as string[]) {
+      this.#s.insertTombstone.run(campaignId, keyDigest(key), now);
+    }
+    this.#s.deleteKeysOfSubmission.run(campaignId, submissionId);
+  }
+
   async pruneIdempotencyKeys(olderThan: number): Promise<number> {
-    return this.#s.pruneKeys.run(olderThan).changes;
+    return this.db.transaction(
+      () =>
+        this.#s.pruneKeys.run(olderThan).changes + this.#s.pruneTombstones.run(olderThan).changes,
+    )();
   }
 
   // ---- wall ----
 
   async listQuotes(campaignId: string, query: { limit: number; before?: number }) {
-    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const before = query.before ?? FROM_TOP;
     return this.db.transaction(() => {
-      const rows = this.#s.listQuotes.all(campaignId, before, query.limit + 1) as SubmissionRow[];
-      const more = rows.length > query.limit;
-      const items = rows.slice(0, query.limit).map(toQuote);
-      const lastEventId = this.#s.lastEventId.get(campaignId) as number;
-      return { items, nextBefore: more ? items[items.length - 1].wallSeq : null, lastEventId };
+      const rows = this.#s.listQuotes.all(
+        campaignId,
+        before,
+        rowsToRead(query.limit),
+      ) as SubmissionRow[];
+      const page = toPage(rows, query.limit, toQuote, (item) => item.wallSeq);
+      return { ...page, lastEventId: this.#s.lastEventId.get(campaignId) as number };
     })();
   }
 
@@ -496,22 +560,8 @@ export class SqliteStore implements Store {
   }
 
   async eventsAfter(campaignId: string, afterId: number, limit: number) {
-    const rows = this.#s.eventsAfter.all(campaignId, afterId, limit) as (SubmissionRow & {
-      event_id: number;
-      event_type: 'quote' | 'remove';
-      event_quote_id: string;
-    })[];
-    const events: LiveEvent[] = [];
-    let scannedTo = afterId;
-    for (const row of rows) {
-      scannedTo = row.event_id;
-      if (row.event_type === 'remove') {
-        events.push({ id: row.event_id, campaignId, type: 'remove', quoteId: row.event_quote_id });
-      } else if (row.id !== null && row.id !== undefined) {
-        events.push({ id: row.event_id, campaignId, type: 'quote', quote: toQuote(row) });
-      }
-    }
-    return { events, scannedTo };
+    const rows = this.#s.eventsAfter.all(campaignId, afterId, limit) as EventRow[];
+    return toReplay(rows, afterId);
   }
 
   subscribe(listener: (event: LiveEvent) => void): () => void {

@@ -129,10 +129,24 @@ export type LiveEvent =
   | { id: number; campaignId: string; type: 'quote'; quote: QuoteRecord }
   | { id: number; campaignId: string; type: 'remove'; quoteId: string };
 
+/**
+ * The key's submission was deleted for good (a privacy delete). Only a tombstone of
+ * the key is kept — campaign, SHA-256 of the key, time of the delete — so a retry can
+ * neither store it again nor be told it was accepted; nothing says what was sent.
+ */
+export interface DeletedAnswer {
+  kind: 'deleted';
+}
+
 export type CreateResult =
   | { kind: 'created'; accepted: SubmissionAccepted }
   | { kind: 'replay'; accepted: SubmissionAccepted }
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  | DeletedAnswer;
+
+/** What an idempotency key already stands for. */
+export type IdempotentRecord =
+  { kind: 'answered'; bodyHash: string; accepted: SubmissionAccepted } | DeletedAnswer;
 
 export type StaffAction = 'approve' | 'reject' | 'remove';
 
@@ -180,15 +194,16 @@ export interface Store {
   ): Promise<PhotoFile | null>;
 
   // ---- submissions ----
-  /** The answer first given for an idempotency key, if any. */
-  findIdempotent(
-    campaignId: string,
-    key: string,
-  ): Promise<{ bodyHash: string; accepted: SubmissionAccepted } | null>;
+  /**
+   * The answer first given for an idempotency key, `deleted` when its submission was
+   * deleted for good since, or null for a key never used (or pruned).
+   */
+  findIdempotent(campaignId: string, key: string): Promise<IdempotentRecord | null>;
   /**
    * Stores a submission (and its photo) with its idempotency key, all or nothing. The
    * same key with the same body hash answers the first answer and stores nothing; the
-   * same key with another body hash is a conflict.
+   * same key with another body hash is a conflict; a key whose submission was deleted
+   * for good answers `deleted` (whatever the body) and stores nothing.
    */
   createSubmission(input: {
     submission: NewSubmission;
@@ -208,11 +223,15 @@ export interface Store {
     action: StaffAction,
     now: number,
   ): Promise<TransitionResult>;
-  /** Deletes a submission, its photo and its idempotency record for good. */
+  /**
+   * Deletes a submission, its photo and its idempotency record for good (see each
+   * store for what "for good" can mean on its disk); the key is kept as a tombstone.
+   */
   deleteSubmission(
     campaignId: string,
     id: string,
   ): Promise<{ deleted: boolean; event: LiveEvent | null }>;
+  /** Drops idempotency records and tombstones made before `olderThan` (epoch ms). */
   pruneIdempotencyKeys(olderThan: number): Promise<number>;
 
   // ---- the wall and its live events ----
