@@ -9,6 +9,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Locale } from '../../src/api/wire.js';
+import { clientKey } from './client-address.js';
+import { ApiError } from './errors.js';
 import type { LiveEvent, Store } from './store/store.js';
 
 export interface LiveHubOptions {
@@ -18,6 +20,13 @@ export interface LiveHubOptions {
   retryMs?: number;
   /** Most clients at once; more are refused (10 000). */
   maxClients?: number;
+  /**
+   * Most clients at once from one address (an IPv4 address or an IPv6 /64); more are
+   * refused (500). A school, an office or a mobile carrier's shared address holds many
+   * readers: 500 leaves room for a whole school watching one wall, while one client
+   * alone can take no more than a twentieth of the default `maxClients`.
+   */
+  maxClientsPerAddress?: number;
   /** A client whose unsent output grows past this many bytes is dropped; it resumes later. */
   maxBufferedBytes?: number;
 }
@@ -42,6 +51,8 @@ const CRLF = Buffer.from('\r\n');
 export type EventRenderer = (event: LiveEvent, locale: Locale) => string;
 
 interface Client {
+  /** The address key it is counted under (see `clientKey`). */
+  key: string;
   campaignId: string;
   locale: Locale;
   res: ServerResponse;
@@ -62,6 +73,9 @@ export class LiveHub {
   readonly #heartbeatMs: number;
   readonly #retryMs: number;
   readonly #maxClients: number;
+  readonly #maxPerAddress: number;
+  /** Open streams per address key; keys at zero are removed. */
+  readonly #perAddress = new Map<string, number>();
   readonly #maxBuffered: number;
   #unsubscribe: (() => void) | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
@@ -75,6 +89,7 @@ export class LiveHub {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#retryMs = options.retryMs ?? 3_000;
     this.#maxClients = options.maxClients ?? 10_000;
+    this.#maxPerAddress = options.maxClientsPerAddress ?? 500;
     this.#maxBuffered = options.maxBufferedBytes ?? 1 << 20;
   }
 
@@ -96,6 +111,28 @@ export class LiveHub {
 
   get full(): boolean {
     return this.#clients.size >= this.#maxClients;
+  }
+
+  /**
+   * Whether a stream from `address` (the client's, `request.ip`) may open now: null,
+   * or the error to answer with — `503` when every slot is taken, `429` when this
+   * address holds its share. Call it just before `open`, with no await between.
+   */
+  admit(address: string | undefined): ApiError | null {
+    if (this.full) {
+      return new ApiError(503, 'unavailable', 'Too many live connections; try again soon', {
+        headers: { 'retry-after': '10' },
+      });
+    }
+    if ((this.#perAddress.get(clientKey(address)) ?? 0) >= this.#maxPerAddress) {
+      return new ApiError(
+        429,
+        'rate_limited',
+        'Too many live connections from your network; try again soon',
+        { headers: { 'retry-after': '30' } },
+      );
+    }
+    return null;
   }
 
   /** Id of the newest event of a campaign, as the fan-out has seen it. */
@@ -126,6 +163,8 @@ export class LiveHub {
       locale: Locale;
       lastEventId: number | null;
       headers?: Record<string, string>;
+      /** The client's address (`request.ip`), counted against `maxClientsPerAddress`. */
+      address?: string;
     },
   ): Promise<void> {
     res.writeHead(200, {
@@ -138,14 +177,15 @@ export class LiveHub {
     res.socket?.setNoDelay(true);
     res.write(`retry: ${this.#retryMs}\n: connected\n\n`);
     const client: Client = {
+      key: clientKey(options.address),
       campaignId: options.campaignId,
       locale: options.locale,
       res,
       lastSent: options.lastEventId ?? 0,
       queue: options.lastEventId === null ? null : [],
     };
-    this.#clients.add(client);
-    res.on('close', () => this.#clients.delete(client));
+    this.#add(client);
+    res.on('close', () => this.#forget(client));
     if (this.#closed) {
       this.#drop(client);
       return;
@@ -216,8 +256,21 @@ export class LiveHub {
     }
   }
 
+  #add(client: Client): void {
+    this.#clients.add(client);
+    this.#perAddress.set(client.key, (this.#perAddress.get(client.key) ?? 0) + 1);
+  }
+
+  /** Uncounts a client once, however many ways it ends (close, drop, shutdown). */
+  #forget(client: Client): void {
+    if (!this.#clients.delete(client)) return;
+    const left = (this.#perAddress.get(client.key) ?? 1) - 1;
+    if (left > 0) this.#perAddress.set(client.key, left);
+    else this.#perAddress.delete(client.key);
+  }
+
   #drop(client: Client): void {
-    this.#clients.delete(client);
+    this.#forget(client);
     client.res.destroy();
   }
 
@@ -229,5 +282,6 @@ export class LiveHub {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
+    this.#perAddress.clear();
   }
 }
