@@ -11,10 +11,12 @@ import { SharedRateLimiter } from '../src/rate-limit.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { LiveEvent, NewPhoto, NewSubmission, Store } from '../src/store/store.js';
-import { delay } from './helpers.js';
 import { describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
 
 const C = 'store-test-campaign';
+
+// Not from ./helpers.js, which builds the whole app: these tests need the store alone.
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
   return {
@@ -71,6 +73,20 @@ async function create(store: Store, overrides: Partial<NewSubmission> = {}, phot
   });
   assert.equal(result.kind, 'created');
   return submission.id;
+}
+
+/** A new submission for key `k`, with the body hash the helpers below reuse. */
+const keyed = (k: string) => ({
+  submission: newSubmission(),
+  photo: null,
+  idempotencyKey: k,
+  bodyHash: `hash-${k}`,
+});
+
+async function createWithKey(store: Store, k: string): Promise<string> {
+  const input = keyed(k);
+  assert.equal((await store.createSubmission(input)).kind, 'created');
+  return input.submission.id;
 }
 
 async function approved(store: Store, overrides: Partial<NewSubmission> = {}) {
@@ -196,7 +212,8 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       });
       assert.equal(other.kind, 'conflict');
       assert.deepEqual(await store.countSubmissions(C), counts, 'nothing more stored');
-      assert.equal((await store.findIdempotent(C, k))?.bodyHash, 'h1');
+      const record = await store.findIdempotent(C, k);
+      assert.equal(record?.kind === 'answered' && record.bodyHash, 'h1');
       assert.equal(await store.findIdempotent(C, 'never-used-key'), null);
     });
 
@@ -215,7 +232,7 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       );
       assert.equal(results.filter((r) => r.kind === 'created').length, 1);
       assert.equal(results.filter((r) => r.kind === 'replay').length, 7);
-      const ids = new Set(results.map((r) => (r.kind === 'conflict' ? null : r.accepted.id)));
+      const ids = new Set(results.map((r) => ('accepted' in r ? r.accepted.id : null)));
       assert.equal(ids.size, 1, 'every answer names the one stored submission');
       const after = await store.countSubmissions(C);
       assert.equal(after.pending, before.pending + 1);
@@ -371,6 +388,72 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
     });
   });
 
+  describe('a key whose submission was deleted for good', () => {
+    it('answers deleted to the same key and body, and stores nothing again', async () => {
+      const submission = newSubmission({ message: 'Deleted for good, then sent again.' });
+      const k = key();
+      const input = { submission, photo: readerPhoto(submission.id), idempotencyKey: k };
+      assert.equal((await store.createSubmission({ ...input, bodyHash: 'b' })).kind, 'created');
+      assert.equal((await store.transition(C, submission.id, 'approve', Date.now())).ok, true);
+      assert.equal((await store.deleteSubmission(C, submission.id)).deleted, true);
+      const counts = await store.countSubmissions(C);
+      const lastEvent = await store.lastEventId(C);
+
+      assert.deepEqual(await store.findIdempotent(C, k), { kind: 'deleted' });
+      const retry = { ...input, submission: { ...submission, id: randomUUID() } };
+      assert.deepEqual(await store.createSubmission({ ...retry, bodyHash: 'b' }), {
+        kind: 'deleted',
+      });
+      // The tombstone keeps no body hash: another body with the key is told the same.
+      assert.deepEqual(await store.createSubmission({ ...retry, bodyHash: 'other' }), {
+        kind: 'deleted',
+      });
+      assert.deepEqual(await store.countSubmissions(C), counts, 'nothing stored again');
+      assert.equal(await store.getSubmission(C, submission.id), null, 'not resurrected');
+      assert.equal(await store.getSubmission(C, retry.submission.id), null);
+      assert.equal(await store.getPhoto(C, input.photo.record.id, false), null);
+      assert.equal(await store.lastEventId(C), lastEvent, 'no event either');
+      assert.deepEqual(await store.findIdempotent(C, k), { kind: 'deleted' }, 'still deleted');
+    });
+
+    it('answers deleted to many retries at once, and none is stored', async () => {
+      const k = key();
+      const id = await createWithKey(store, k);
+      await store.deleteSubmission(C, id);
+      const counts = await store.countSubmissions(C);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          store.createSubmission({
+            submission: newSubmission(),
+            photo: null,
+            idempotencyKey: k,
+            bodyHash: `hash-${k}`,
+          }),
+        ),
+      );
+      assert.deepEqual(new Set(results.map((r) => r.kind)), new Set(['deleted']));
+      assert.deepEqual(await store.countSubmissions(C), counts);
+    });
+
+    it('prunes the tombstone like an idempotency key; the key is then new', async () => {
+      const k = key();
+      await store.deleteSubmission(C, await createWithKey(store, k));
+      assert.deepEqual(await store.findIdempotent(C, k), { kind: 'deleted' });
+      assert.equal(await store.pruneIdempotencyKeys(Date.now() - 60_000), 0, 'too young');
+      assert.ok((await store.pruneIdempotencyKeys(Date.now() + 1)) >= 1);
+      assert.equal(await store.findIdempotent(C, k), null);
+      assert.equal((await store.createSubmission(keyed(k))).kind, 'created');
+    });
+
+    it('leaves other keys of the campaign alone', async () => {
+      const kept = key();
+      const keptId = await createWithKey(store, kept);
+      await store.deleteSubmission(C, await createWithKey(store, key()));
+      const record = await store.findIdempotent(C, kept);
+      assert.equal(record?.kind === 'answered' && record.accepted.id, keptId);
+    });
+  });
+
   describe('the wall', () => {
     it('pages published quotes newest first with the last event id of the same moment', async () => {
       const mine: string[] = [];
@@ -480,12 +563,13 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       const a = new SharedRateLimiter(backend, options);
       const b = new SharedRateLimiter(backend, options);
       const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${process.pid}`;
-      assert.equal(await a.hit(ip), null);
-      assert.equal(await b.hit(ip), null);
-      assert.equal(await a.hit(ip), null);
-      const wait = await b.hit(ip);
+      for (const limiter of [a, b, a]) {
+        assert.equal(await limiter.check(ip), null);
+        await limiter.count(ip);
+      }
+      const wait = await b.check(ip);
       assert.ok(wait !== null && wait > 0 && wait <= 60, `refused for ${wait}s`);
-      assert.equal(await a.hit(`${ip}-other`), null);
+      assert.equal(await a.check(`${ip}-other`), null);
     });
   });
 }

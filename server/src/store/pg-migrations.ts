@@ -3,7 +3,9 @@
  * transaction, while the migrating instance holds an advisory lock (several instances
  * may start at once against an empty database).
  */
-import type { Migration } from './migrations.js';
+import type pg from 'pg';
+import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { type PgConnection, quoteIdent } from './pg-connection.js';
 
 export const PG_MIGRATIONS: Migration[] = [
   {
@@ -119,3 +121,40 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
 ];
+
+/**
+ * Brings the schema up to date. Several instances may start at once against an empty
+ * database: the one holding the advisory lock migrates, the others wait and then find
+ * nothing left to do.
+ */
+export async function migratePostgres(db: PgConnection): Promise<void> {
+  await db.withLock('migrate', async (client) => {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(db.schema)}`);
+    await client.query(MIGRATIONS_TABLE);
+    await runMigrations(
+      {
+        appliedVersions: async () =>
+          (
+            await client.query<{ version: number }>('SELECT version FROM schema_migrations')
+          ).rows.map((row) => row.version),
+        apply: (migration, appliedAt) => applyOne(client, migration, appliedAt),
+      },
+      PG_MIGRATIONS,
+    );
+  });
+}
+
+async function applyOne(client: pg.PoolClient, migration: Migration, appliedAt: number) {
+  await client.query('BEGIN');
+  try {
+    await client.query(migration.sql);
+    await client.query(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+      [migration.version, migration.name, appliedAt],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
