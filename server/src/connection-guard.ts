@@ -197,7 +197,7 @@ async function connectionGuard(app: FastifyInstance, options: ConnectionGuardOpt
     const socket = request.raw.socket;
     const now = Date.now();
     const length = Number(request.headers['content-length']);
-    uploads.add({
+    const upload: Upload = {
       key,
       request,
       reply,
@@ -208,8 +208,13 @@ async function connectionGuard(app: FastifyInstance, options: ConnectionGuardOpt
       lastProgressAt: now,
       lastTickAt: now,
       activeMs: 0,
-    });
+    };
+    uploads.add(upload);
     uploadsPerKey.add(key);
+    // The request closes once its body has been read, or when its connection is gone:
+    // its slot is free at once, not at the next sweep (at thousands of small bodies a
+    // second, a sweep's delay would fill the cap with finished uploads).
+    request.raw.once('close', () => forget(upload));
     if (!sweeper) {
       sweeper = setInterval(sweep, tickMs);
       sweeper.unref();
