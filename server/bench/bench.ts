@@ -287,6 +287,10 @@ async function apiTarget(dataDir: string): Promise<Target> {
     CAMPAIGN_DATA_DIR: dataDir,
     CAMPAIGN_ADMIN_TOKEN: TOKEN,
     CAMPAIGN_RATE_LIMIT: 'off',
+    // Every bench client is on loopback: one address holding thousands of streams.
+    CAMPAIGN_MAX_STREAMS_PER_ADDRESS: '20000',
+    CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS: '20000',
+    CAMPAIGN_MAX_UPLOADS_PER_ADDRESS: '1000',
   });
   const base = `${server.url}/v1/campaigns/${CAMPAIGN}`;
   return {

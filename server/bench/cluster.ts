@@ -65,6 +65,10 @@ function startInstance(env: NodeJS.ProcessEnv): Promise<Instance> {
         HOST: '127.0.0.1',
         CAMPAIGN_ADMIN_TOKEN: TOKEN,
         CAMPAIGN_RATE_LIMIT: 'off',
+        // Every bench client is on loopback: one address holding thousands of streams.
+        CAMPAIGN_MAX_STREAMS_PER_ADDRESS: '20000',
+        CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS: '20000',
+        CAMPAIGN_MAX_UPLOADS_PER_ADDRESS: '1000',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
