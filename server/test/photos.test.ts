@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { crc32 } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import type { Photo, QuotePage } from '../../src/api/wire.js';
+import { imageQueue, DEFAULT_IMAGE_QUEUE } from '../src/image-queue.js';
+import { DEFAULT_MAX_PIXELS } from '../src/images.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import {
   addCampaign,
@@ -232,6 +235,138 @@ describe('photos sent with submissions', () => {
     const other = await send(await png(51, 50));
     assert.equal(other.statusCode, 409);
     assert.equal(await countRows(app), rows);
+  });
+});
+
+/** Takes every decoding slot of the process-wide image queue until `release()`. */
+function occupyImageQueue(slots: number) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const jobs = Array.from({ length: slots }, () => imageQueue.run(() => held));
+  return {
+    release: async () => {
+      release();
+      await Promise.all(jobs);
+    },
+  };
+}
+
+/**
+ * A PNG whose header says `width`×`height` over the pixel data of a 10×10 one: a
+ * decoder refuses it (415), so a 422 proves it was judged by its header alone.
+ */
+async function pngHeaderOnly(width: number, height: number): Promise<Buffer> {
+  const bytes = Buffer.from(await png(10, 10));
+  // IHDR: length (8), type (12), width (16), height (20), … , CRC of type + data (29)
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29);
+  return bytes;
+}
+
+describe('bounded image work', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await makeApp({ maxPhotoPixels: DEFAULT_MAX_PIXELS });
+  });
+  after(async () => {
+    imageQueue.configure(DEFAULT_IMAGE_QUEUE);
+    await app.close();
+  });
+
+  it('answers 503 unavailable with Retry-After when the image queue is full, and stores nothing', async () => {
+    imageQueue.configure({ concurrency: 1, maxQueued: 0, maxWaitMs: 3000 });
+    const busy = occupyImageQueue(1);
+    const rows = await countRows(app);
+    const key = newKey();
+    const form = multipart(validBody({ message: 'A photo sent while the server is busy.' }), {
+      bytes: await png(800, 600),
+      type: 'image/png',
+    });
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: `${API}/submissions`,
+        headers: { 'content-type': form.contentType, 'idempotency-key': key },
+        payload: form.payload,
+      });
+    let refused;
+    try {
+      refused = await send();
+    } finally {
+      await busy.release();
+    }
+    assert.equal(refused.statusCode, 503, refused.body);
+    assert.equal(refused.json().code, 'unavailable');
+    assert.equal(refused.headers['retry-after'], '3');
+    assert.equal(await countRows(app), rows, 'nothing stored for a refused photo');
+
+    // The same key and body, once there is room: accepted, not a replay of the refusal.
+    const retried = await send();
+    assert.equal(retried.statusCode, 202, retried.body);
+    assert.equal(retried.headers['idempotent-replayed'], undefined);
+    assert.equal(await countRows(app), rows + 1);
+  });
+
+  it('refuses a photo that waited too long for its turn the same way', async () => {
+    imageQueue.configure({ concurrency: 1, maxQueued: 4, maxWaitMs: 150 });
+    const busy = occupyImageQueue(1);
+    const rows = await countRows(app);
+    const started = Date.now();
+    let refused;
+    try {
+      refused = await post(app, multipart(validBody(), { bytes: await png(300, 200) }));
+    } finally {
+      await busy.release();
+    }
+    assert.equal(refused.statusCode, 503, refused.body);
+    assert.equal(refused.json().code, 'unavailable');
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.ok(Date.now() - started >= 140, 'it waited for a slot first');
+    assert.equal(await countRows(app), rows);
+    assert.deepEqual(imageQueue.load, { running: 0, queued: 0 });
+  });
+
+  it('answers 422 photo_too_large from the header alone, before waiting for the queue', async () => {
+    imageQueue.configure({ concurrency: 1, maxQueued: 0 });
+    const busy = occupyImageQueue(1);
+    const rows = await countRows(app);
+    let tooLarge;
+    try {
+      // 6324×6324 is the 40 MP the old default let through; the pixels are junk.
+      tooLarge = await post(
+        app,
+        multipart(validBody(), { bytes: await pngHeaderOnly(6324, 6324), type: 'image/png' }),
+      );
+    } finally {
+      await busy.release();
+    }
+    assert.equal(tooLarge.statusCode, 422, tooLarge.body);
+    assert.equal(tooLarge.json().code, 'photo_too_large');
+    assert.equal(await countRows(app), rows);
+  });
+
+  it('has a default cap that takes a 12 MP phone photo and refuses 40 MP', async () => {
+    assert.ok(4000 * 3000 <= DEFAULT_MAX_PIXELS);
+    assert.ok(6324 * 6324 > DEFAULT_MAX_PIXELS);
+    const phone = await post(app, multipart(validBody(), { bytes: await png(4000, 3000) }));
+    assert.equal(phone.statusCode, 202, phone.body);
+  });
+
+  it('uses that cap when the app is given none', async () => {
+    const plain = await makeApp();
+    try {
+      const rows = await countRows(plain);
+      const response = await post(
+        plain,
+        multipart(validBody(), { bytes: await pngHeaderOnly(6324, 6324), type: 'image/png' }),
+      );
+      assert.equal(response.statusCode, 422, response.body);
+      assert.equal(response.json().code, 'photo_too_large');
+      assert.equal(await countRows(plain), rows);
+    } finally {
+      await plain.close();
+    }
   });
 });
 
