@@ -11,7 +11,7 @@ import { SharedRateLimiter } from '../src/rate-limit.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { LiveEvent, NewPhoto, NewSubmission, Store } from '../src/store/store.js';
-import { describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
+import { adminQuery, describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
 
 const C = 'store-test-campaign';
 
@@ -443,6 +443,25 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       assert.ok((await store.pruneIdempotencyKeys(Date.now() + 1)) >= 1);
       assert.equal(await store.findIdempotent(C, k), null);
       assert.equal((await store.createSubmission(keyed(k))).kind, 'created');
+    });
+
+    it('vacuums the tables after the delete on PostgreSQL (dead rows reclaimed)', async (t) => {
+      if (!(store instanceof PgStore)) {
+        t.skip('SQLite overwrites deleted rows itself (secure_delete; see privacy-delete.test.ts)');
+        return;
+      }
+      const vacuumed = () =>
+        adminQuery(
+          `SELECT relname FROM pg_stat_user_tables
+           WHERE schemaname = $1 AND last_vacuum IS NOT NULL ORDER BY relname`,
+          [(store as PgStore).schema],
+        ).then((result) => result.rows.map((row: { relname: string }) => row.relname));
+      await store.deleteSubmission(C, await create(store, {}, true));
+      const want = ['idempotency_keys', 'photo_files', 'photos', 'submissions'];
+      for (let tries = 0; tries < 100 && (await vacuumed()).length < want.length; tries++) {
+        await delay(100);
+      }
+      assert.deepEqual(await vacuumed(), want);
     });
 
     it('leaves other keys of the campaign alone', async () => {

@@ -70,6 +70,7 @@ export class SqliteStore implements Store {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
+  #checkpointRetry: NodeJS.Timeout | null = null;
 
   constructor(options: SqliteStoreOptions) {
     const file =
@@ -250,8 +251,6 @@ export class SqliteStore implements Store {
     }[];
     return !result || (result.busy === 0 && result.log === result.checkpointed);
   }
-
-  #checkpointRetry: NodeJS.Timeout | null = null;
 
   /** Checkpoints now; when a reader is in the way, tries again shortly until it works. */
   #checkpointSoon(): void {
