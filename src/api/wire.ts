@@ -202,6 +202,8 @@ export const FIELD_ERROR_CODES = [
   'consent_required',
   'consent_outdated',
   'control_characters',
+  /** Characters that show as nothing (zero-width, fillers) in a display name or email. */
+  'invisible_characters',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
