@@ -1,33 +1,30 @@
 /**
  * The campaign API as a Fastify app: `buildApp` for in-process use (tests call
- * `app.inject`), `startServer` to listen on a port.
+ * `app.inject`), `startServer` to listen on a port. Every concern is a plugin:
+ * shared parts are decorated once (plugins/), each group of routes is an
+ * encapsulated plugin under its prefix (routes/).
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import type { ErrorCode, FieldErrorCode } from '../../src/api/wire.js';
-import { loadCampaigns, type Context, type ResolvedOptions } from './context.js';
+import underPressure from '@fastify/under-pressure';
 import { seedDemo } from './demo/seed.js';
-import { ApiError, type FieldProblem } from './errors.js';
-import { BoundedCache } from './http-cache.js';
-import { LiveHub } from './live.js';
-import {
-  isRateLimitBackend,
-  RateLimiter,
-  SharedRateLimiter,
-  type RateLimitOptions,
-} from './rate-limit.js';
-import { contentRoutes } from './routes/content.js';
-import { pageRoutes } from './routes/pages.js';
-import { quoteRoutes } from './routes/quotes.js';
-import { parseJson, submissionRoutes } from './routes/submissions.js';
-import { staffRoutes } from './routes/staff.js';
+import { ApiError } from './errors.js';
+import type { LiveHubOptions } from './live.js';
+import apiErrors, { answerClientError, sendApiError } from './plugins/api-errors.js';
+import campaignData, { type Settings } from './plugins/campaign-data.js';
+import openApi from './plugins/openapi.js';
+import routeTable from './plugins/route-table.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import pageRoutes from './routes/pages.js';
+import publicApi from './routes/public.js';
+import staffRoutes from './routes/staff.js';
+import submissionRoutes, { MULTIPART_FIELD_CHARSET, parseJson } from './routes/submissions.js';
 import { PgStore } from './store/pg.js';
 import { SqliteStore } from './store/sqlite.js';
-import { StoreUnavailableError, type LiveEvent, type Store } from './store/store.js';
-import { quoteToWire } from './wire-mapping.js';
+import type { Store } from './store/store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SERVER_ROOT = path.resolve(here, '..');
@@ -44,13 +41,16 @@ export interface AppOptions {
   databaseSchema?: string;
   /** Most pooled PostgreSQL connections per instance (default 10). */
   databasePoolSize?: number;
-  /** Staff token; a random one when not given (read it back from `app.campaign.options`). */
+  /** Staff token; a random one when not given (read it back from `app.settings`). */
   adminToken?: string;
   /** Origins allowed to send submissions, besides the API's own. */
   allowedOrigins?: string[];
-  /** Per-client submission rate limit; `false` turns it off. Default 20 per 10 minutes. */
+  /** Accepted submissions per client and window; `false` turns it off. Default 20 per 10 minutes. */
   rateLimit?: RateLimitOptions | false;
-  /** Public base URL (e.g. `https://campaign.example.org`); otherwise from the Host header. */
+  /**
+   * Public base URL (e.g. `https://campaign.example.org`) written into public answers;
+   * otherwise the address the server listens on. Never taken from a request header.
+   */
   publicUrl?: string | null;
   /** Create the demo campaign when it does not exist (default true). */
   seedDemo?: boolean;
@@ -61,6 +61,11 @@ export interface AppOptions {
   publicDir?: string;
   jsonBodyLimit?: number;
   maxPhotoPixels?: number;
+  /**
+   * Shed load with `503` + `Retry-After` once the event loop lags this many
+   * milliseconds (default 1000); `false` turns it off.
+   */
+  maxEventLoopDelayMs?: number | false;
   /** Fastify logger setting (default off). */
   logger?: boolean | { level: string };
   /** Trust X-Forwarded-* from a proxy in front: true, or its addresses (default false). */
@@ -69,86 +74,20 @@ export interface AppOptions {
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 20, windowMs: 10 * 60_000 };
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    campaign: Context;
+function openStore(options: AppOptions): Store {
+  if (options.store) return options.store;
+  if (options.databaseUrl) {
+    return new PgStore({
+      connectionString: options.databaseUrl,
+      ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+      ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+    });
   }
+  return new SqliteStore({ dataDir: options.dataDir ?? './.data' });
 }
 
-const FIELD_CODE_BY_KEYWORD: Record<string, FieldErrorCode> = {
-  required: 'required',
-  maxLength: 'too_long',
-  minLength: 'too_short',
-};
-
-function toApiError(error: FastifyError): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof StoreUnavailableError) {
-    return new ApiError(
-      503,
-      'unavailable',
-      'The campaign database is unavailable; try again soon',
-      {
-        headers: { 'retry-after': '5' },
-      },
-    );
-  }
-  if (error.validation) {
-    const fields: FieldProblem[] = error.validation.map((issue) => {
-      const missing = (issue.params as { missingProperty?: string }).missingProperty;
-      const field = missing ?? (issue.instancePath.replace(/^\//, '') || 'request');
-      return {
-        field,
-        code: FIELD_CODE_BY_KEYWORD[issue.keyword] ?? 'invalid',
-        ...(issue.message ? { message: issue.message } : {}),
-      };
-    });
-    return new ApiError(400, 'validation', `Invalid ${error.validationContext ?? 'request'}`, {
-      fields,
-    });
-  }
-  const byCode: Record<string, [number, ErrorCode, string]> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large'],
-    FST_REQ_FILE_TOO_LARGE: [413, 'photo_too_large', 'The photo is larger than allowed'],
-    FST_FILES_LIMIT: [413, 'payload_too_large', 'Send at most one photo'],
-    FST_PARTS_LIMIT: [413, 'payload_too_large', 'Too many parts in the form'],
-    FST_FIELDS_LIMIT: [413, 'payload_too_large', 'Too many fields in the form'],
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Unsupported content type'],
-    FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'unsupported_media_type', 'Not a multipart body'],
-    FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'validation', 'The body is empty'],
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'validation', 'Wrong Content-Length'],
-  };
-  const known = error.code ? byCode[error.code] : undefined;
-  if (known) {
-    const [status, code, message] = known;
-    return new ApiError(status, code, message, {
-      ...(code === 'validation' ? { fields: [{ field: 'body', code: 'invalid' as const }] } : {}),
-    });
-  }
-  if (error.statusCode === 413) {
-    return new ApiError(413, 'payload_too_large', 'The request body is too large');
-  }
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(400, 'validation', error.message, {
-      fields: [{ field: 'body', code: 'invalid' }],
-    });
-  }
-  return new ApiError(500, 'internal', 'Something went wrong on our side');
-}
-
-export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const store =
-    options.store ??
-    (options.databaseUrl
-      ? new PgStore({
-          connectionString: options.databaseUrl,
-          ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
-          ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
-        })
-      : new SqliteStore({ dataDir: options.dataDir ?? './.data' }));
-  await store.migrate();
-
-  const resolved: ResolvedOptions = {
+function settingsFrom(options: AppOptions): Settings {
+  return {
     adminToken: options.adminToken ?? randomBytes(24).toString('base64url'),
     allowedOrigins: options.allowedOrigins ?? [],
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,
@@ -157,67 +96,68 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     jsonBodyLimit: options.jsonBodyLimit ?? 64 * 1024,
     maxPhotoPixels: options.maxPhotoPixels ?? 40_000_000,
   };
-  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+}
 
-  const ctx: Context = {
-    options: resolved,
-    store,
-    hub: undefined as unknown as LiveHub,
-    // Behind a load balancer every instance must count against the same window.
-    limiter: !rateLimit
-      ? null
-      : isRateLimitBackend(store)
-        ? new SharedRateLimiter(store, rateLimit)
-        : new RateLimiter(rateLimit),
-    campaigns: new Map(),
-    content: new BoundedCache(2000),
-    quotes: new BoundedCache(2000),
-  };
-  const render = (event: LiveEvent, locale: 'en' | 'zh-Hans') => {
-    if (event.type === 'remove') return JSON.stringify({ id: event.quoteId });
-    const campaign = ctx.campaigns.get(event.campaignId);
-    if (!campaign) return JSON.stringify({ id: event.quote.id });
-    return JSON.stringify(quoteToWire(campaign, event.quote, locale));
-  };
-  ctx.hub = new LiveHub(store, render, {
+function liveOptions(options: AppOptions): LiveHubOptions {
+  return {
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.retryMs ? { retryMs: options.retryMs } : {}),
     ...(options.maxStreamClients ? { maxClients: options.maxStreamClients } : {}),
-  });
+  };
+}
 
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const store = openStore(options);
+  await store.migrate();
   if (options.seedDemo !== false) await store.exclusive('seed', () => seedDemo(store));
-  await loadCampaigns(ctx);
-  ctx.hub.start();
+  const settings = settingsFrom(options);
 
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: resolved.jsonBodyLimit,
+    bodyLimit: settings.jsonBodyLimit,
     trustProxy: options.trustProxy ?? false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
-    // Requests Node's HTTP parser refuses still get the API's error shape.
-    clientErrorHandler: (error, socket) => {
-      if (!socket.writable) return;
-      const body = JSON.stringify(
-        new ApiError(400, 'validation', 'Malformed HTTP request', {
-          fields: [{ field: 'request', code: 'invalid' }],
-        }).toBody(),
-      );
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      void error;
+    // Requests Node's HTTP parser refuses, and the router's own refusals, still get
+    // the API's error shape.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => {
+      void sendApiError(request, reply, error);
     },
   });
-  app.decorate('campaign', ctx);
+
+  await app.register(routeTable);
+  await app.register(apiErrors);
+  await app.register(campaignData, {
+    store,
+    settings,
+    rateLimit: options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit,
+    live: liveOptions(options),
+    ownsStore: !options.store,
+  });
+  await app.register(openApi);
+  if (options.maxEventLoopDelayMs !== false) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1000,
+      retryAfter: 5,
+      pressureHandler: (request, reply) => {
+        void sendApiError(
+          request,
+          reply,
+          new ApiError(503, 'unavailable', 'The server is busy; try again soon', {
+            headers: { 'retry-after': '5' },
+          }),
+        );
+      },
+    });
+  }
 
   // JSON must be valid UTF-8 (invalid bytes are rejected, not silently replaced).
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: resolved.jsonBodyLimit },
+    { parseAs: 'buffer', bodyLimit: settings.jsonBodyLimit },
     (_request, body, done) => {
       try {
         done(null, parseJson(body as Buffer));
@@ -227,53 +167,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   );
   await app.register(multipart, {
+    defCharset: MULTIPART_FIELD_CHARSET,
     limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 4, parts: 5, fieldSize: 64 * 1024 },
   });
 
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    done();
-  });
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.statusCode >= 500) request.log.error(error);
-    if (!(error instanceof ApiError) && apiError.statusCode === 500) {
-      console.error(error);
-    }
-    for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
-    if (request.url.startsWith('/v1/') && !reply.hasHeader('access-control-allow-origin')) {
-      if (request.method === 'GET' || request.method === 'HEAD') {
-        reply.header('access-control-allow-origin', '*');
-      }
-    }
-    reply.header('cache-control', 'no-store');
-    return reply.code(apiError.statusCode).send(apiError.toBody());
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/v1/')) reply.header('access-control-allow-origin', '*');
-    return reply.code(404).send(new ApiError(404, 'not_found', 'No such resource').toBody());
-  });
-
-  contentRoutes(app, ctx);
-  quoteRoutes(app, ctx);
-  submissionRoutes(app, ctx);
-  staffRoutes(app, ctx);
-  pageRoutes(app, ctx);
-
-  const pruner = setInterval(() => {
-    store.pruneIdempotencyKeys(Date.now() - 24 * 3_600_000).catch(() => undefined);
-  }, 60 * 60_000);
-  pruner.unref();
-
-  app.addHook('preClose', async () => {
-    clearInterval(pruner);
-    ctx.hub.close();
-  });
-  app.addHook('onClose', async () => {
-    if (!options.store) await store.close();
-  });
+  await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
+  await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
+  await app.register(staffRoutes, { prefix: '/v1/campaigns/:campaign' });
+  await app.register(pageRoutes);
   return app;
 }
 

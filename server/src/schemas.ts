@@ -347,3 +347,38 @@ export const COMPONENTS = {
   StaffSubmissionPage: StaffSubmissionPageSchema,
   ApiErrorBody: ApiErrorBodySchema,
 } as const;
+
+// ---- response schemas of the routes (they are the OpenAPI document's responses) ----
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (`validation` with per-field codes, or `idempotency_key_required`)',
+  401: 'Missing or wrong staff token (`unauthorized`)',
+  403: 'Origin not on the allowlist (`origin_not_allowed`)',
+  404: 'Unknown campaign or item (`not_found`)',
+  408: 'The body did not arrive in time (`request_timeout`); the connection is closed',
+  409: '`campaign_closed`, `idempotency_conflict` or `invalid_transition`',
+  410: 'The submission this Idempotency-Key stood for was deleted (`submission_deleted`)',
+  413: 'Body, data part or photo too large (`payload_too_large`, `photo_too_large`)',
+  415: 'Not JSON / multipart, or a photo that is not JPEG, PNG or WebP by its bytes',
+  422: 'Photo has too many pixels (`photo_too_large`)',
+  429: 'Too many submissions or streams from this client (`rate_limited`); see `Retry-After`',
+  503: 'Busy: too many live connections, photos waiting or an overloaded server (`unavailable`); see `Retry-After`',
+};
+
+/** A `200` that sends `ETag` and answers `304` to a matching `If-None-Match`. */
+export const conditionalAnswer = <T extends TSchema>(schema: T): T => ({
+  ...schema,
+  description: 'OK. Sends `ETag` and `Cache-Control`; answers `304` to a matching `If-None-Match`.',
+});
+
+/** Responses for the given statuses: `304` without a body, errors as `ApiErrorBody`. */
+export function errorAnswers(...statuses: number[]): Record<number, TSchema> {
+  const answers: Record<number, TSchema> = {};
+  for (const status of statuses) {
+    answers[status] =
+      status === 304
+        ? Type.Null({ description: 'Not modified' })
+        : { ...ApiErrorBodySchema, description: ERROR_DESCRIPTIONS[status] ?? 'Error' };
+  }
+  return answers;
+}

@@ -66,7 +66,7 @@ async function startAll(options: (AppOptions & { port: number })[]): Promise<Run
 }
 
 async function counts(server: RunningServer) {
-  return server.app.campaign.store.countSubmissions(CAMPAIGN);
+  return server.app.store.countSubmissions(CAMPAIGN);
 }
 
 const quoteIds = (stream: SseConnection) =>
@@ -344,7 +344,7 @@ describePostgres('an instance whose database goes away', () => {
       assert.deepEqual(quoteIds(wall), [whileAway, afterwards]);
 
       // The refused submission was not stored: its retry is the first with that key.
-      assert.equal(await direct.app.campaign.store.findIdempotent(CAMPAIGN, key), null);
+      assert.equal(await direct.app.store.findIdempotent(CAMPAIGN, key), null);
       const retry = await post(relayed, body, key);
       assert.equal(retry.status, 202);
       assert.equal(retry.headers.get('idempotent-replayed'), null);

@@ -221,12 +221,12 @@ describe('content endpoints', () => {
 describe('pages', () => {
   let app: FastifyInstance;
   before(async () => {
-    app = await makeApp();
+    app = await makeApp({ publicUrl: 'http://demo.test:8787' });
   });
   after(() => app.close());
 
   it('serves the demo partner page with all four widgets, fallbacks and a strict CSP', async () => {
-    const response = await app.inject({ url: '/', headers: { host: 'demo.test:8787' } });
+    const response = await app.inject({ url: '/', headers: { host: 'evil.example' } });
     assert.equal(response.statusCode, 200);
     const csp = String(response.headers['content-security-policy']);
     for (const directive of [
@@ -281,7 +281,7 @@ describe('pages', () => {
   });
 
   it('escapes reader text in the fallback wall', async () => {
-    const store = app.campaign.store;
+    const store = app.store;
     const id = 'html-quote';
     await store.createSubmission({
       submission: {

@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import type { SubmissionRequest } from '../../src/api/wire.js';
 import { buildApp, startServer, type AppOptions, type RunningServer } from '../src/app.js';
-import { loadCampaigns } from '../src/context.js';
 import { DEMO_CAMPAIGN, DEMO_CAMPAIGN_ID } from '../src/demo/content.js';
 import type { CampaignRecord } from '../src/store/store.js';
 
@@ -48,8 +47,8 @@ export async function addCampaign(
   app: FastifyInstance,
   changes: Partial<CampaignRecord> & { id: string },
 ): Promise<void> {
-  await app.campaign.store.putCampaign({ ...DEMO_CAMPAIGN, ...changes });
-  await loadCampaigns(app.campaign);
+  await app.store.putCampaign({ ...DEMO_CAMPAIGN, ...changes });
+  await app.campaigns.reload();
 }
 
 let counter = 0;
@@ -101,7 +100,7 @@ export async function approve(app: FastifyInstance, id: string) {
 }
 
 export async function countRows(app: FastifyInstance): Promise<number> {
-  const counts = await app.campaign.store.countSubmissions(CAMPAIGN);
+  const counts = await app.store.countSubmissions(CAMPAIGN);
   return counts.pending + counts.approved + counts.rejected + counts.removed;
 }
 

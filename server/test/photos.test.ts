@@ -59,16 +59,11 @@ describe('photos sent with submissions', () => {
     const photoId = submission.json().photoId;
     assert.match(photoId, /^reader-/);
 
-    const record = await app.campaign.store.getPhoto('spirit-of-chongqing', photoId, false);
+    const record = await app.store.getPhoto('spirit-of-chongqing', photoId, false);
     assert.ok(record);
     assert.deepEqual(record.widths, [320, 640, 1024, 1600]);
     for (const width of record.widths) {
-      const file = await app.campaign.store.getPhotoFile(
-        'spirit-of-chongqing',
-        photoId,
-        width,
-        false,
-      );
+      const file = await app.store.getPhotoFile('spirit-of-chongqing', photoId, width, false);
       assert.ok(file);
       const meta = await sharp(file.bytes).metadata();
       assert.equal(meta.format, 'jpeg');
@@ -99,7 +94,7 @@ describe('photos sent with submissions', () => {
     const id = (
       await app.inject({ url: `${API}/submissions/${response.json().id}`, headers: staff })
     ).json().photoId;
-    const record = await app.campaign.store.getPhoto('spirit-of-chongqing', id, false);
+    const record = await app.store.getPhoto('spirit-of-chongqing', id, false);
     assert.equal(record!.width, 200);
     assert.equal(record!.height, 400);
   });
@@ -142,11 +137,8 @@ describe('photos sent with submissions', () => {
     assert.equal(removed.statusCode, 204);
     assert.equal((await app.inject(`${API}/photos/${photoId}`)).statusCode, 404);
     assert.equal((await app.inject(`${API}/photos/${photoId}/640.jpg`)).statusCode, 404);
-    assert.equal(await app.campaign.store.getPhoto('spirit-of-chongqing', photoId, false), null);
-    assert.equal(
-      await app.campaign.store.getPhotoFile('spirit-of-chongqing', photoId, 640, false),
-      null,
-    );
+    assert.equal(await app.store.getPhoto('spirit-of-chongqing', photoId, false), null);
+    assert.equal(await app.store.getPhotoFile('spirit-of-chongqing', photoId, 640, false), null);
   });
 
   it('judges the type by the bytes: 415 for a non-image named .jpg, or a GIF', async () => {
@@ -181,7 +173,7 @@ describe('photos sent with submissions', () => {
   it('answers 413 photo_too_large for a file over the campaign limit', async () => {
     await addCampaign(app, {
       id: 'tiny-photos',
-      limits: { ...app.campaign.campaigns.get('spirit-of-chongqing')!.limits, photoMaxBytes: 2000 },
+      limits: { ...app.campaigns.get('spirit-of-chongqing')!.limits, photoMaxBytes: 2000 },
     });
     const big = await noisyJpeg(200, 200);
     assert.ok(big.length > 2000);

@@ -190,8 +190,8 @@ describe('staff endpoints', () => {
       (await app.inject({ url: `${API}/submissions/${id}`, headers: staff })).statusCode,
       404,
     );
-    assert.equal(await app.campaign.store.getSubmission('spirit-of-chongqing', id), null);
-    const replay = await app.campaign.store.eventsAfter('spirit-of-chongqing', 0, 10_000);
+    assert.equal(await app.store.getSubmission('spirit-of-chongqing', id), null);
+    const replay = await app.store.eventsAfter('spirit-of-chongqing', 0, 10_000);
     assert.ok(
       !replay.events.some((e) => e.type === 'quote' && e.quote.id === id),
       'a replay never brings deleted words back',

@@ -188,6 +188,14 @@ export const ERROR_CODES = [
   'invalid_transition',
   /** The submission this Idempotency-Key was used for was deleted for good (`410`). */
   'submission_deleted',
+  /** The body did not arrive in time (`408`); the connection is closed. */
+  'request_timeout',
+  /** The route exists, but not for this method (`405`, with `Allow`). */
+  'method_not_allowed',
+  /** The URL or one of its path segments is too long (`414`). */
+  'uri_too_long',
+  /** The request's headers are too large (`431`). */
+  'headers_too_large',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

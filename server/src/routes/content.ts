@@ -1,102 +1,153 @@
 /** Campaign, stories and photos: public, cacheable, open to any origin. */
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
-import { baseUrl, campaignOr404, openToAnyOrigin, type Context } from '../context.js';
+import { Type } from '@sinclair/typebox';
 import { notFound } from '../errors.js';
 import { cachedBody, matchesEtag, sendJson } from '../http-cache.js';
-import { CampaignParams, ItemParams, LocaleQuery, PhotoFileParams } from '../schemas.js';
-import { campaignToWire, photoToWire, resolveLocale, storyToWire } from '../wire-mapping.js';
+import {
+  CampaignParams,
+  CampaignSchema,
+  ItemParams,
+  LocaleQuery,
+  PhotoFileParams,
+  PhotoSchema,
+  StoryListSchema,
+  StorySchema,
+  conditionalAnswer,
+  errorAnswers,
+} from '../schemas.js';
+import { campaignToWire, photoToWire, storyToWire } from '../wire-mapping.js';
 
 export const CONTENT_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+/**
+ * A reader's photo is public only while its quote is: shared caches may keep it this
+ * long after a takedown (docs/deploy.md states it), and revalidate after.
+ */
+export const READER_PHOTO_MAX_AGE = 60;
+export const READER_PHOTO_CACHE_CONTROL = `public, max-age=${READER_PHOTO_MAX_AGE}, must-revalidate`;
+const NEWSROOM_PHOTO_CACHE_CONTROL = 'public, max-age=86400';
 
-export function contentRoutes(app: FastifyInstance, ctx: Context): void {
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof LocaleQuery> }>(
-    '/v1/campaigns/:campaign',
-    { schema: { params: CampaignParams, querystring: LocaleQuery } },
+const JPEG = {
+  description: 'JPEG. Sends `ETag` and `Cache-Control`; `304` to a matching `If-None-Match`.',
+  content: { 'image/jpeg': { schema: Type.String({ format: 'binary' }) } },
+};
+
+export default async function contentRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '',
+    {
+      schema: {
+        summary: 'A campaign, in one locale',
+        tags: ['content'],
+        params: CampaignParams,
+        querystring: LocaleQuery,
+        response: { 200: conditionalAnswer(CampaignSchema), ...errorAnswers(304, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
-      const base = baseUrl(ctx, request);
-      const now = Date.now();
-      const wire = campaignToWire(campaign, locale, base, now);
-      const key = `campaign|${campaign.id}|${locale}|${base}|${wire.status}`;
-      let cached = ctx.content.get(key);
-      if (!cached) ctx.content.set(key, (cached = cachedBody(wire)));
+      const { campaign, locale } = request;
+      const wire = campaignToWire(campaign, locale, app.publicUrl, Date.now());
+      const key = `campaign|${campaign.id}|${locale}|${wire.status}`;
+      let cached = app.contentCache.get(key);
+      if (!cached) app.contentCache.set(key, (cached = cachedBody(wire)));
       return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
     },
   );
 
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof LocaleQuery> }>(
-    '/v1/campaigns/:campaign/stories',
-    { schema: { params: CampaignParams, querystring: LocaleQuery } },
+  app.get(
+    '/stories',
+    {
+      schema: {
+        summary: 'Campaign stories (teasers)',
+        tags: ['content'],
+        params: CampaignParams,
+        querystring: LocaleQuery,
+        response: { 200: conditionalAnswer(StoryListSchema), ...errorAnswers(304, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
-      const base = baseUrl(ctx, request);
-      const key = `stories|${campaign.id}|${locale}|${base}`;
-      let cached = ctx.content.get(key);
+      const { campaign, locale } = request;
+      const key = `stories|${campaign.id}|${locale}`;
+      let cached = app.contentCache.get(key);
       if (!cached) {
-        const stories = await ctx.store.listStories(campaign.id);
-        cached = cachedBody({ items: stories.map((story) => storyToWire(story, locale, base)) });
-        ctx.content.set(key, cached);
+        const stories = await app.store.listStories(campaign.id);
+        const items = stories.map((story) => storyToWire(story, locale, app.publicUrl));
+        app.contentCache.set(key, (cached = cachedBody({ items })));
       }
       return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
     },
   );
 
-  app.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof LocaleQuery> }>(
-    '/v1/campaigns/:campaign/stories/:id',
-    { schema: { params: ItemParams, querystring: LocaleQuery } },
+  app.get<{ Params: { id: string } }>(
+    '/stories/:id',
+    {
+      schema: {
+        summary: 'One story teaser',
+        tags: ['content'],
+        params: ItemParams,
+        querystring: LocaleQuery,
+        response: { 200: conditionalAnswer(StorySchema), ...errorAnswers(304, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
-      const base = baseUrl(ctx, request);
-      const key = `story|${campaign.id}|${request.params.id}|${locale}|${base}`;
-      let cached = ctx.content.get(key);
+      const { campaign, locale } = request;
+      const key = `story|${campaign.id}|${request.params.id}|${locale}`;
+      let cached = app.contentCache.get(key);
       if (!cached) {
-        const story = await ctx.store.getStory(campaign.id, request.params.id);
+        const story = await app.store.getStory(campaign.id, request.params.id);
         if (!story) throw notFound('Story');
-        cached = cachedBody(storyToWire(story, locale, base));
-        ctx.content.set(key, cached);
+        app.contentCache.set(key, (cached = cachedBody(storyToWire(story, locale, app.publicUrl))));
       }
       return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
     },
   );
 
-  app.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof LocaleQuery> }>(
-    '/v1/campaigns/:campaign/photos/:id',
-    { schema: { params: ItemParams, querystring: LocaleQuery } },
+  app.get<{ Params: { id: string } }>(
+    '/photos/:id',
+    {
+      schema: {
+        summary: 'A photo: sources, size, alt, caption, credit, license',
+        tags: ['content'],
+        params: ItemParams,
+        querystring: LocaleQuery,
+        response: { 200: conditionalAnswer(PhotoSchema), ...errorAnswers(304, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
-      const base = baseUrl(ctx, request);
+      const { campaign, locale } = request;
       // Reader photos are public only while their quote is: never cached here.
-      const photo = await ctx.store.getPhoto(campaign.id, request.params.id, true);
+      const photo = await app.store.getPhoto(campaign.id, request.params.id, true);
       if (!photo) throw notFound('Photo');
-      const cached = cachedBody(photoToWire(photo, locale, base));
-      const cacheControl = photo.submissionId ? 'public, max-age=60' : CONTENT_CACHE_CONTROL;
+      const cached = cachedBody(photoToWire(photo, locale, app.publicUrl));
+      const cacheControl = photo.submissionId ? READER_PHOTO_CACHE_CONTROL : CONTENT_CACHE_CONTROL;
       return sendJson(request, reply, cached, cacheControl);
     },
   );
 
-  app.get<{ Params: Static<typeof PhotoFileParams> }>(
-    '/v1/campaigns/:campaign/photos/:id/:file',
-    { schema: { params: PhotoFileParams } },
+  app.get<{ Params: { id: string; file: string } }>(
+    '/photos/:id/:file',
+    {
+      schema: {
+        summary: 'A photo file at one width (`{width}.jpg`, as listed in `srcset`)',
+        tags: ['content'],
+        params: PhotoFileParams,
+        response: { 200: JPEG, ...errorAnswers(304, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
       const width = Number.parseInt(request.params.file, 10);
-      const file = await ctx.store.getPhotoFile(campaign.id, request.params.id, width, true);
+      const file = await app.store.getPhotoFile(
+        request.campaign.id,
+        request.params.id,
+        width,
+        true,
+      );
       if (!file) throw notFound('Photo file');
+      const reader = request.params.id.startsWith('reader-');
       reply
         .header('etag', file.etag)
         .header(
           'cache-control',
-          request.params.id.startsWith('reader-') ? 'public, max-age=300' : 'public, max-age=86400',
+          reader ? READER_PHOTO_CACHE_CONTROL : NEWSROOM_PHOTO_CACHE_CONTROL,
         );
       if (matchesEtag(request, file.etag)) return reply.code(304).send();
       return reply.type('image/jpeg').send(file.bytes);

@@ -3,16 +3,16 @@
  * (`/moderate`), story and privacy stand-ins, the widget bundle from the root `dist/`,
  * and the OpenAPI document. HTML pages carry a strict Content-Security-Policy.
  */
-import fs from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
-import { baseUrl, openToAnyOrigin, type Context } from '../context.js';
 import { DEMO_CAMPAIGN_ID, MAIN_STORY_ID } from '../demo/content.js';
 import { notFound } from '../errors.js';
-import { etagOf } from '../images.js';
-import { matchesEtag } from '../http-cache.js';
-import { buildOpenApi } from '../openapi.js';
+import { OPEN_CORS } from './public.js';
 import type { CampaignRecord, PhotoRecord, QuoteRecord, StoryRecord } from '../store/store.js';
 import { photoFileUrl, resolveLocale } from '../wire-mapping.js';
 
@@ -37,14 +37,6 @@ export const escapeHtml = (value: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-const STATIC_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
-
 function html(reply: FastifyReply, body: string): FastifyReply {
   return reply
     .type('text/html; charset=utf-8')
@@ -52,28 +44,6 @@ function html(reply: FastifyReply, body: string): FastifyReply {
     .header('referrer-policy', 'strict-origin-when-cross-origin')
     .header('cache-control', 'no-cache')
     .send(body);
-}
-
-async function sendFile(
-  reply: FastifyReply,
-  file: string,
-  ifNoneMatch: string | undefined,
-): Promise<FastifyReply> {
-  let stat;
-  try {
-    stat = await fs.stat(file);
-  } catch {
-    throw notFound('File');
-  }
-  const etag = `"${stat.size.toString(36)}-${stat.mtimeMs.toString(36)}"`;
-  reply
-    .header('etag', etag)
-    .header('cache-control', 'no-cache')
-    .type(STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream');
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
-    return reply.code(304).send();
-  }
-  return reply.send(await fs.readFile(file));
 }
 
 /** Text in both languages; the one not shown is `hidden` until the switch shows it. */
@@ -142,10 +112,11 @@ function fallbackQuotes(campaign: CampaignRecord, quotes: QuoteRecord[], locale:
   return `<ul class="fallback-quotes">${items}</ul>`;
 }
 
-async function demoPage(ctx: Context, base: string, locale: Locale): Promise<string> {
-  const campaign = ctx.campaigns.get(DEMO_CAMPAIGN_ID);
+async function demoPage(app: FastifyInstance, locale: Locale): Promise<string> {
+  const campaign = app.campaigns.get(DEMO_CAMPAIGN_ID);
   if (!campaign) throw notFound('Demo campaign');
-  const { store } = ctx;
+  const { store } = app;
+  const base = app.publicUrl;
   const photo = (id: string) => store.getPhoto(DEMO_CAMPAIGN_ID, id, true);
   const story = (id: string) => store.getStory(DEMO_CAMPAIGN_ID, id);
   const [theater, hongyan, firewall, train] = await Promise.all([
@@ -258,65 +229,100 @@ function simplePage(title: string, body: string, lang: Locale = 'en'): string {
 `;
 }
 
-export function pageRoutes(app: FastifyInstance, ctx: Context): void {
-  const publicFile = (name: string) => path.join(ctx.options.publicDir, name);
+/** Files served as they are: the demo page's and the console's assets, and the bundle. */
+const PUBLIC_FILES = new Set(['/demo.css', '/demo.js', '/moderate.css', '/moderate.js']);
+const BUNDLE_FILES = new Set([
+  '/campaign-widgets.js',
+  '/campaign-widgets.js.map',
+  '/campaign-widgets.iife.js',
+  '/campaign-widgets.iife.js.map',
+]);
 
-  app.get<{ Querystring: { lang?: string } }>('/', async (request, reply) => {
-    const campaign = ctx.campaigns.get(DEMO_CAMPAIGN_ID);
-    const locale = campaign ? resolveLocale(request.query.lang, campaign) : 'en';
-    return html(reply, await demoPage(ctx, baseUrl(ctx, request), locale));
-  });
+const PAGE = { tags: ['pages'] };
+const HTML = { description: 'HTML', content: { 'text/html': { schema: Type.String() } } };
 
-  app.get('/moderate', async (request, reply) => {
-    reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
-    return sendFile(reply, publicFile('moderate.html'), request.headers['if-none-match']);
-  });
-
-  for (const name of ['demo.css', 'demo.js', 'moderate.css', 'moderate.js']) {
-    app.get(`/${name}`, (request, reply) =>
-      sendFile(reply, publicFile(name), request.headers['if-none-match']),
-    );
-  }
-
-  for (const name of [
-    'campaign-widgets.js',
-    'campaign-widgets.js.map',
-    'campaign-widgets.iife.js',
-    'campaign-widgets.iife.js.map',
-  ]) {
-    app.get(`/${name}`, (request, reply) => {
-      openToAnyOrigin(reply);
-      return sendFile(
-        reply,
-        path.join(ctx.options.distDir, name),
-        request.headers['if-none-match'],
-      );
+export default async function pageRoutes(app: FastifyInstance): Promise<void> {
+  // Only the files named above, revalidated on every use (they change with each build);
+  // readable from any origin, since partner pages load the bundle.
+  await app.register(async (files) => {
+    await files.register(cors, OPEN_CORS);
+    await files.register(fastifyStatic, {
+      root: [app.settings.publicDir, app.settings.distDir],
+      allowedPath: (pathName) => PUBLIC_FILES.has(pathName) || BUNDLE_FILES.has(pathName),
+      cacheControl: false,
+      index: false,
+      serveDotFiles: false,
+      setHeaders: (reply) => {
+        reply.header('cache-control', 'no-cache');
+        reply.header('cross-origin-resource-policy', 'cross-origin');
+      },
     });
-  }
+  });
 
-  app.get<{ Params: { id: string } }>('/stories/:id', async (request, reply) => {
-    if (request.params.id === MAIN_STORY_ID) return reply.redirect('/', 302);
-    const story = await ctx.store.getStory(DEMO_CAMPAIGN_ID, request.params.id);
-    if (!story) throw notFound('Story');
-    return html(
-      reply,
-      simplePage(
-        story.text.en.headline,
-        `<h1 lang="en">${escapeHtml(story.text.en.headline)}</h1>
+  app.get<{ Querystring: { lang?: string } }>(
+    '/',
+    {
+      schema: {
+        ...PAGE,
+        summary: 'The demo partner page, server-rendered, with every widget',
+        querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35 })) }),
+        response: { 200: HTML },
+      },
+    },
+    async (request, reply) => {
+      const campaign = app.campaigns.get(DEMO_CAMPAIGN_ID);
+      const locale = campaign ? resolveLocale(request.query.lang, campaign) : 'en';
+      return html(reply, await demoPage(app, locale));
+    },
+  );
+
+  app.get(
+    '/moderate',
+    { schema: { ...PAGE, summary: 'The moderation page', response: { 200: HTML } } },
+    async (_request, reply) => {
+      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+      const page = await readFile(path.join(app.settings.publicDir, 'moderate.html'));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/stories/:id',
+    {
+      schema: {
+        ...PAGE,
+        summary: 'A stand-in for a story on the publisher’s site',
+        params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+        response: { 200: HTML },
+      },
+    },
+    async (request, reply) => {
+      if (request.params.id === MAIN_STORY_ID) return reply.redirect('/', 302);
+      const story = await app.store.getStory(DEMO_CAMPAIGN_ID, request.params.id);
+      if (!story) throw notFound('Story');
+      return html(
+        reply,
+        simplePage(
+          story.text.en.headline,
+          `<h1 lang="en">${escapeHtml(story.text.en.headline)}</h1>
          <p lang="en">${escapeHtml(story.text.en.excerpt)}</p>
          <h2 lang="zh-Hans">${escapeHtml(story.text['zh-Hans'].headline)}</h2>
          <p lang="zh-Hans">${escapeHtml(story.text['zh-Hans'].excerpt)}</p>
          <p><em>Demo stand-in: the full story lives on the publisher's site. 演示页面：完整报道见发布方网站。</em></p>`,
-      ),
-    );
-  });
+        ),
+      );
+    },
+  );
 
-  app.get('/privacy', async (_request, reply) =>
-    html(
-      reply,
-      simplePage(
-        'Privacy — Spirit of Chongqing City',
-        `<h1>Privacy</h1>
+  app.get(
+    '/privacy',
+    { schema: { ...PAGE, summary: 'The demo campaign’s privacy notice', response: { 200: HTML } } },
+    async (_request, reply) =>
+      html(
+        reply,
+        simplePage(
+          'Privacy — Spirit of Chongqing City',
+          `<h1>Privacy</h1>
          <p>What you send is kept by the newsroom for this campaign. Only your words, the name you
          chose (unless you stay anonymous), your district and your photo are ever published, and
          only after staff approve them. Photos are re-encoded: location and camera data are removed.
@@ -324,22 +330,21 @@ export function pageRoutes(app: FastifyInstance, ctx: Context): void {
          submission at any time: it is then removed for good, photo included.</p>
          <h2 lang="zh-Hans">隐私说明</h2>
          <p lang="zh-Hans">你提交的内容由编辑部为本活动保存。只有你的文字、你选择的署名（匿名除外）、所在区县和照片会在工作人员审核通过后公开。照片会被重新编码，位置和相机信息会被删除。你留下的电子邮箱绝不公开。你可以随时要求编辑部彻底删除你的投稿（包括照片）。</p>`,
+        ),
       ),
-    ),
   );
 
-  let openApi: { key: string; body: string; etag: string } | null = null;
-  app.get('/v1/openapi.json', async (request, reply) => {
-    openToAnyOrigin(reply);
-    const base = baseUrl(ctx, request);
-    if (!openApi || openApi.key !== base) {
-      const body = JSON.stringify(buildOpenApi(base), null, 2);
-      openApi = { key: base, body, etag: etagOf(body) };
-    }
-    reply.header('etag', openApi.etag).header('cache-control', 'public, max-age=300');
-    if (matchesEtag(request, openApi.etag)) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(openApi.body);
-  });
-
-  app.get('/healthz', async () => ({ ok: true, store: ctx.store.kind, live: ctx.hub.clientCount }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Liveness: the store in use and the open live streams',
+        response: {
+          200: Type.Object({ ok: Type.Boolean(), store: Type.String(), live: Type.Integer() }),
+        },
+      },
+    },
+    async () => ({ ok: true, store: app.store.kind, live: app.hub.clientCount }),
+  );
 }

@@ -2,29 +2,59 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { QuotePage } from '../../../src/api/wire.js';
-import { campaignOr404, openToAnyOrigin, type Context } from '../context.js';
 import { ApiError, validation } from '../errors.js';
 import { cachedBody, sendJson } from '../http-cache.js';
-import { CampaignParams, QuotesQuery, StreamQuery } from '../schemas.js';
-import { quoteToWire, resolveLocale } from '../wire-mapping.js';
+import {
+  CampaignParams,
+  QuotePageSchema,
+  QuotesQuery,
+  StreamQuery,
+  conditionalAnswer,
+  errorAnswers,
+} from '../schemas.js';
+import { quoteToWire } from '../wire-mapping.js';
 
 export const QUOTES_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
 
-export function quoteRoutes(app: FastifyInstance, ctx: Context): void {
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof QuotesQuery> }>(
-    '/v1/campaigns/:campaign/quotes',
-    { schema: { params: CampaignParams, querystring: QuotesQuery } },
+const EVENT_STREAM = {
+  description: 'An event stream',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+
+/** `Last-Event-ID` header first, then `?lastEventId=`; null means "from now on". */
+function resumeFrom(
+  header: string | string[] | undefined,
+  query: string | undefined,
+): number | null {
+  const raw = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
+  if (raw !== undefined) {
+    if (!/^[0-9]{1,15}$/.test(raw)) throw validation([{ field: 'Last-Event-ID', code: 'invalid' }]);
+    return Number(raw);
+  }
+  return query === undefined ? null : Number(query);
+}
+
+export default async function quoteRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: Static<typeof QuotesQuery> }>(
+    '/quotes',
+    {
+      schema: {
+        summary: 'Approved quotes, newest first',
+        tags: ['wall'],
+        params: CampaignParams,
+        querystring: QuotesQuery,
+        response: { 200: conditionalAnswer(QuotePageSchema), ...errorAnswers(304, 400, 404) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
+      const { campaign, locale } = request;
       const limit = request.query.limit ?? 20;
       const before = request.query.before;
-      const version = ctx.hub.cachedVersion(campaign.id) ?? (await ctx.hub.version(campaign.id));
+      const version = app.hub.cachedVersion(campaign.id) ?? (await app.hub.version(campaign.id));
       const key = `${campaign.id}|${locale}|${limit}|${before ?? ''}`;
-      let cached = ctx.quotes.get(key);
+      let cached = app.quoteCache.get(key);
       if (!cached || cached.version !== version) {
-        const page = await ctx.store.listQuotes(campaign.id, {
+        const page = await app.store.listQuotes(campaign.id, {
           limit,
           ...(before === undefined ? {} : { before: Number(before) }),
         });
@@ -34,39 +64,44 @@ export function quoteRoutes(app: FastifyInstance, ctx: Context): void {
           lastEventId: page.lastEventId,
         };
         cached = { ...cachedBody(wire), version: page.lastEventId };
-        ctx.quotes.set(key, cached);
+        app.quoteCache.set(key, cached);
       }
       return sendJson(request, reply, cached, QUOTES_CACHE_CONTROL);
     },
   );
 
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof StreamQuery> }>(
-    '/v1/campaigns/:campaign/quotes/stream',
-    { schema: { params: CampaignParams, querystring: StreamQuery } },
+  app.get<{ Querystring: Static<typeof StreamQuery> }>(
+    '/quotes/stream',
+    {
+      schema: {
+        summary: 'Live wall events (Server-Sent Events)',
+        description:
+          'Events `quote` (data: `Quote`, added or changed) and `remove` (data: ' +
+          '`RemoveEventData`), each with an increasing `id:`. Resume with the ' +
+          '`Last-Event-ID` header or `?lastEventId=` (e.g. `QuotePage.lastEventId`): every ' +
+          'event after it is replayed first. A `retry:` hint opens the stream; a comment ' +
+          'line is sent every 15 s as a heartbeat.',
+        tags: ['wall'],
+        params: CampaignParams,
+        querystring: StreamQuery,
+        headers: {
+          type: 'object',
+          properties: { 'last-event-id': { type: 'string', description: 'Resume after it' } },
+        },
+        response: { 200: EVENT_STREAM, ...errorAnswers(400, 404, 429, 503) },
+      },
+    },
     async (request, reply) => {
-      openToAnyOrigin(reply);
-      const campaign = campaignOr404(ctx, request.params.campaign);
-      const locale = resolveLocale(request.query.locale, campaign);
-      const header = request.headers['last-event-id'];
-      let lastEventId: number | null = null;
-      const raw = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
-      if (raw !== undefined) {
-        if (!/^[0-9]{1,15}$/.test(raw)) {
-          throw validation([{ field: 'Last-Event-ID', code: 'invalid' }]);
-        }
-        lastEventId = Number(raw);
-      } else if (request.query.lastEventId !== undefined) {
-        lastEventId = Number(request.query.lastEventId);
-      }
-      if (ctx.hub.full) {
+      const lastEventId = resumeFrom(request.headers['last-event-id'], request.query.lastEventId);
+      if (app.hub.full) {
         throw new ApiError(503, 'unavailable', 'Too many live connections; try again soon', {
           headers: { 'retry-after': '10' },
         });
       }
       reply.hijack();
-      await ctx.hub.open(reply.raw, {
-        campaignId: campaign.id,
-        locale,
+      await app.hub.open(reply.raw, {
+        campaignId: request.campaign.id,
+        locale: request.locale,
         lastEventId,
         headers: {
           'access-control-allow-origin': '*',

@@ -3,123 +3,172 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { StaffSubmissionPage } from '../../../src/api/wire.js';
-import { campaignOr404, type Context } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
-import { CampaignParams, ItemParams, StaffListQuery } from '../schemas.js';
+import {
+  CampaignParams,
+  ItemParams,
+  StaffListQuery,
+  StaffSubmissionPageSchema,
+  StaffSubmissionSchema,
+  errorAnswers,
+} from '../schemas.js';
 import type { StaffAction } from '../store/store.js';
-import { resolveLocale, staffSubmissionToWire } from '../wire-mapping.js';
+import { staffSubmissionToWire } from '../wire-mapping.js';
+import { resolveCampaign } from './campaign-scope.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function isStaff(ctx: Context, request: FastifyRequest): boolean {
+export function isStaff(request: FastifyRequest): boolean {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return false;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return false;
-  return timingSafeEqual(digest(match[1]), digest(ctx.options.adminToken));
+  return timingSafeEqual(digest(match[1]), digest(request.server.settings.adminToken));
 }
 
 export const StaffPhotoQuery = Type.Object({
   width: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
 });
 
-export function staffRoutes(app: FastifyInstance, ctx: Context): void {
-  app.register(async (staff) => {
-    staff.addHook('onRequest', async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      if (!isStaff(ctx, request)) {
-        throw new ApiError(401, 'unauthorized', 'A valid staff token is required', {
-          headers: { 'www-authenticate': 'Bearer realm="campaign staff"' },
-        });
-      }
-    });
+const STAFF = { tags: ['staff'], security: [{ staffToken: [] }] };
+const JPEG = {
+  description: 'JPEG',
+  content: { 'image/jpeg': { schema: Type.String({ format: 'binary' }) } },
+};
 
-    staff.get<{
-      Params: Static<typeof CampaignParams>;
-      Querystring: Static<typeof StaffListQuery>;
-    }>(
-      '/v1/campaigns/:campaign/submissions',
-      { schema: { params: CampaignParams, querystring: StaffListQuery } },
-      async (request) => {
-        const campaign = campaignOr404(ctx, request.params.campaign);
-        const locale = resolveLocale(request.query.locale, campaign);
-        const { status, limit = 50, before } = request.query;
-        const page = await ctx.store.listSubmissions(campaign.id, {
-          limit,
-          ...(status ? { status } : {}),
-          ...(before === undefined ? {} : { before: Number(before) }),
-        });
-        const answer: StaffSubmissionPage = {
-          items: page.items.map((item) => staffSubmissionToWire(campaign, item, locale)),
-          nextBefore: page.nextBefore === null ? null : String(page.nextBefore),
-          counts: await ctx.store.countSubmissions(campaign.id),
-        };
-        return answer;
-      },
-    );
-
-    staff.get<{ Params: Static<typeof ItemParams>; Querystring: { locale?: string } }>(
-      '/v1/campaigns/:campaign/submissions/:id',
-      { schema: { params: ItemParams } },
-      async (request) => {
-        const campaign = campaignOr404(ctx, request.params.campaign);
-        const submission = await ctx.store.getSubmission(campaign.id, request.params.id);
-        if (!submission) throw notFound('Submission');
-        return staffSubmissionToWire(
-          campaign,
-          submission,
-          resolveLocale(request.query.locale, campaign),
-        );
-      },
-    );
-
-    staff.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof StaffPhotoQuery> }>(
-      '/v1/campaigns/:campaign/submissions/:id/photo',
-      { schema: { params: ItemParams, querystring: StaffPhotoQuery } },
-      async (request, reply) => {
-        const campaign = campaignOr404(ctx, request.params.campaign);
-        const submission = await ctx.store.getSubmission(campaign.id, request.params.id);
-        if (!submission?.photoId) throw notFound('Photo');
-        const photo = await ctx.store.getPhoto(campaign.id, submission.photoId, false);
-        if (!photo) throw notFound('Photo');
-        const wanted = request.query.width ?? 640;
-        const width = photo.widths.find((candidate) => candidate >= wanted) ?? photo.width;
-        const file = await ctx.store.getPhotoFile(campaign.id, photo.id, width, false);
-        if (!file) throw notFound('Photo');
-        return reply.type('image/jpeg').send(file.bytes);
-      },
-    );
-
-    for (const action of ['approve', 'reject', 'remove'] as StaffAction[]) {
-      staff.post<{ Params: Static<typeof ItemParams> }>(
-        `/v1/campaigns/:campaign/submissions/:id/${action}`,
-        { schema: { params: ItemParams } },
-        async (request) => {
-          const campaign = campaignOr404(ctx, request.params.campaign);
-          const result = await ctx.store.transition(
-            campaign.id,
-            request.params.id,
-            action,
-            Date.now(),
-          );
-          if (!result.ok) {
-            if (result.reason === 'not_found') throw notFound('Submission');
-            throw new ApiError(409, 'invalid_transition', result.message);
-          }
-          return staffSubmissionToWire(campaign, result.submission, campaign.defaultLocale);
-        },
-      );
+export default async function staffRoutes(staff: FastifyInstance): Promise<void> {
+  // Who is asking comes first: an outsider learns nothing, not even which campaigns exist.
+  staff.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (!isStaff(request)) {
+      throw new ApiError(401, 'unauthorized', 'A valid staff token is required', {
+        headers: { 'www-authenticate': 'Bearer realm="campaign staff"' },
+      });
     }
+  });
+  staff.addHook('onRequest', resolveCampaign);
 
-    staff.delete<{ Params: Static<typeof ItemParams> }>(
-      '/v1/campaigns/:campaign/submissions/:id',
-      { schema: { params: ItemParams } },
-      async (request, reply) => {
-        const campaign = campaignOr404(ctx, request.params.campaign);
-        const result = await ctx.store.deleteSubmission(campaign.id, request.params.id);
-        if (!result.deleted) throw notFound('Submission');
-        return reply.code(204).send();
+  staff.get<{ Querystring: Static<typeof StaffListQuery> }>(
+    '/submissions',
+    {
+      schema: {
+        ...STAFF,
+        summary: 'Submissions by status, newest first (staff)',
+        params: CampaignParams,
+        querystring: StaffListQuery,
+        response: { 200: StaffSubmissionPageSchema, ...errorAnswers(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { campaign, locale } = request;
+      const { status, limit = 50, before } = request.query;
+      const page = await staff.store.listSubmissions(campaign.id, {
+        limit,
+        ...(status ? { status } : {}),
+        ...(before === undefined ? {} : { before: Number(before) }),
+      });
+      const answer: StaffSubmissionPage = {
+        items: page.items.map((item) => staffSubmissionToWire(campaign, item, locale)),
+        nextBefore: page.nextBefore === null ? null : String(page.nextBefore),
+        counts: await staff.store.countSubmissions(campaign.id),
+      };
+      return answer;
+    },
+  );
+
+  staff.get<{ Params: Static<typeof ItemParams> }>(
+    '/submissions/:id',
+    {
+      schema: {
+        ...STAFF,
+        summary: 'One submission (staff)',
+        params: ItemParams,
+        response: { 200: StaffSubmissionSchema, ...errorAnswers(401, 404) },
+      },
+    },
+    async (request) => {
+      const { campaign, locale } = request;
+      const submission = await staff.store.getSubmission(campaign.id, request.params.id);
+      if (!submission) throw notFound('Submission');
+      return staffSubmissionToWire(campaign, submission, locale);
+    },
+  );
+
+  staff.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof StaffPhotoQuery> }>(
+    '/submissions/:id/photo',
+    {
+      schema: {
+        ...STAFF,
+        summary: "A submission's photo, whatever its status (staff)",
+        params: ItemParams,
+        querystring: StaffPhotoQuery,
+        response: { 200: JPEG, ...errorAnswers(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { campaign } = request;
+      const submission = await staff.store.getSubmission(campaign.id, request.params.id);
+      if (!submission?.photoId) throw notFound('Photo');
+      const photo = await staff.store.getPhoto(campaign.id, submission.photoId, false);
+      if (!photo) throw notFound('Photo');
+      const wanted = request.query.width ?? 640;
+      const width = photo.widths.find((candidate) => candidate >= wanted) ?? photo.width;
+      const file = await staff.store.getPhotoFile(campaign.id, photo.id, width, false);
+      if (!file) throw notFound('Photo');
+      return reply.type('image/jpeg').send(file.bytes);
+    },
+  );
+
+  const SUMMARIES: Record<StaffAction, string> = {
+    approve: 'Publish a submission on the wall (staff)',
+    reject: 'Reject a pending submission (staff)',
+    remove: 'Take a published quote off the wall (staff)',
+  };
+  for (const action of ['approve', 'reject', 'remove'] as StaffAction[]) {
+    staff.post<{ Params: Static<typeof ItemParams> }>(
+      `/submissions/:id/${action}`,
+      {
+        schema: {
+          ...STAFF,
+          summary: SUMMARIES[action],
+          params: ItemParams,
+          response: {
+            200: { ...StaffSubmissionSchema, description: 'The submission after the change' },
+            ...errorAnswers(401, 404, 409),
+          },
+        },
+      },
+      async (request) => {
+        const { campaign } = request;
+        const result = await staff.store.transition(
+          campaign.id,
+          request.params.id,
+          action,
+          Date.now(),
+        );
+        if (!result.ok) {
+          if (result.reason === 'not_found') throw notFound('Submission');
+          throw new ApiError(409, 'invalid_transition', result.message);
+        }
+        return staffSubmissionToWire(campaign, result.submission, campaign.defaultLocale);
       },
     );
-  });
+  }
+
+  staff.delete<{ Params: Static<typeof ItemParams> }>(
+    '/submissions/:id',
+    {
+      schema: {
+        ...STAFF,
+        summary: 'Delete a submission and its photo for good (staff; privacy requests)',
+        params: ItemParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errorAnswers(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const result = await staff.store.deleteSubmission(request.campaign.id, request.params.id);
+      if (!result.deleted) throw notFound('Submission');
+      return reply.code(204).send();
+    },
+  );
 }

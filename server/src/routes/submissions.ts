@@ -1,46 +1,58 @@
 /**
- * `POST …/submissions`: a reader's words (JSON, or multipart with a `data` JSON part
- * and a `photo` file), behind the origin allowlist, the campaign's status, the rate
- * limit and an Idempotency-Key. Checks that need no body run before it is read.
+ * `POST /v1/campaigns/:campaign/submissions`: a reader's words (JSON, or multipart with a
+ * `data` JSON part and a `photo` file), behind the origin allowlist, the campaign's
+ * status, the rate limit and an Idempotency-Key. Checks that need no body run before
+ * it is read; the body keeps the same rules whichever way it comes.
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from '@sinclair/typebox';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
-import { baseUrl, campaignOr404, type Context } from '../context.js';
 import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
-import { CampaignParams } from '../schemas.js';
+import {
+  CampaignParams,
+  SubmissionAcceptedSchema,
+  SubmissionRequestSchema,
+  errorAnswers,
+} from '../schemas.js';
 import type { CampaignRecord, NewPhoto, PhotoText } from '../store/store.js';
 import { isHoneypot, submissionHash, validateSubmission } from '../validate.js';
 import { isOpen } from '../wire-mapping.js';
+import { resolveCampaign } from './campaign-scope.js';
 
-type Params = { Params: Static<typeof CampaignParams> };
+type CorsCallback = (error: Error | null, options: FastifyCorsOptions) => void;
 
 /** Visible ASCII without spaces, 8 to 200 characters (a UUID fits). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
-export function originAllowed(
-  ctx: Context,
-  request: FastifyRequest,
-  campaign: CampaignRecord,
-): boolean {
+/** A page may send when it is the API's own, or on the settings' or the campaign's list. */
+export function originAllowed(request: FastifyRequest, campaign: CampaignRecord): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true; // not a browser: nothing to protect against here
-  if (origin === baseUrl(ctx, request)) return true;
+  const app = request.server;
+  if (origin === app.publicUrl) return true;
   if (origin === `${request.protocol}://${request.host}`) return true;
-  return ctx.options.allowedOrigins.includes(origin) || campaign.allowedOrigins.includes(origin);
+  return app.settings.allowedOrigins.includes(origin) || campaign.allowedOrigins.includes(origin);
 }
 
-function allowCors(reply: FastifyReply, origin: string | undefined): void {
-  reply.header('vary', 'Origin');
-  if (origin) {
-    reply
-      .header('access-control-allow-origin', origin)
-      .header('access-control-expose-headers', 'Retry-After, Idempotent-Replayed');
-  }
-}
+const originNotAllowed = () =>
+  new ApiError(403, 'origin_not_allowed', 'This site may not send submissions');
+
+const idempotencyConflict = () =>
+  new ApiError(
+    409,
+    'idempotency_conflict',
+    'This Idempotency-Key was already used for a different submission',
+  );
+
+const submissionDeleted = () =>
+  new ApiError(
+    410,
+    'submission_deleted',
+    'The submission sent with this Idempotency-Key was deleted; nothing was stored again',
+  );
 
 function readerPhotoText(displayName: string | null): Record<Locale, PhotoText> {
   return {
@@ -68,42 +80,11 @@ function decoyAnswer(key: string): SubmissionAccepted {
   return { id, status: 'pending', receivedAt: new Date().toISOString() };
 }
 
-async function readBody(
-  request: FastifyRequest,
-  campaign: CampaignRecord,
-): Promise<{ data: unknown; photo: Buffer | null }> {
-  if (!request.isMultipart()) return { data: request.body, photo: null };
-  let data: unknown = undefined;
-  let photo: Buffer | null = null;
-  const parts = request.parts({
-    limits: { fileSize: campaign.limits.photoMaxBytes, files: 1, fields: 4, parts: 5 },
-  });
-  for await (const part of parts) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'photo') {
-        await part.toBuffer().catch(() => undefined);
-        throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown file' }]);
-      }
-      const bytes = await part.toBuffer();
-      photo = bytes.length > 0 ? bytes : null;
-    } else if (part.fieldname === 'data') {
-      // A part sent as application/json arrives parsed; a plain text part is parsed here.
-      const value: unknown = part.value;
-      if (Buffer.isBuffer(value)) data = parseJson(value);
-      else if (typeof value === 'string') data = parseJson(Buffer.from(value, 'utf8'));
-      else data = value;
-    } else {
-      throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown field' }]);
-    }
+/** JSON from bytes that must be valid UTF-8, within the JSON body limit. */
+export function parseJson(bytes: Buffer, limit = Infinity): unknown {
+  if (bytes.length > limit) {
+    throw new ApiError(413, 'payload_too_large', `The data is larger than ${limit} bytes`);
   }
-  if (data === undefined) {
-    throw validation([{ field: 'data', code: 'required', message: 'Missing the data part' }]);
-  }
-  return { data, photo };
-}
-
-/** JSON from bytes that must be valid UTF-8. */
-export function parseJson(bytes: Buffer): unknown {
   if (!isUtf8(bytes)) {
     throw validation([{ field: 'body', code: 'invalid', message: 'The body is not valid UTF-8' }]);
   }
@@ -114,75 +95,242 @@ export function parseJson(bytes: Buffer): unknown {
   }
 }
 
-export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
-  const path = '/v1/campaigns/:campaign/submissions';
+/**
+ * Multipart parts are read with the `latin1` charset, which maps each byte to one
+ * character: `Buffer.from(value, 'latin1')` gives back the exact bytes, so the `data`
+ * part passes the same UTF-8 and size checks as a JSON body instead of having invalid
+ * bytes replaced by U+FFFD on the way in.
+ */
+export const MULTIPART_FIELD_CHARSET = 'latin1';
 
-  app.options<Params>(path, { schema: { params: CampaignParams } }, async (request, reply) => {
-    const campaign = campaignOr404(ctx, request.params.campaign);
-    if (!originAllowed(ctx, request, campaign)) {
-      throw new ApiError(403, 'origin_not_allowed', 'This site may not send submissions');
+interface SubmissionBody {
+  data: unknown;
+  photo: Buffer | null;
+}
+
+/** A client's broken or abandoned form is its mistake: `400`, never a `500`. */
+function malformedForm(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = (error as { code?: string }).code;
+  if (code?.startsWith('FST_')) throw error; // the error handler names Fastify's own
+  return validation(
+    [{ field: 'body', code: 'invalid', message: 'The multipart form is malformed or incomplete' }],
+    'The multipart form is malformed or incomplete',
+  );
+}
+
+async function readMultipart(
+  request: FastifyRequest,
+  campaign: CampaignRecord,
+): Promise<SubmissionBody> {
+  const limit = request.server.settings.jsonBodyLimit;
+  let data: unknown = undefined;
+  let photo: Buffer | null = null;
+  const parts = request.parts({
+    limits: {
+      fileSize: campaign.limits.photoMaxBytes,
+      files: 1,
+      fields: 4,
+      parts: 5,
+      // One byte over the limit tells "too large" from "just fits".
+      fieldSize: limit + 1,
+    },
+  });
+  try {
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (part.fieldname !== 'photo') {
+          throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown file' }]);
+        }
+        photo = bytes.length > 0 ? bytes : null;
+      } else if (part.fieldname === 'data') {
+        if (part.valueTruncated) {
+          throw new ApiError(
+            413,
+            'payload_too_large',
+            `The data part is larger than ${limit} bytes`,
+          );
+        }
+        data = dataPart(part.value, part.mimetype, limit);
+      } else {
+        throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown field' }]);
+      }
     }
-    allowCors(reply, request.headers.origin);
-    return reply
-      .header('access-control-allow-methods', 'POST')
-      .header('access-control-allow-headers', 'Content-Type, Idempotency-Key')
-      .header('access-control-max-age', '600')
-      .code(204)
-      .send();
+  } catch (error) {
+    throw malformedForm(error);
+  }
+  if (data === undefined) {
+    throw validation([{ field: 'data', code: 'required', message: 'Missing the data part' }]);
+  }
+  return { data, photo };
+}
+
+/** The `data` part's JSON, by the rules of a JSON body. */
+function dataPart(value: unknown, mimetype: string, limit: number): unknown {
+  if (typeof value === 'string') {
+    // A part that named its own charset was decoded with it; that is its sender's word.
+    const declared = /charset=/i.test(mimetype);
+    return parseJson(Buffer.from(value, declared ? 'utf8' : MULTIPART_FIELD_CHARSET), limit);
+  }
+  // A part typed application/json arrives parsed by the multipart plugin, from text
+  // decoded as latin1: its characters up to U+00FF are the bytes sent, and any above
+  // came from `\u` escapes. Rebuild the bytes and read them by the JSON body's rules.
+  return parseJson(latin1Bytes(JSON.stringify(value)), limit);
+}
+
+function latin1Bytes(text: string): Buffer {
+  const bytes: number[] = [];
+  for (const char of text) {
+    const point = char.codePointAt(0) ?? 0;
+    if (point <= 0xff) bytes.push(point);
+    else bytes.push(...Buffer.from(char, 'utf8'));
+  }
+  return Buffer.from(bytes);
+}
+
+async function readBody(
+  request: FastifyRequest,
+  campaign: CampaignRecord,
+): Promise<SubmissionBody> {
+  if (!request.isMultipart()) return { data: request.body, photo: null };
+  return readMultipart(request, campaign);
+}
+
+/** Checks that need no body: run before a byte of it is read. */
+async function admitSubmission(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { campaign } = request;
+  const app = request.server;
+  if (!originAllowed(request, campaign)) throw originNotAllowed();
+  if (!isOpen(campaign, Date.now())) {
+    throw new ApiError(409, 'campaign_closed', 'This campaign no longer takes submissions');
+  }
+  const wait = app.limiter ? await app.limiter.check(request.ip) : null;
+  if (wait !== null) {
+    throw new ApiError(429, 'rate_limited', 'Too many submissions; try again later', {
+      headers: { 'retry-after': String(wait) },
+    });
+  }
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError(
+      400,
+      'idempotency_key_required',
+      'Send an Idempotency-Key header: 8 to 200 visible ASCII characters, e.g. a UUID',
+    );
+  }
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type) && !/^multipart\/form-data\b/i.test(type)) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send application/json, or multipart/form-data with a data part and a photo',
+    );
+  }
+  void reply;
+}
+
+const MULTIPART_BODY = {
+  type: 'object',
+  required: ['data'],
+  properties: {
+    data: { ...SubmissionRequestSchema, description: 'The JSON body, as text' },
+    photo: {
+      type: 'string',
+      format: 'binary',
+      description:
+        'JPEG, PNG or WebP (judged by its bytes). Re-encoded as JPEG at a few widths; all ' +
+        'metadata (EXIF, GPS) is dropped.',
+    },
+  },
+};
+
+export default async function submissionRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', resolveCampaign);
+  // CORS for partner pages on the allowlist only; others get no CORS header at all.
+  await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
+    callback(null, {
+      origin: originAllowed(request, request.campaign) ? (request.headers.origin ?? false) : false,
+      methods: ['POST'],
+      allowedHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
+      maxAge: 600,
+      preflightContinue: true,
+    });
   });
 
-  app.post<Params>(
-    path,
+  app.options(
+    '',
     {
-      schema: { params: CampaignParams },
-      onRequest: async (request, reply) => {
-        const params = request.params;
-        const campaign = campaignOr404(ctx, params.campaign);
-        if (!originAllowed(ctx, request, campaign)) {
-          throw new ApiError(403, 'origin_not_allowed', 'This site may not send submissions');
-        }
-        allowCors(reply, request.headers.origin);
-        if (!isOpen(campaign, Date.now())) {
-          throw new ApiError(409, 'campaign_closed', 'This campaign no longer takes submissions');
-        }
-        if (ctx.limiter) {
-          const wait = await ctx.limiter.hit(request.ip);
-          if (wait !== null) {
-            throw new ApiError(429, 'rate_limited', 'Too many submissions; try again later', {
-              headers: { 'retry-after': String(wait) },
-            });
-          }
-        }
-        const key = request.headers['idempotency-key'];
-        if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-          throw new ApiError(
-            400,
-            'idempotency_key_required',
-            'Send an Idempotency-Key header: 8 to 200 visible ASCII characters, e.g. a UUID',
-          );
-        }
-        const type = request.headers['content-type'] ?? '';
-        if (!/^application\/json\b/i.test(type) && !/^multipart\/form-data\b/i.test(type)) {
-          throw new ApiError(
-            415,
-            'unsupported_media_type',
-            'Send application/json, or multipart/form-data with a data part and a photo',
-          );
-        }
+      schema: {
+        summary: 'CORS preflight for a submission',
+        tags: ['submissions'],
+        params: CampaignParams,
+        response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
       },
     },
     async (request, reply) => {
-      const campaign = campaignOr404(ctx, request.params.campaign);
+      if (!originAllowed(request, request.campaign)) throw originNotAllowed();
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '',
+    {
+      schema: {
+        summary: "Send a reader's words (and optionally a photo) for review",
+        tags: ['submissions'],
+        params: CampaignParams,
+        headers: {
+          type: 'object',
+          required: ['idempotency-key'],
+          properties: {
+            'idempotency-key': {
+              type: 'string',
+              description:
+                '8–200 visible ASCII characters (a UUID fits). The same key with the same ' +
+                'body answers the first answer and stores nothing new; with another body, `409`.',
+            },
+          },
+        },
+        consumes: ['application/json', 'multipart/form-data'],
+        body: {
+          content: {
+            'application/json': { schema: SubmissionRequestSchema },
+            'multipart/form-data': { schema: MULTIPART_BODY },
+          },
+        },
+        response: {
+          202: {
+            ...SubmissionAcceptedSchema,
+            description:
+              'Accepted, awaiting review. A filled-in honeypot (`website`) also answers 202 and stores nothing.',
+          },
+          ...errorAnswers(400, 403, 404, 408, 409, 410, 413, 415, 422, 429, 503),
+        },
+      },
+      onRequest: admitSubmission,
+      // The body is checked by validateSubmission, after the honeypot: the schema above
+      // documents it, and validating it here would tell a bot which field gave it away.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const { campaign } = request;
       const key = request.headers['idempotency-key'] as string;
       const { data, photo: photoBytes } = await readBody(request, campaign);
 
-      if (isHoneypot(data)) return reply.code(202).send(decoyAnswer(key));
+      if (isHoneypot(data)) {
+        await app.limiter?.count(request.ip);
+        return reply.code(202).send(decoyAnswer(key));
+      }
       const body = validateSubmission(data, campaign);
       const bodyHash = submissionHash(body, photoBytes);
 
       if (photoBytes) {
         // Spare a retry the photo work; createSubmission checks the key again anyway.
-        const earlier = await ctx.store.findIdempotent(campaign.id, key);
+        const earlier = await app.store.findIdempotent(campaign.id, key);
+        if (earlier?.kind === 'deleted') throw submissionDeleted();
         if (earlier) {
           if (earlier.bodyHash !== bodyHash) throw idempotencyConflict();
           return reply.code(202).header('idempotent-replayed', 'true').send(earlier.accepted);
@@ -193,7 +341,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
       let photo: NewPhoto | null = null;
       if (photoBytes) {
         const processed = await processPhoto(photoBytes, {
-          maxPixels: ctx.options.maxPhotoPixels,
+          maxPixels: app.settings.maxPhotoPixels,
           allowedTypes: campaign.limits.photoTypes,
         });
         photo = {
@@ -210,7 +358,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
         };
       }
 
-      const result = await ctx.store.createSubmission({
+      const result = await app.store.createSubmission({
         submission: {
           id: submissionId,
           campaignId: campaign.id,
@@ -229,15 +377,10 @@ export function submissionRoutes(app: FastifyInstance, ctx: Context): void {
         bodyHash,
       });
       if (result.kind === 'conflict') throw idempotencyConflict();
+      if (result.kind === 'deleted') throw submissionDeleted();
       if (result.kind === 'replay') reply.header('idempotent-replayed', 'true');
+      else await app.limiter?.count(request.ip);
       return reply.code(202).send(result.accepted);
     },
   );
 }
-
-const idempotencyConflict = () =>
-  new ApiError(
-    409,
-    'idempotency_conflict',
-    'This Idempotency-Key was already used for a different submission',
-  );

@@ -1,0 +1,28 @@
+/**
+ * The public reading API under `/v1/campaigns/:campaign`: campaign, stories, photos and
+ * the wall. Open to any origin (`@fastify/cors`), readable across origins (CORP), and
+ * every route gets its campaign and locale from one hook.
+ */
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
+import { resolveCampaign } from './campaign-scope.js';
+import contentRoutes from './content.js';
+import quoteRoutes from './quotes.js';
+
+/** CORS for answers any page may read: content, the wall, the bundle, the document. */
+export const OPEN_CORS: FastifyCorsOptions = {
+  origin: '*',
+  methods: ['GET', 'HEAD'],
+  exposedHeaders: ['ETag', 'Retry-After'],
+  maxAge: 600,
+};
+
+export default async function publicApi(app: FastifyInstance): Promise<void> {
+  await app.register(cors, OPEN_CORS);
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cross-origin-resource-policy', 'cross-origin');
+  });
+  app.addHook('onRequest', resolveCampaign);
+  await app.register(contentRoutes);
+  await app.register(quoteRoutes);
+}
