@@ -25,6 +25,10 @@ const INVISIBLE_NAMES: [string, string][] = [
   ['a soft hyphen', 'Ad\u00ADmin'],
   ['an invisible times', 'Ad\u2062min'],
   ['tag characters', 'Admin\u{E0041}\u{E0042}'],
+  [
+    'tag characters, even in a subdivision flag',
+    '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} Ewan',
+  ],
   ['the Hangul choseong filler', '\u115F'],
   ['the Hangul jungseong filler', 'Li\u1160'],
   ['the Hangul filler', '\u3164'],
@@ -47,7 +51,7 @@ describe('invisible characters in display names', () => {
   });
 
   it('keeps names with emoji sequences, accents and CJK', () => {
-    for (const name of ['李伟', 'José Núñez', 'Li 👨‍👩‍👧', '❤️ Chongqing', '🏳️‍🌈 Li', '👩🏽‍💻', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 Ewan']) {
+    for (const name of ['李伟', 'José Núñez', 'Li 👨‍👩‍👧', '❤️ Chongqing', '🏳️‍🌈 Li', '👩🏽‍💻']) {
       assert.deepEqual(problems({ displayName: name }), [], name);
     }
   });

@@ -6,6 +6,7 @@ import { emit } from '../core/events.js';
 import { describeError } from '../i18n/messages.js';
 import { formatNumber, formatRelativeTime } from '../i18n/format.js';
 import { CampaignApiClient } from '../api/client.js';
+import { hasInvisible } from '../api/invisible.js';
 import { AbortedError, HttpError, type CampaignApiError } from '../api/errors.js';
 import type {
   Campaign,
@@ -266,7 +267,11 @@ export class CampaignSubmissionForm extends CampaignElement {
     if (!length) problems.message = 'required';
     else if (length < messageMinLength) problems.message = 'too_short';
     else if (length > messageMaxLength) problems.message = 'too_long';
-    if (!d.anonymous && !d.displayName.trim()) problems.displayName = 'required';
+    if (!d.anonymous) {
+      if (!d.displayName.trim()) problems.displayName = 'required';
+      // The API's rule: a name must not hide characters that show as nothing.
+      else if (hasInvisible(d.displayName)) problems.displayName = 'invisible_characters';
+    }
     if (d.email.trim() && !EMAIL.test(d.email.trim())) problems.email = 'invalid_email';
     if (!d.consentGiven) problems.consentGiven = 'consent_required';
     return problems;
@@ -284,6 +289,8 @@ export class CampaignSubmissionForm extends CampaignElement {
         return msg(str`Your message is too long: at most ${l.messageMaxLength} characters.`);
       case 'displayName required':
         return msg('Enter your name, or choose to publish anonymously.');
+      case 'displayName invisible_characters':
+        return msg('Remove the invisible characters from your name.');
       case 'email invalid_email':
         return msg('Enter an email address like name@example.com.');
       case 'district unknown_district':
