@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import underPressure from '@fastify/under-pressure';
+import connectionGuard, { type ConnectionGuardOptions } from './connection-guard.js';
 import { seedDemo } from './demo/seed.js';
 import { ApiError } from './errors.js';
 import type { LiveHubOptions } from './live.js';
@@ -57,6 +58,10 @@ export interface AppOptions {
   heartbeatMs?: number;
   retryMs?: number;
   maxStreamClients?: number;
+  /** Most live streams per client address (default 500; see `LiveHubOptions`). */
+  maxStreamClientsPerAddress?: number;
+  /** Request body time budget and per-address connection and upload caps. */
+  connectionGuard?: Omit<ConnectionGuardOptions, 'trustProxy'>;
   distDir?: string;
   publicDir?: string;
   jsonBodyLimit?: number;
@@ -103,6 +108,9 @@ function liveOptions(options: AppOptions): LiveHubOptions {
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.retryMs ? { retryMs: options.retryMs } : {}),
     ...(options.maxStreamClients ? { maxClients: options.maxStreamClients } : {}),
+    ...(options.maxStreamClientsPerAddress
+      ? { maxClientsPerAddress: options.maxStreamClientsPerAddress }
+      : {}),
   };
 }
 
@@ -117,6 +125,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     bodyLimit: settings.jsonBodyLimit,
     trustProxy: options.trustProxy ?? false,
     forceCloseConnections: 'idle',
+    // A backstop for the connection guard's finer body budget: the longest any request
+    // may take to arrive whole (a 10 MB photo at about 35 KB/s). It covers receiving the
+    // request only, so event streams, which send for hours, are not cut.
+    requestTimeout: 300_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     // Requests Node's HTTP parser refuses, and the router's own refusals, still get
@@ -129,6 +141,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(routeTable);
   await app.register(apiErrors);
+  await app.register(connectionGuard, {
+    ...options.connectionGuard,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  });
   await app.register(campaignData, {
     store,
     settings,

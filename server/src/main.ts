@@ -9,7 +9,12 @@
  *   DATABASE_URL (PostgreSQL instead of SQLite, e.g. postgres://user@host:5432/db),
  *   DATABASE_SCHEMA (PostgreSQL schema, default `public`), DATABASE_POOL_SIZE (10),
  *   CAMPAIGN_TRUST_PROXY (addresses or CIDRs of the proxies in front whose
- *   X-Forwarded-For to trust, comma-separated).
+ *   X-Forwarded-For to trust, comma-separated),
+ *   CAMPAIGN_BODY_TIMEOUT_MS (10000), CAMPAIGN_BODY_MS_PER_KB (2000) and
+ *   CAMPAIGN_BODY_IDLE_MS (15000): how long a request body may take to arrive,
+ *   CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS (1000), CAMPAIGN_MAX_UPLOADS_PER_ADDRESS (64),
+ *   CAMPAIGN_MAX_STREAMS (10000) and CAMPAIGN_MAX_STREAMS_PER_ADDRESS (500): what one
+ *   client address (an IPv4 address or an IPv6 /64) and everyone together may hold.
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,6 +38,15 @@ function adminToken(dataDir: string): { token: string; generated: boolean } {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, generated: true };
+}
+
+/** A positive whole number from the environment, or undefined when unset; anything else stops the start. */
+function positiveInteger(name: string): number | undefined {
+  const text = process.env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`Bad ${name}: ${text}`);
+  return value;
 }
 
 /** A connection string without its password, for the banner. */
@@ -64,6 +78,15 @@ async function main(): Promise<void> {
   const poolSize = Number(process.env.DATABASE_POOL_SIZE || 0) || undefined;
   const trust = process.env.CAMPAIGN_TRUST_PROXY?.trim();
   const trustProxy = trust ? trust.split(',').map((entry) => entry.trim()) : undefined;
+  const connectionGuard = {
+    bodyBaseMs: positiveInteger('CAMPAIGN_BODY_TIMEOUT_MS'),
+    bodyMsPerKb: positiveInteger('CAMPAIGN_BODY_MS_PER_KB'),
+    bodyIdleMs: positiveInteger('CAMPAIGN_BODY_IDLE_MS'),
+    maxConnectionsPerAddress: positiveInteger('CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS'),
+    maxUploadsPerAddress: positiveInteger('CAMPAIGN_MAX_UPLOADS_PER_ADDRESS'),
+  };
+  const maxStreamClients = positiveInteger('CAMPAIGN_MAX_STREAMS');
+  const maxStreamClientsPerAddress = positiveInteger('CAMPAIGN_MAX_STREAMS_PER_ADDRESS');
 
   const server = await startServer({
     port,
@@ -77,6 +100,9 @@ async function main(): Promise<void> {
     ...(databaseSchema ? { databaseSchema } : {}),
     ...(poolSize ? { databasePoolSize: poolSize } : {}),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    connectionGuard,
+    ...(maxStreamClients ? { maxStreamClients } : {}),
+    ...(maxStreamClientsPerAddress ? { maxStreamClientsPerAddress } : {}),
     ...(logLevel ? { logger: { level: logLevel } } : {}),
   });
   const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;

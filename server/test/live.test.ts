@@ -140,7 +140,7 @@ describe('live streams per address', () => {
       }
       assert.equal(again.status, 200, 'a closed stream frees its slot');
       open.push(again);
-      assert.equal(server.app.campaign.hub.clientCount, 4);
+      assert.equal(server.app.hub.clientCount, 4);
     } finally {
       for (const answer of open) answer.close();
       await server.close();

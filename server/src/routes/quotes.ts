@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { QuotePage } from '../../../src/api/wire.js';
-import { ApiError, validation } from '../errors.js';
+import { validation } from '../errors.js';
 import { cachedBody, sendJson } from '../http-cache.js';
 import {
   CampaignParams,
@@ -93,16 +93,15 @@ export default async function quoteRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const lastEventId = resumeFrom(request.headers['last-event-id'], request.query.lastEventId);
-      if (app.hub.full) {
-        throw new ApiError(503, 'unavailable', 'Too many live connections; try again soon', {
-          headers: { 'retry-after': '10' },
-        });
-      }
+      // 503 when every slot is taken, 429 when this client holds its share.
+      const refused = app.hub.admit(request.ip);
+      if (refused) throw refused;
       reply.hijack();
       await app.hub.open(reply.raw, {
         campaignId: request.campaign.id,
         locale: request.locale,
         lastEventId,
+        address: request.ip,
         headers: {
           'access-control-allow-origin': '*',
           'cross-origin-resource-policy': 'cross-origin',
