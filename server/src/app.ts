@@ -12,6 +12,8 @@ import multipart from '@fastify/multipart';
 import underPressure from '@fastify/under-pressure';
 import connectionGuard, { type ConnectionGuardOptions } from './connection-guard.js';
 import { seedDemo } from './demo/seed.js';
+import { imageQueue, type ImageQueueOptions } from './image-queue.js';
+import { DEFAULT_MAX_PIXELS } from './images.js';
 import { ApiError } from './errors.js';
 import type { LiveHubOptions } from './live.js';
 import apiErrors, { answerClientError, sendApiError } from './plugins/api-errors.js';
@@ -65,7 +67,10 @@ export interface AppOptions {
   distDir?: string;
   publicDir?: string;
   jsonBodyLimit?: number;
+  /** Most pixels a photo may have (default 24 MP: decoding it fits about 0.4 s of CPU). */
   maxPhotoPixels?: number;
+  /** How much photo work runs at once and may wait (default 2 at once, 16 waiting, 10 s). */
+  imageQueue?: Partial<ImageQueueOptions>;
   /**
    * Shed load with `503` + `Retry-After` once the event loop lags this many
    * milliseconds (default 1000); `false` turns it off.
@@ -99,7 +104,7 @@ function settingsFrom(options: AppOptions): Settings {
     distDir: options.distDir ?? path.join(REPO_ROOT, 'dist'),
     publicDir: options.publicDir ?? path.join(SERVER_ROOT, 'public'),
     jsonBodyLimit: options.jsonBodyLimit ?? 64 * 1024,
-    maxPhotoPixels: options.maxPhotoPixels ?? 40_000_000,
+    maxPhotoPixels: options.maxPhotoPixels ?? DEFAULT_MAX_PIXELS,
   };
 }
 
@@ -119,6 +124,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await store.migrate();
   if (options.seedDemo !== false) await store.exclusive('seed', () => seedDemo(store));
   const settings = settingsFrom(options);
+  // One queue per process: the cores it protects are shared by every app in it.
+  if (options.imageQueue) imageQueue.configure(options.imageQueue);
 
   const app = Fastify({
     logger: options.logger ?? false,

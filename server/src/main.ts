@@ -14,7 +14,9 @@
  *   CAMPAIGN_BODY_IDLE_MS (15000): how long a request body may take to arrive,
  *   CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS (1000), CAMPAIGN_MAX_UPLOADS_PER_ADDRESS (64),
  *   CAMPAIGN_MAX_STREAMS (10000) and CAMPAIGN_MAX_STREAMS_PER_ADDRESS (500): what one
- *   client address (an IPv4 address or an IPv6 /64) and everyone together may hold.
+ *   client address (an IPv4 address or an IPv6 /64) and everyone together may hold,
+ *   CAMPAIGN_MAX_PHOTO_PIXELS (24000000), CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS (1000, or
+ *   `off`): above that lag every request answers 503 with Retry-After.
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
  */
 import { randomBytes } from 'node:crypto';
@@ -86,6 +88,10 @@ async function main(): Promise<void> {
     maxUploadsPerAddress: positiveInteger('CAMPAIGN_MAX_UPLOADS_PER_ADDRESS'),
   };
   const maxStreamClients = positiveInteger('CAMPAIGN_MAX_STREAMS');
+  const maxPhotoPixels = positiveInteger('CAMPAIGN_MAX_PHOTO_PIXELS');
+  const loopDelay = process.env.CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS?.trim();
+  const maxEventLoopDelayMs =
+    loopDelay === 'off' ? false : positiveInteger('CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS');
   const maxStreamClientsPerAddress = positiveInteger('CAMPAIGN_MAX_STREAMS_PER_ADDRESS');
 
   const server = await startServer({
@@ -101,6 +107,8 @@ async function main(): Promise<void> {
     ...(poolSize ? { databasePoolSize: poolSize } : {}),
     ...(trustProxy === undefined ? {} : { trustProxy }),
     connectionGuard,
+    ...(maxPhotoPixels ? { maxPhotoPixels } : {}),
+    ...(maxEventLoopDelayMs === undefined ? {} : { maxEventLoopDelayMs }),
     ...(maxStreamClients ? { maxStreamClients } : {}),
     ...(maxStreamClientsPerAddress ? { maxStreamClientsPerAddress } : {}),
     ...(logLevel ? { logger: { level: logLevel } } : {}),

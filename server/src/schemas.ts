@@ -169,7 +169,9 @@ export const SubmissionRequestSchema = Type.Object(
       'Text rules: Unicode is normalised to NFC; CR LF, CR, U+2028 and U+2029 become LF; ' +
       'leading and trailing white space is trimmed. The message may contain LF and TAB; ' +
       'any other control character (C0, DEL, C1) or bidirectional override is rejected ' +
-      'with `control_characters`, in every field. Lone surrogates (invalid Unicode) and ' +
+      'with `control_characters`, in every field. Names and emails also refuse characters ' +
+      'that show as nothing (zero-width, fillers, tags, stray variation selectors) with ' +
+      '`invisible_characters`; emoji sequences keep theirs. Lone surrogates (invalid Unicode) and ' +
       'bodies that are not valid UTF-8 are rejected with `invalid`. Lengths count UTF-16 ' +
       'code units, as the HTML `maxlength` attribute does.',
   },

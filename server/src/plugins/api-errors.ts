@@ -3,7 +3,8 @@
  * unknown routes and methods, router limits, and requests Node's HTTP parser refuses
  * before Fastify sees them. Every error answers `ApiErrorBody` with a stable code,
  * `no-store` and `nosniff`, and never echoes the request back. Only server faults
- * (5xx) are logged at error level: a client's mistake is not the server's.
+ * (5xx other than a busy 503) are logged at error level: a client's mistake is not
+ * the server's.
  */
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
@@ -105,7 +106,9 @@ export function sendApiError(
   error: FastifyError | Error,
 ): FastifyReply {
   const apiError = toApiError(error);
-  if (apiError.statusCode >= 500) request.log.error(error);
+  // A busy server (503) is a state, not a fault; a client's mistake is the client's.
+  if (apiError.statusCode === 503) request.log.warn({ code: apiError.code }, apiError.message);
+  else if (apiError.statusCode >= 500) request.log.error(error);
   else request.log.info({ code: apiError.code }, apiError.message);
   for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
   return reply
