@@ -25,6 +25,13 @@ export interface ConnectionGuardOptions {
   bodyMsPerKb?: number;
   /** Longest time without one byte of a body arriving (15 000). */
   bodyIdleMs?: number;
+  /**
+   * Longest a new connection may stay silent (10 000): Node times out headers only once
+   * their first byte has come, so a socket that sends nothing would be held for ever.
+   */
+  firstByteMs?: number;
+  /** Node's `headersTimeout`: longest for a request's headers to arrive whole (20 000). */
+  headersTimeoutMs?: number;
   /** Most open connections per client address (1 000); a trusted proxy's are not counted. */
   maxConnectionsPerAddress?: number;
   /** Most request bodies arriving at once per client (`request.ip`) (64). */
@@ -37,6 +44,8 @@ export const CONNECTION_GUARD_DEFAULTS = {
   bodyBaseMs: 10_000,
   bodyMsPerKb: 2_000,
   bodyIdleMs: 15_000,
+  firstByteMs: 10_000,
+  headersTimeoutMs: 20_000,
   maxConnectionsPerAddress: 1_000,
   maxUploadsPerAddress: 64,
 } as const;
@@ -101,6 +110,9 @@ async function connectionGuard(app: FastifyInstance, options: ConnectionGuardOpt
   const baseMs = positive('bodyBaseMs', settings.bodyBaseMs);
   const msPerKb = positive('bodyMsPerKb', settings.bodyMsPerKb);
   const idleMs = positive('bodyIdleMs', settings.bodyIdleMs);
+  const firstByteMs = positive('firstByteMs', settings.firstByteMs);
+  // Node checks it every 30 s, so a slow header is cut 20 to 50 s after it began.
+  app.server.headersTimeout = positive('headersTimeoutMs', settings.headersTimeoutMs);
   const maxConnections = positive('maxConnectionsPerAddress', settings.maxConnectionsPerAddress);
   const maxUploads = positive('maxUploadsPerAddress', settings.maxUploadsPerAddress);
   // A quarter of the shortest limit: a body is cut at most 25 % late.
@@ -124,7 +136,13 @@ async function connectionGuard(app: FastifyInstance, options: ConnectionGuardOpt
       return;
     }
     connections.add(key);
-    socket.once('close', () => connections.remove(key));
+    const silence = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, firstByteMs).unref();
+    socket.once('close', () => {
+      clearTimeout(silence);
+      connections.remove(key);
+    });
   });
 
   function forget(upload: Upload): void {

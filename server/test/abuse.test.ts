@@ -247,6 +247,23 @@ describe('per-address caps', () => {
     }
   });
 
+  it('closes a connection that never sends a byte', async () => {
+    const server = await makeServer({ connectionGuard: { ...GUARD, firstByteMs: 500 } });
+    try {
+      const silent = rawRequest(server, '');
+      const elapsed = await silent.closed(3_000);
+      assert.ok(elapsed >= 450 && elapsed < 1_500, `closed after ${elapsed} ms`);
+      // A stream that has been open longer than that is a connection that spoke: kept.
+      const stream = rawRequest(server, `GET ${API}/quotes/stream HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await delay(1_000);
+      assert.ok(!stream.socket.destroyed, 'the stream is still open');
+      assert.match(stream.received(), /^HTTP\/1\.1 200/);
+      stream.socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses an upload over the per-address cap with 429 and Retry-After; another address submits', async () => {
     const server = await makeServer({
       connectionGuard: { ...GUARD, bodyBaseMs: 5_000, maxUploadsPerAddress: 2 },
