@@ -12,6 +12,8 @@
  *   X-Forwarded-For to trust, comma-separated),
  *   CAMPAIGN_BODY_TIMEOUT_MS (10000), CAMPAIGN_BODY_MS_PER_KB (2000) and
  *   CAMPAIGN_BODY_IDLE_MS (15000): how long a request body may take to arrive,
+ *   CAMPAIGN_FIRST_BYTE_MS (10000) and CAMPAIGN_HEADERS_TIMEOUT_MS (20000): how long a
+ *   new connection may stay silent and its request's headers take,
  *   CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS (1000), CAMPAIGN_MAX_UPLOADS_PER_ADDRESS (64),
  *   CAMPAIGN_MAX_STREAMS (10000) and CAMPAIGN_MAX_STREAMS_PER_ADDRESS (500): what one
  *   client address (an IPv4 address or an IPv6 /64) and everyone together may hold,
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     bodyBaseMs: positiveInteger('CAMPAIGN_BODY_TIMEOUT_MS'),
     bodyMsPerKb: positiveInteger('CAMPAIGN_BODY_MS_PER_KB'),
     bodyIdleMs: positiveInteger('CAMPAIGN_BODY_IDLE_MS'),
+    firstByteMs: positiveInteger('CAMPAIGN_FIRST_BYTE_MS'),
+    headersTimeoutMs: positiveInteger('CAMPAIGN_HEADERS_TIMEOUT_MS'),
     maxConnectionsPerAddress: positiveInteger('CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS'),
     maxUploadsPerAddress: positiveInteger('CAMPAIGN_MAX_UPLOADS_PER_ADDRESS'),
   };
