@@ -15,12 +15,14 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * box (no layout shift on the demo page), plus 0.5 KB for rendering off-screen widgets
  * later (base/first-render.ts, 0.4 KB: it took the demo page's longest task from 138 to
  * 38 ms), plus 0.1 KB for the form's photo button in the page's language (the native
- * one speaks the browser's). The goal is 18 KB; the breakdown (`--modules`) shows
- * where the bytes are.
+ * one speaks the browser's), plus 0.1 KB for refusing a name with invisible characters
+ * before it is sent, in the reader's language (src/api/invisible.ts and its message,
+ * 0.16 KB; the API refuses it anyway, but a reader should not lose a send to it). The
+ * goal is 18 KB; the breakdown (`--modules`) shows where the bytes are.
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 23.6 * 1024,
-  'dist/campaign-widgets.iife.js': 23.6 * 1024,
+  'dist/campaign-widgets.js': 23.7 * 1024,
+  'dist/campaign-widgets.iife.js': 23.7 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
