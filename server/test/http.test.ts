@@ -82,8 +82,7 @@ describe('over real HTTP', () => {
     for (const answer of answers) assert.equal(answer.status, 202, JSON.stringify(answer.body));
     assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
     assert.equal(await rowCount(server), rows + 1);
-    const db = (server.app.store as unknown as { db: import('better-sqlite3').Database })
-      .db;
+    const db = (server.app.store as unknown as { db: import('better-sqlite3').Database }).db;
     const photos = db
       .prepare('SELECT count(*) FROM photos WHERE submission_id = ?')
       .pluck()

@@ -1,11 +1,10 @@
 // One instance of the real reference API (server/src) for the submission form's
 // resilience tests, run by test/support/submission-endpoints.mjs. It differs from the
 // shared test API only in its settings: it trusts X-Forwarded-For from that proxy (so each
-// test gets its own rate-limit bucket), allows 5 submissions per client per 10 minutes, and
+// test gets its own rate-limit bucket), accepts 5 submissions per client per 10 minutes, and
 // also holds a closed copy of the demo campaign. Killed and restarted on purpose by the
 // kill-the-server test; the SQLite data directory survives restarts.
 import { startServer } from '../../server/src/app.js';
-import { loadCampaigns } from '../../server/src/context.js';
 import { DEMO_CAMPAIGN } from '../../server/src/demo/content.js';
 
 const server = await startServer({
@@ -17,10 +16,10 @@ const server = await startServer({
   rateLimit: { max: 5, windowMs: 600_000 },
   trustProxy: true,
 });
-const ctx = server.app.campaign;
-if (!(await ctx.store.getCampaign('closed-campaign'))) {
-  await ctx.store.putCampaign({ ...DEMO_CAMPAIGN, id: 'closed-campaign', status: 'closed' });
-  await loadCampaigns(ctx);
+const { store, campaigns } = server.app;
+if (!(await store.getCampaign('closed-campaign'))) {
+  await store.putCampaign({ ...DEMO_CAMPAIGN, id: 'closed-campaign', status: 'closed' });
+  await campaigns.reload();
 }
 console.log(`campaign-api listening on ${server.url}`);
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
