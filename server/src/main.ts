@@ -17,7 +17,9 @@
  *   CAMPAIGN_MAX_CONNECTIONS_PER_ADDRESS (1000), CAMPAIGN_MAX_UPLOADS_PER_ADDRESS (64),
  *   CAMPAIGN_MAX_STREAMS (10000) and CAMPAIGN_MAX_STREAMS_PER_ADDRESS (500): what one
  *   client address (an IPv4 address or an IPv6 /64) and everyone together may hold,
- *   CAMPAIGN_MAX_PHOTO_PIXELS (24000000), CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS (1000, or
+ *   CAMPAIGN_MAX_PHOTO_PIXELS (24000000), CAMPAIGN_IMAGE_WORKERS (2) and
+ *   CAMPAIGN_IMAGE_QUEUE (16): photos re-encoded at once and waiting,
+ *   CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS (1000, or
  *   `off`): above that lag every request answers 503 with Retry-After.
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
  */
@@ -93,6 +95,12 @@ async function main(): Promise<void> {
   };
   const maxStreamClients = positiveInteger('CAMPAIGN_MAX_STREAMS');
   const maxPhotoPixels = positiveInteger('CAMPAIGN_MAX_PHOTO_PIXELS');
+  const imageWorkers = positiveInteger('CAMPAIGN_IMAGE_WORKERS');
+  const imageQueued = positiveInteger('CAMPAIGN_IMAGE_QUEUE');
+  const imageQueue = {
+    ...(imageWorkers ? { concurrency: imageWorkers } : {}),
+    ...(imageQueued ? { maxQueued: imageQueued } : {}),
+  };
   const loopDelay = process.env.CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS?.trim();
   const maxEventLoopDelayMs =
     loopDelay === 'off' ? false : positiveInteger('CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS');
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
     ...(trustProxy === undefined ? {} : { trustProxy }),
     connectionGuard,
     ...(maxPhotoPixels ? { maxPhotoPixels } : {}),
+    ...(Object.keys(imageQueue).length ? { imageQueue } : {}),
     ...(maxEventLoopDelayMs === undefined ? {} : { maxEventLoopDelayMs }),
     ...(maxStreamClients ? { maxStreamClients } : {}),
     ...(maxStreamClientsPerAddress ? { maxStreamClientsPerAddress } : {}),

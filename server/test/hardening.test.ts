@@ -9,13 +9,17 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { READER_PHOTO_MAX_AGE } from '../src/routes/content.js';
 import {
   API,
+  approve,
   countRows,
+  jpegWithGps,
   makeApp,
   makeServer,
   multipart,
   newKey,
+  staff,
   submit,
   validBody,
 } from './helpers.js';
@@ -380,5 +384,38 @@ describe('the OpenAPI document', () => {
         assert.ok(Object.keys(operation.responses ?? {}).length, `${method} ${path} has responses`);
       }
     }
+  });
+});
+
+describe('a taken-down reader photo leaves caches in the time the docs state (finding 3)', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await makeApp();
+  });
+  after(() => app.close());
+
+  it('serves a reader photo for at most 60 s of caching, revalidated, and 404s it after removal', async () => {
+    const form = multipart(validBody(), { bytes: await jpegWithGps(800, 600) });
+    const sent = await postMultipart(app, form.payload, form.contentType);
+    assert.equal(sent.statusCode, 202, sent.body);
+    const quote = await approve(app, sent.json().id);
+    const urls = [`${API}/photos/${quote.photoId}`, `${API}/photos/${quote.photoId}/320.jpg`];
+    assert.equal(READER_PHOTO_MAX_AGE, 60, 'docs/deploy.md states 60 seconds');
+    for (const url of urls) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 200, url);
+      const cacheControl = String(response.headers['cache-control']);
+      const maxAge = Number(/max-age=(\d+)/.exec(cacheControl)?.[1]);
+      assert.ok(maxAge <= READER_PHOTO_MAX_AGE, `${url}: ${cacheControl}`);
+      assert.match(cacheControl, /must-revalidate/);
+      assert.doesNotMatch(cacheControl, /stale-while-revalidate|immutable/);
+    }
+    const removed = await app.inject({
+      method: 'POST',
+      url: `${API}/submissions/${sent.json().id}/remove`,
+      headers: staff,
+    });
+    assert.equal(removed.statusCode, 200);
+    for (const url of urls) assert.equal((await app.inject(url)).statusCode, 404, url);
   });
 });
