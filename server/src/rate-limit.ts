@@ -1,9 +1,13 @@
 /**
  * Submission rate limit: a fixed-window count of *accepted* submissions per client key
- * (the client address, `request.ip`: behind a trusted proxy the forwarded one). What the
- * limit is for is storing too much from one place, so only a stored submission — or a
- * honeypot body, which only bots fill in — counts. Junk bodies, refusals and same-key
- * replays cost nothing, so nobody can spend a neighbour's allowance with bad requests.
+ * (`clientKey(request.ip)`: an IPv4 address, or an IPv6 /64; behind a trusted proxy the
+ * forwarded one). What the limit is for is storing too much from one place, so only a
+ * stored submission counts. Junk bodies, refusals, honeypot bodies and same-key replays
+ * cost nothing, so nobody can spend a neighbour's allowance with bad requests.
+ *
+ * A submission takes its slot atomically before the work that stores it (`take`), and
+ * gives it back when nothing was stored after all (`release`): parallel sends cannot
+ * all pass a check that none of them has counted yet.
  *
  * `RateLimiter` keeps the windows in memory (one API instance); `SharedRateLimiter`
  * keeps them in the database, so every instance behind a load balancer counts against
@@ -21,8 +25,10 @@ export interface RateLimitOptions {
 export interface Limiter {
   /** Resolves null while the key may submit, else seconds until it may again. Counts nothing. */
   check(key: string): Promise<number | null>;
-  /** Counts one accepted submission. */
-  count(key: string): Promise<void>;
+  /** Takes one slot: null when taken, else seconds until one is free (nothing taken). */
+  take(key: string): Promise<number | null>;
+  /** Gives back a slot taken for a submission that was not stored after all. */
+  release(key: string): Promise<void>;
 }
 
 interface Window {
@@ -43,8 +49,13 @@ export class RateLimiter implements Limiter {
     return this.checkAt(key, Date.now());
   }
 
-  async count(key: string): Promise<void> {
-    this.countAt(key, Date.now());
+  async take(key: string): Promise<number | null> {
+    return this.takeAt(key, Date.now());
+  }
+
+  async release(key: string): Promise<void> {
+    const window = this.#current(key, Date.now());
+    if (window && window.count > 0) window.count -= 1;
   }
 
   checkAt(key: string, now: number): number | null {
@@ -53,11 +64,15 @@ export class RateLimiter implements Limiter {
     return Math.max(1, Math.ceil((window.start + this.#options.windowMs - now) / 1000));
   }
 
-  countAt(key: string, now: number): void {
+  /** Synchronous, so two sends in one event-loop turn cannot both take the last slot. */
+  takeAt(key: string, now: number): number | null {
+    const wait = this.checkAt(key, now);
+    if (wait !== null) return wait;
     if (now - this.#lastSweep > this.#options.windowMs) this.#sweep(now);
     let window = this.#current(key, now);
     if (!window) this.#windows.set(key, (window = { start: now, count: 0 }));
     window.count += 1;
+    return null;
   }
 
   #current(key: string, now: number): Window | undefined {
@@ -75,10 +90,12 @@ export class RateLimiter implements Limiter {
 
 /** Where a shared limiter keeps its windows (the PostgreSQL store is one). */
 export interface RateLimitBackend {
-  /** Counts one and returns the window's count and the milliseconds it has left. */
+  /** Counts one, atomically, and returns the window's count and the milliseconds it has left. */
   hitRateLimit(key: string, windowMs: number): Promise<{ count: number; leftMs: number }>;
   /** The current window's count (0 when none) and milliseconds left, counting nothing. */
   peekRateLimit(key: string, windowMs: number): Promise<{ count: number; leftMs: number }>;
+  /** Gives back one count of the current window. */
+  releaseRateLimit(key: string, windowMs: number): Promise<void>;
   pruneRateLimits(windowMs: number): Promise<void>;
 }
 
@@ -98,13 +115,21 @@ export class SharedRateLimiter implements Limiter {
     return count < max ? null : Math.max(1, Math.ceil(leftMs / 1000));
   }
 
-  async count(key: string): Promise<void> {
-    const { windowMs } = this.#options;
+  async take(key: string): Promise<number | null> {
+    const { max, windowMs } = this.#options;
     if (Date.now() - this.#lastPrune > windowMs) {
       this.#lastPrune = Date.now();
       this.#backend.pruneRateLimits(windowMs).catch(() => undefined);
     }
-    await this.#backend.hitRateLimit(key, windowMs);
+    const { count, leftMs } = await this.#backend.hitRateLimit(key, windowMs);
+    if (count <= max) return null;
+    // Over: the count just made is not a submission; give it back.
+    await this.#backend.releaseRateLimit(key, windowMs);
+    return Math.max(1, Math.ceil(leftMs / 1000));
+  }
+
+  async release(key: string): Promise<void> {
+    await this.#backend.releaseRateLimit(key, this.#options.windowMs);
   }
 }
 
@@ -113,6 +138,7 @@ export function isRateLimitBackend(value: unknown): value is RateLimitBackend {
   return (
     typeof backend.hitRateLimit === 'function' &&
     typeof backend.peekRateLimit === 'function' &&
+    typeof backend.releaseRateLimit === 'function' &&
     typeof backend.pruneRateLimits === 'function'
   );
 }

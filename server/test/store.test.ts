@@ -584,11 +584,32 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${process.pid}`;
       for (const limiter of [a, b, a]) {
         assert.equal(await limiter.check(ip), null);
-        await limiter.count(ip);
+        assert.equal(await limiter.take(ip), null);
       }
       const wait = await b.check(ip);
       assert.ok(wait !== null && wait > 0 && wait <= 60, `refused for ${wait}s`);
+      assert.ok((await b.take(ip)) !== null, 'a fourth take is refused');
       assert.equal(await a.check(`${ip}-other`), null);
+      // A slot given back (nothing stored) is free again, on every instance; a refused
+      // take left no count behind.
+      await a.release(ip);
+      assert.equal(await b.check(ip), null);
+      assert.equal(await b.take(ip), null);
+      assert.ok((await a.take(ip)) !== null);
+    });
+
+    it('lets exactly max of many parallel takes through', async (t) => {
+      if (!('hitRateLimit' in store)) {
+        t.skip('this store keeps no shared windows (one process: the in-memory limiter)');
+        return;
+      }
+      const limiter = new SharedRateLimiter(store as unknown as PgStore, {
+        max: 3,
+        windowMs: 60_000,
+      });
+      const ip = `198.51.100.${Math.floor(Math.random() * 250)}-${process.pid}`;
+      const answers = await Promise.all(Array.from({ length: 12 }, () => limiter.take(ip)));
+      assert.equal(answers.filter((wait) => wait === null).length, 3);
     });
   });
 }

@@ -43,6 +43,16 @@ export class PgRateLimits {
     return row ? { count: row.count, leftMs: Number(row.left_ms) } : { count: 0, leftMs: windowMs };
   }
 
+  /** Gives back one count of `key`'s current window (a reserved slot that stored nothing). */
+  async releaseRateLimit(key: string, windowMs: number): Promise<void> {
+    await this.#db.query(
+      `UPDATE rate_limits SET count = count - 1
+       WHERE key = $1 AND count > 0
+         AND window_start > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2`,
+      [key, windowMs],
+    );
+  }
+
   /** Drops windows that ended before `olderThanMs` ago. */
   async pruneRateLimits(windowMs: number): Promise<void> {
     await this.#db.query(

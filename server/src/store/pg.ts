@@ -517,6 +517,10 @@ export class PgStore implements Store {
     return this.#rateLimits.peekRateLimit(key, windowMs);
   }
 
+  releaseRateLimit(key: string, windowMs: number): Promise<void> {
+    return this.#rateLimits.releaseRateLimit(key, windowMs);
+  }
+
   pruneRateLimits(windowMs: number): Promise<void> {
     return this.#rateLimits.pruneRateLimits(windowMs);
   }
