@@ -24,7 +24,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 import pageRoutes from './routes/pages.js';
 import publicApi from './routes/public.js';
 import staffRoutes from './routes/staff.js';
-import submissionRoutes, { MULTIPART_FIELD_CHARSET, parseJson } from './routes/submissions.js';
+import submissionRoutes, { parseJson } from './routes/submissions.js';
 import { PgStore } from './store/pg.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
@@ -190,8 +190,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   );
   await app.register(multipart, {
-    defCharset: MULTIPART_FIELD_CHARSET,
-    limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 4, parts: 5, fieldSize: 64 * 1024 },
+    limits: { fileSize: 10 * 1024 * 1024, files: 2, fields: 4, parts: 5, fieldSize: 64 * 1024 },
   });
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });

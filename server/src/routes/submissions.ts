@@ -6,8 +6,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
@@ -17,12 +17,20 @@ import {
   SubmissionRequestSchema,
   errorAnswers,
 } from '../schemas.js';
-import type { CampaignRecord, NewPhoto, PhotoText } from '../store/store.js';
-import { isHoneypot, submissionHash, validateSubmission } from '../validate.js';
+import { clientKey } from '../client-address.js';
+import type { CampaignRecord, CreateResult, NewPhoto, PhotoText } from '../store/store.js';
+import {
+  isHoneypot,
+  submissionHash,
+  validateSubmission,
+  type CleanSubmission,
+} from '../validate.js';
 import { isOpen } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
+import type { CorsCallback } from './public.js';
 
-type CorsCallback = (error: Error | null, options: FastifyCorsOptions) => void;
+/** The route this plugin serves, as Fastify names it (the prefix it is registered under). */
+const SUBMISSIONS_ROUTE = '/v1/campaigns/:campaign/submissions';
 
 /** Visible ASCII without spaces, 8 to 200 characters (a UUID fits). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
@@ -46,6 +54,11 @@ const idempotencyConflict = () =>
     'idempotency_conflict',
     'This Idempotency-Key was already used for a different submission',
   );
+
+const rateLimited = (wait: number) =>
+  new ApiError(429, 'rate_limited', 'Too many submissions; try again later', {
+    headers: { 'retry-after': String(wait) },
+  });
 
 const submissionDeleted = () =>
   new ApiError(
@@ -96,12 +109,32 @@ export function parseJson(bytes: Buffer, limit = Infinity): unknown {
 }
 
 /**
- * Multipart parts are read with the `latin1` charset, which maps each byte to one
- * character: `Buffer.from(value, 'latin1')` gives back the exact bytes, so the `data`
- * part passes the same UTF-8 and size checks as a JSON body instead of having invalid
- * bytes replaced by U+FFFD on the way in.
+ * The multipart `data` part is read as a file, that is as the bytes sent, whatever its
+ * Content-Type or charset: it then passes the same UTF-8 and size checks as a JSON body
+ * instead of being decoded (and invalid bytes replaced with U+FFFD) on the way in.
  */
-export const MULTIPART_FIELD_CHARSET = 'latin1';
+export function isPartAFile(
+  field: string | undefined,
+  contentType: string | undefined,
+  fileName: string | undefined,
+): boolean {
+  return field === 'data' || contentType === 'application/octet-stream' || fileName !== undefined;
+}
+
+/** Reads a part's stream up to `limit` bytes; over it, drains the rest and answers 413. */
+async function readLimited(stream: AsyncIterable<Buffer> & { resume(): void }, limit: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) {
+      stream.resume();
+      throw new ApiError(413, 'payload_too_large', `The data part is larger than ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
 
 interface SubmissionBody {
   data: unknown;
@@ -109,10 +142,11 @@ interface SubmissionBody {
 }
 
 /** A client's broken or abandoned form is its mistake: `400`, never a `500`. */
-function malformedForm(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  const code = (error as { code?: string }).code;
-  if (code?.startsWith('FST_')) throw error; // the error handler names Fastify's own
+function malformedForm(error: unknown): Error {
+  // The API's own errors, and Fastify's (FST_*), which the error handler names.
+  if (error instanceof ApiError || (error as { code?: string }).code?.startsWith('FST_')) {
+    return error as Error;
+  }
   return validation(
     [{ field: 'body', code: 'invalid', message: 'The multipart form is malformed or incomplete' }],
     'The multipart form is malformed or incomplete',
@@ -127,34 +161,24 @@ async function readMultipart(
   let data: unknown = undefined;
   let photo: Buffer | null = null;
   const parts = request.parts({
-    limits: {
-      fileSize: campaign.limits.photoMaxBytes,
-      files: 1,
-      fields: 4,
-      parts: 5,
-      // One byte over the limit tells "too large" from "just fits".
-      fieldSize: limit + 1,
-    },
+    isPartAFile,
+    limits: { fileSize: campaign.limits.photoMaxBytes, files: 2, fields: 4, parts: 5 },
   });
   try {
     for await (const part of parts) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.fieldname !== 'photo') {
-          throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown file' }]);
-        }
-        photo = bytes.length > 0 ? bytes : null;
-      } else if (part.fieldname === 'data') {
-        if (part.valueTruncated) {
-          throw new ApiError(
-            413,
-            'payload_too_large',
-            `The data part is larger than ${limit} bytes`,
-          );
-        }
-        data = dataPart(part.value, part.mimetype, limit);
-      } else {
+      if (part.type === 'field') {
         throw validation([{ field: part.fieldname, code: 'invalid', message: 'Unknown field' }]);
+      }
+      if (part.fieldname === 'data' && data === undefined) {
+        data = parseJson(await readLimited(part.file, limit), limit);
+      } else if (part.fieldname === 'photo' && photo === null) {
+        const bytes = await part.toBuffer();
+        photo = bytes.length > 0 ? bytes : null;
+      } else {
+        part.file.resume();
+        throw validation([
+          { field: part.fieldname, code: 'invalid', message: 'Unknown or repeated part' },
+        ]);
       }
     }
   } catch (error) {
@@ -166,29 +190,6 @@ async function readMultipart(
   return { data, photo };
 }
 
-/** The `data` part's JSON, by the rules of a JSON body. */
-function dataPart(value: unknown, mimetype: string, limit: number): unknown {
-  if (typeof value === 'string') {
-    // A part that named its own charset was decoded with it; that is its sender's word.
-    const declared = /charset=/i.test(mimetype);
-    return parseJson(Buffer.from(value, declared ? 'utf8' : MULTIPART_FIELD_CHARSET), limit);
-  }
-  // A part typed application/json arrives parsed by the multipart plugin, from text
-  // decoded as latin1: its characters up to U+00FF are the bytes sent, and any above
-  // came from `\u` escapes. Rebuild the bytes and read them by the JSON body's rules.
-  return parseJson(latin1Bytes(JSON.stringify(value)), limit);
-}
-
-function latin1Bytes(text: string): Buffer {
-  const bytes: number[] = [];
-  for (const char of text) {
-    const point = char.codePointAt(0) ?? 0;
-    if (point <= 0xff) bytes.push(point);
-    else bytes.push(...Buffer.from(char, 'utf8'));
-  }
-  return Buffer.from(bytes);
-}
-
 async function readBody(
   request: FastifyRequest,
   campaign: CampaignRecord,
@@ -198,19 +199,15 @@ async function readBody(
 }
 
 /** Checks that need no body: run before a byte of it is read. */
-async function admitSubmission(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function admitSubmission(request: FastifyRequest): Promise<void> {
   const { campaign } = request;
   const app = request.server;
   if (!originAllowed(request, campaign)) throw originNotAllowed();
   if (!isOpen(campaign, Date.now())) {
     throw new ApiError(409, 'campaign_closed', 'This campaign no longer takes submissions');
   }
-  const wait = app.limiter ? await app.limiter.check(request.ip) : null;
-  if (wait !== null) {
-    throw new ApiError(429, 'rate_limited', 'Too many submissions; try again later', {
-      headers: { 'retry-after': String(wait) },
-    });
-  }
+  const wait = app.limiter ? await app.limiter.check(clientKey(request.ip)) : null;
+  if (wait !== null) throw rateLimited(wait);
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
     throw new ApiError(
@@ -227,7 +224,83 @@ async function admitSubmission(request: FastifyRequest, reply: FastifyReply): Pr
       'Send application/json, or multipart/form-data with a data part and a photo',
     );
   }
-  void reply;
+}
+
+/**
+ * Runs `store` in a rate-limit slot taken atomically first, and gives the slot back
+ * when nothing new was stored (a replay, a conflict, a deleted key, an error).
+ */
+async function withRateLimitSlot(
+  request: FastifyRequest,
+  store: () => Promise<CreateResult>,
+): Promise<CreateResult> {
+  const limiter = request.server.limiter;
+  if (!limiter) return store();
+  const client = clientKey(request.ip);
+  const wait = await limiter.take(client);
+  if (wait !== null) throw rateLimited(wait);
+  let result: CreateResult;
+  try {
+    result = await store();
+  } catch (error) {
+    await limiter.release(client);
+    throw error;
+  }
+  if (result.kind !== 'created') await limiter.release(client);
+  return result;
+}
+
+interface CheckedSubmission {
+  body: CleanSubmission;
+  bodyHash: string;
+  key: string;
+  photoBytes: Buffer | null;
+}
+
+/** Re-encodes the photo (through the bounded image queue) and stores it all at once. */
+async function storeSubmission(
+  app: FastifyInstance,
+  campaign: CampaignRecord,
+  { body, bodyHash, key, photoBytes }: CheckedSubmission,
+): Promise<CreateResult> {
+  const submissionId = randomUUID();
+  let photo: NewPhoto | null = null;
+  if (photoBytes) {
+    const processed = await processPhoto(photoBytes, {
+      maxPixels: app.settings.maxPhotoPixels,
+      allowedTypes: campaign.limits.photoTypes,
+    });
+    photo = {
+      record: {
+        campaignId: campaign.id,
+        id: `reader-${randomBytes(12).toString('base64url')}`,
+        submissionId,
+        width: processed.width,
+        height: processed.height,
+        widths: processed.widths,
+        text: readerPhotoText(body.anonymous ? null : body.displayName),
+      },
+      files: processed.files,
+    };
+  }
+  return app.store.createSubmission({
+    submission: {
+      id: submissionId,
+      campaignId: campaign.id,
+      message: body.message,
+      displayName: body.anonymous ? null : body.displayName,
+      anonymous: body.anonymous,
+      district: body.district,
+      email: body.email,
+      locale: body.locale,
+      publishPermission: body.publishPermission,
+      consentVersion: body.consentVersion,
+      receivedAt: Date.now(),
+    },
+    photo,
+    idempotencyKey: key,
+    bodyHash,
+  });
 }
 
 const MULTIPART_BODY = {
@@ -247,15 +320,19 @@ const MULTIPART_BODY = {
 
 export default async function submissionRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', resolveCampaign);
-  // CORS for partner pages on the allowlist only; others get no CORS header at all.
+  // CORS for partner pages on the allowlist, and for the submissions route only: the
+  // plugin's preflight catch-all also sees the staff paths below it, which get none.
   await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
+    const allowed =
+      request.routeOptions.url === SUBMISSIONS_ROUTE && originAllowed(request, request.campaign);
     callback(null, {
-      origin: originAllowed(request, request.campaign) ? (request.headers.origin ?? false) : false,
+      origin: allowed ? (request.headers.origin ?? false) : false,
       methods: ['POST'],
       allowedHeaders: ['Content-Type', 'Idempotency-Key'],
       exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
       maxAge: 600,
       preflightContinue: true,
+      strictPreflight: false,
     });
   });
 
@@ -288,6 +365,7 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
           properties: {
             'idempotency-key': {
               type: 'string',
+              pattern: IDEMPOTENCY_KEY.source,
               description:
                 '8–200 visible ASCII characters (a UUID fits). The same key with the same ' +
                 'body answers the first answer and stores nothing new; with another body, `409`.',
@@ -311,8 +389,11 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
         },
       },
       onRequest: admitSubmission,
-      // The body is checked by validateSubmission, after the honeypot: the schema above
-      // documents it, and validating it here would tell a bot which field gave it away.
+      // Every rule in this schema is enforced, but not by Fastify's validator: the
+      // campaign by resolveCampaign (404), the Idempotency-Key by admitSubmission
+      // (IDEMPOTENCY_KEY), the body by validateSubmission after the honeypot — exactly,
+      // where Ajv would coerce types and drop unknown fields, and would tell a bot which
+      // field gave it away. The schema documents them in the OpenAPI document.
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
@@ -320,10 +401,8 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
       const key = request.headers['idempotency-key'] as string;
       const { data, photo: photoBytes } = await readBody(request, campaign);
 
-      if (isHoneypot(data)) {
-        await app.limiter?.count(request.ip);
-        return reply.code(202).send(decoyAnswer(key));
-      }
+      // Honeypot bodies store nothing, so they count nothing either.
+      if (isHoneypot(data)) return reply.code(202).send(decoyAnswer(key));
       const body = validateSubmission(data, campaign);
       const bodyHash = submissionHash(body, photoBytes);
 
@@ -337,49 +416,12 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
         }
       }
 
-      const submissionId = randomUUID();
-      let photo: NewPhoto | null = null;
-      if (photoBytes) {
-        const processed = await processPhoto(photoBytes, {
-          maxPixels: app.settings.maxPhotoPixels,
-          allowedTypes: campaign.limits.photoTypes,
-        });
-        photo = {
-          record: {
-            campaignId: campaign.id,
-            id: `reader-${randomBytes(12).toString('base64url')}`,
-            submissionId,
-            width: processed.width,
-            height: processed.height,
-            widths: processed.widths,
-            text: readerPhotoText(body.anonymous ? null : body.displayName),
-          },
-          files: processed.files,
-        };
-      }
-
-      const result = await app.store.createSubmission({
-        submission: {
-          id: submissionId,
-          campaignId: campaign.id,
-          message: body.message,
-          displayName: body.anonymous ? null : body.displayName,
-          anonymous: body.anonymous,
-          district: body.district,
-          email: body.email,
-          locale: body.locale,
-          publishPermission: body.publishPermission,
-          consentVersion: body.consentVersion,
-          receivedAt: Date.now(),
-        },
-        photo,
-        idempotencyKey: key,
-        bodyHash,
-      });
+      const result = await withRateLimitSlot(request, () =>
+        storeSubmission(app, campaign, { body, bodyHash, key, photoBytes }),
+      );
       if (result.kind === 'conflict') throw idempotencyConflict();
       if (result.kind === 'deleted') throw submissionDeleted();
       if (result.kind === 'replay') reply.header('idempotent-replayed', 'true');
-      else await app.limiter?.count(request.ip);
       return reply.code(202).send(result.accepted);
     },
   );
