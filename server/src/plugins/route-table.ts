@@ -41,6 +41,8 @@ async function routeTable(app: FastifyInstance): Promise<void> {
   });
   app.decorate('allowedMethods', (method: string, url: string) => {
     const path = url.split('?')[0];
+    // A route of this very method answered "not found" itself (an unknown id, a file).
+    if (router.find(method as HTTPMethod, path)) return [];
     return METHODS.filter(
       (candidate) => candidate !== method && router.find(candidate, path) !== null,
     );

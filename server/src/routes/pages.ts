@@ -3,16 +3,15 @@
  * (`/moderate`), story and privacy stand-ins, the widget bundle from the root `dist/`,
  * and the OpenAPI document. HTML pages carry a strict Content-Security-Policy.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
 import { DEMO_CAMPAIGN_ID, MAIN_STORY_ID } from '../demo/content.js';
 import { notFound } from '../errors.js';
-import { OPEN_CORS } from './public.js';
+import { OPEN_CORS, type CorsCallback } from './public.js';
 import type { CampaignRecord, PhotoRecord, QuoteRecord, StoryRecord } from '../store/store.js';
 import { photoFileUrl, resolveLocale } from '../wire-mapping.js';
 
@@ -242,21 +241,28 @@ const PAGE = { tags: ['pages'] };
 const HTML = { description: 'HTML', content: { 'text/html': { schema: Type.String() } } };
 
 export default async function pageRoutes(app: FastifyInstance): Promise<void> {
-  // Only the files named above, revalidated on every use (they change with each build);
-  // readable from any origin, since partner pages load the bundle.
-  await app.register(async (files) => {
-    await files.register(cors, OPEN_CORS);
-    await files.register(fastifyStatic, {
-      root: [app.settings.publicDir, app.settings.distDir],
-      allowedPath: (pathName) => PUBLIC_FILES.has(pathName) || BUNDLE_FILES.has(pathName),
-      cacheControl: false,
-      index: false,
-      serveDotFiles: false,
-      setHeaders: (reply) => {
-        reply.header('cache-control', 'no-cache');
+  // The bundle is loaded by partner pages on other origins; nothing else here is theirs.
+  await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
+    const bundle = BUNDLE_FILES.has(request.url.split('?')[0]);
+    callback(null, { ...OPEN_CORS, origin: bundle ? '*' : false });
+  });
+  // Only the files named above, revalidated on every use (they change with each build).
+  await app.register(fastifyStatic, {
+    root: [app.settings.publicDir, app.settings.distDir],
+    allowedPath: (pathName, _root, request) =>
+      PUBLIC_FILES.has(pathName) ||
+      BUNDLE_FILES.has(pathName) ||
+      // reply.sendFile from the /moderate route, and only from there.
+      (request.routeOptions.url === '/moderate' && /(^|\/)moderate\.html$/.test(pathName)),
+    cacheControl: false,
+    index: false,
+    serveDotFiles: false,
+    setHeaders: (reply, file) => {
+      reply.header('cache-control', 'no-cache');
+      if (BUNDLE_FILES.has(`/${path.basename(file)}`)) {
         reply.header('cross-origin-resource-policy', 'cross-origin');
-      },
-    });
+      }
+    },
   });
 
   app.get<{ Querystring: { lang?: string } }>(
@@ -281,8 +287,7 @@ export default async function pageRoutes(app: FastifyInstance): Promise<void> {
     { schema: { ...PAGE, summary: 'The moderation page', response: { 200: HTML } } },
     async (_request, reply) => {
       reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
-      const page = await readFile(path.join(app.settings.publicDir, 'moderate.html'));
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+      return reply.sendFile('moderate.html', app.settings.publicDir);
     },
   );
 

@@ -9,12 +9,18 @@ import { resolveCampaign } from './campaign-scope.js';
 import contentRoutes from './content.js';
 import quoteRoutes from './quotes.js';
 
+/** What a `@fastify/cors` delegator calls back with. */
+export type CorsCallback = (error: Error | null, options: FastifyCorsOptions) => void;
+
 /** CORS for answers any page may read: content, the wall, the bundle, the document. */
 export const OPEN_CORS: FastifyCorsOptions = {
   origin: '*',
   methods: ['GET', 'HEAD'],
+  allowedHeaders: ['If-None-Match', 'Last-Event-ID'],
   exposedHeaders: ['ETag', 'Retry-After'],
   maxAge: 600,
+  // An OPTIONS that is not a preflight is answered like any other unknown request.
+  strictPreflight: false,
 };
 
 export default async function publicApi(app: FastifyInstance): Promise<void> {
