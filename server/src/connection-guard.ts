@@ -96,6 +96,9 @@ function hasBody(request: FastifyRequest): boolean {
  * handler still busy before it reads), or what arrived is not consumed (backpressure
  * from a slow consumer). That time is not the client's fault.
  */
+/** Methods whose requests may carry a body. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 function serverIsBehind(request: FastifyRequest): boolean {
   return request.raw.readableFlowing !== true || request.raw.readableLength > 0;
 }
@@ -195,8 +198,20 @@ async function connectionGuard(app: FastifyInstance, options: ConnectionGuardOpt
   }
 
   app.addHook('onRequest', (request, reply, done) => {
+    if (!hasBody(request)) return done();
+    // Only a submission has a body. Nobody would read another's, so its time would never
+    // be charged to the client: a GET trickling a body could hold a slot for ever.
+    if (!BODY_METHODS.has(request.method)) {
+      done(
+        new ApiError(400, 'validation', 'This request takes no body', {
+          fields: [{ field: 'body', code: 'invalid', message: 'Send this request without a body' }],
+          headers: { connection: 'close' },
+        }),
+      );
+      return;
+    }
     // Injected requests (tests, in-process calls) have no socket to hold or starve.
-    if (!hasBody(request) || !(request.raw.socket instanceof Socket)) return done();
+    if (!(request.raw.socket instanceof Socket)) return done();
     const key = clientKey(request.ip);
     if (uploadsPerKey.get(key) >= maxUploads) {
       done(

@@ -51,4 +51,8 @@ export class BoundedCache<V> {
   clear(): void {
     this.#map.clear();
   }
+  /** Drops every entry whose key starts with `prefix`. */
+  dropPrefix(prefix: string): void {
+    for (const key of this.#map.keys()) if (key.startsWith(prefix)) this.#map.delete(key);
+  }
 }

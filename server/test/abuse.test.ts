@@ -212,6 +212,18 @@ describe('slow request bodies', () => {
     const elapsed = await attack.closed(6_000);
     assert.ok(elapsed < 2_500, `cut too late: ${elapsed} ms`);
   });
+  it('refuses at once a GET that trickles a body nobody would read', async () => {
+    const exchange = rawRequest(
+      server,
+      `GET ${API}/quotes/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n`,
+    );
+    trickle(exchange, 200);
+    const elapsed = await exchange.closed(4_000);
+    assert.ok(elapsed < 1_000, `closed after ${elapsed} ms`);
+    assert.match(exchange.received(), /^HTTP\/1\.1 400 /);
+    assert.match(exchange.received(), /"code":"validation"/);
+    assert.doesNotMatch(exchange.received(), /text\/event-stream/);
+  });
 });
 
 describe('per-address caps', () => {

@@ -176,20 +176,41 @@ describe('rate limit counts accepted submissions only (finding 5)', () => {
     assert.equal(replay.statusCode, 429, 'limited clients are refused before the body is read');
   });
 
-  it('counts honeypot bodies, which only bots fill in', async () => {
-    const bot = '10.9.9.9';
-    const send = (body: unknown) =>
-      app.inject({
-        method: 'POST',
-        url: `${API}/submissions`,
-        remoteAddress: bot,
-        headers: { 'content-type': 'application/json', 'idempotency-key': newKey() },
-        payload: JSON.stringify(body),
-      });
-    for (let i = 0; i < 3; i++) {
-      assert.equal((await send(validBody({ website: 'http://spam.example' }))).statusCode, 202);
+  const sendFrom = (address: string, body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: `${API}/submissions`,
+      remoteAddress: address,
+      headers: { 'content-type': 'application/json', 'idempotency-key': newKey() },
+      payload: JSON.stringify(body),
+    });
+
+  it('lets no more than the limit through when one client sends in parallel', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        sendFrom('10.7.7.7', validBody({ message: `Parallel words number ${i}` })),
+      ),
+    );
+    const codes = answers.map((answer) => answer.statusCode).sort();
+    assert.deepEqual(codes, [202, 202, 202, 429, 429, 429, 429, 429, 429, 429]);
+  });
+
+  it('counts an IPv6 client by its /64, which one household holds whole', async () => {
+    for (let i = 1; i <= 3; i++) {
+      const sent = await sendFrom(`2001:db8:1:2::${i}`, validBody({ message: `Words from ${i}` }));
+      assert.equal(sent.statusCode, 202);
     }
-    assert.equal((await send(validBody())).statusCode, 429);
+    const fourth = await sendFrom('2001:db8:1:2:ffff::9', validBody({ message: 'Words, 4th.' }));
+    assertApiError(fourth, 429, 'rate_limited');
+    const elsewhere = await sendFrom('2001:db8:1:3::1', validBody({ message: 'Next street.' }));
+    assert.equal(elsewhere.statusCode, 202);
+  });
+
+  it('lets a reader submit after 20 honeypot bodies from their address (they store nothing)', async () => {
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await sendFrom('10.9.9.9', { website: 'x' })).statusCode, 202);
+    }
+    assert.equal((await sendFrom('10.9.9.9', validBody())).statusCode, 202);
   });
 });
 
@@ -229,6 +250,34 @@ describe('the multipart data part keeps the JSON body rules (finding 7)', () => 
       413,
       'payload_too_large',
     );
+  });
+
+  it('answers a typed application/json data part over the limit with 413 too', async () => {
+    const big = Buffer.from(JSON.stringify(validBody({ website: 'x'.repeat(70 * 1024) })));
+    const typed = rawDataPart(big, 'application/json');
+    assertApiError(
+      await postMultipart(app, typed.payload, typed.contentType),
+      413,
+      'payload_too_large',
+    );
+  });
+
+  it('reads the data part as the bytes sent, whatever charset it declares', async () => {
+    // "é" sent as its \u escape, and "中" and "é" sent as UTF-8 under a declared charset.
+    const message = 'Caf\u00e9 in 中 street, é and “quotes”.';
+    const json = Buffer.from(JSON.stringify(validBody({ message })).replace('é', '\\u00e9'));
+    assert.ok(json.includes('\\u00e9'));
+    for (const type of [
+      'application/json; charset=utf-8',
+      'text/plain; charset=utf-8',
+      'text/plain; charset=latin1',
+    ]) {
+      const part = rawDataPart(json, type);
+      const response = await postMultipart(app, part.payload, part.contentType);
+      assert.equal(response.statusCode, 202, `${type}: ${response.body}`);
+      const stored = await app.store.getSubmission('spirit-of-chongqing', response.json().id);
+      assert.equal(stored?.message, message.replace('\\u00e9', 'é'), type);
+    }
   });
 
   it('keeps Chinese and emoji exactly, in a typed and an untyped data part', async () => {
@@ -417,5 +466,94 @@ describe('a taken-down reader photo leaves caches in the time the docs state (fi
     });
     assert.equal(removed.statusCode, 200);
     for (const url of urls) assert.equal((await app.inject(url)).statusCode, 404, url);
+  });
+});
+
+describe('CORS only where a partner page needs it', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await makeApp({ allowedOrigins: ['https://partner.example'] });
+  });
+  after(() => app.close());
+
+  const origin = 'https://partner.example';
+  const corsHeaders = (headers: Record<string, unknown>) =>
+    Object.keys(headers).filter((name) => name.startsWith('access-control-'));
+
+  it('gives staff routes no CORS header, for a preflight or a request, even to a partner', async () => {
+    for (const url of [
+      `${API}/submissions/some-id`,
+      `${API}/submissions/some-id/approve`,
+      `${API}/submissions/some-id/photo`,
+    ]) {
+      const preflight = await app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      assert.deepEqual(corsHeaders(preflight.headers), [], `OPTIONS ${url}`);
+      assert.ok(preflight.statusCode >= 400, `OPTIONS ${url}: ${preflight.statusCode}`);
+      const get = await app.inject({ url, headers: { origin, ...staff } });
+      assert.deepEqual(corsHeaders(get.headers), [], `GET ${url}`);
+    }
+    const list = await app.inject({ url: `${API}/submissions`, headers: { origin, ...staff } });
+    assert.equal(list.statusCode, 200);
+    assert.deepEqual(corsHeaders(list.headers), []);
+  });
+
+  it('opens the bundle to any page, and not the console or the demo page', async () => {
+    const page = await app.inject({ url: '/moderate', headers: { origin } });
+    assert.deepEqual(corsHeaders(page.headers), []);
+    const again = await app.inject({
+      url: '/moderate',
+      headers: { 'if-none-match': String(page.headers.etag) },
+    });
+    assert.equal(again.statusCode, 304, '/moderate revalidates');
+    // npm test builds the bundle before the server suites run.
+    const bundle = await app.inject({ url: '/campaign-widgets.js', headers: { origin } });
+    assert.equal(bundle.statusCode, 200);
+    assert.equal(bundle.headers['access-control-allow-origin'], '*');
+    assert.equal(bundle.headers['cross-origin-resource-policy'], 'cross-origin');
+    for (const url of ['/moderate.js', '/demo.css', '/']) {
+      const response = await app.inject({ url, headers: { origin } });
+      assert.deepEqual(corsHeaders(response.headers), [], url);
+    }
+  });
+
+  it('answers an OPTIONS that is not a preflight in the API shape', async () => {
+    for (const url of [`${API}/quotes`, `${API}/submissions`, '/']) {
+      const response = await app.inject({ method: 'OPTIONS', url });
+      assert.ok([204, 404, 405].includes(response.statusCode), `${url}: ${response.statusCode}`);
+      if (response.statusCode !== 204)
+        assertApiError(response, response.statusCode, response.json().code);
+    }
+  });
+});
+
+describe('a deleted quote leaves no copy in memory (finding 3)', () => {
+  it('drops the cached wall pages that held it when it is removed or deleted', async () => {
+    const app = await makeApp();
+    try {
+      const sent = await submit(app, validBody({ message: 'Words that will be deleted soon.' }));
+      await approve(app, sent.json().id);
+      const page = await app.inject(`${API}/quotes?limit=20`);
+      assert.match(page.body, /Words that will be deleted soon/);
+      const key = 'spirit-of-chongqing|en|20|';
+      assert.ok(app.quoteCache.get(key)?.body.includes('Words that will be deleted soon'));
+      const deleted = await app.inject({
+        method: 'DELETE',
+        url: `${API}/submissions/${sent.json().id}`,
+        headers: staff,
+      });
+      assert.equal(deleted.statusCode, 204);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(app.quoteCache.get(key), undefined);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -135,7 +135,10 @@ const BY_PARSER_CODE: Record<string, [number, string, ErrorCode, string]> = {
 };
 
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) {
+  // While an answer is being written on this socket (an event stream, say), another
+  // would be written into it; Node's own handler checks the same.
+  const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || current?.headersSent) {
     socket.destroy();
     return;
   }

@@ -148,6 +148,11 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
 
   await campaigns.reload();
   hub.start();
+  // A quote taken down (or deleted for good) leaves no copy of its text in older pages
+  // kept in memory, on any instance: every instance sees the remove event.
+  const stopDropping = store.subscribe((event) => {
+    if (event.type === 'remove') quoteCache.dropPrefix(`${event.campaignId}|`);
+  });
 
   const pruner = setInterval(
     () => void store.pruneIdempotencyKeys(Date.now() - 24 * 3_600_000).catch(() => undefined),
@@ -156,6 +161,7 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
   pruner.unref();
   app.addHook('preClose', async () => {
     clearInterval(pruner);
+    stopDropping();
     hub.close();
   });
   app.addHook('onClose', async () => {

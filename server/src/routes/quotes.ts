@@ -86,7 +86,14 @@ export default async function quoteRoutes(app: FastifyInstance): Promise<void> {
         querystring: StreamQuery,
         headers: {
           type: 'object',
-          properties: { 'last-event-id': { type: 'string', description: 'Resume after it' } },
+          properties: {
+            'last-event-id': {
+              type: 'string',
+              description:
+                'Resume after this event id, 1 to 15 digits (browsers send it on reconnect); ' +
+                'anything else answers `400`',
+            },
+          },
         },
         response: { 200: EVENT_STREAM, ...errorAnswers(400, 404, 429, 503) },
       },
