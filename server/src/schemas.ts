@@ -367,11 +367,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'Busy: too many live connections, photos waiting or an overloaded server (`unavailable`); see `Retry-After`',
 };
 
+export type ComponentName = keyof typeof COMPONENTS;
+
+/**
+ * A reference to a named component, shared with the app (`app.addSchema`, in the
+ * OpenAPI plugin): the document names it once under `components`, and Fastify's
+ * serializer and validator resolve it from the same schema.
+ */
+export const ref = (name: ComponentName, description?: string): TSchema =>
+  Type.Unsafe({ $ref: `${name}#`, ...(description ? { description } : {}) });
+
 /** A `200` that sends `ETag` and answers `304` to a matching `If-None-Match`. */
-export const conditionalAnswer = <T extends TSchema>(schema: T): T => ({
-  ...schema,
-  description: 'OK. Sends `ETag` and `Cache-Control`; answers `304` to a matching `If-None-Match`.',
-});
+export const conditionalAnswer = (name: ComponentName): TSchema =>
+  ref(name, 'OK. Sends `ETag` and `Cache-Control`; answers `304` to a matching `If-None-Match`.');
 
 /** Responses for the given statuses: `304` without a body, errors as `ApiErrorBody`. */
 export function errorAnswers(...statuses: number[]): Record<number, TSchema> {
@@ -380,7 +388,7 @@ export function errorAnswers(...statuses: number[]): Record<number, TSchema> {
     answers[status] =
       status === 304
         ? Type.Null({ description: 'Not modified' })
-        : { ...ApiErrorBodySchema, description: ERROR_DESCRIPTIONS[status] ?? 'Error' };
+        : ref('ApiErrorBody', ERROR_DESCRIPTIONS[status] ?? 'Error');
   }
   return answers;
 }

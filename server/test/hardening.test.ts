@@ -430,9 +430,25 @@ describe('the OpenAPI document', () => {
     );
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
-        assert.ok(Object.keys(operation.responses ?? {}).length, `${method} ${path} has responses`);
+        const responses = Object.entries(operation.responses ?? {});
+        assert.ok(responses.length, `${method} ${path} has responses`);
+        // Every error it documents is the API's one shape, named once under components.
+        for (const [status, response] of responses.filter(([status]) => Number(status) >= 400)) {
+          const schema = (response as { content?: Record<string, { schema?: { $ref?: string } }> })
+            .content?.['application/json']?.schema;
+          assert.equal(
+            schema?.$ref,
+            '#/components/schemas/ApiErrorBody',
+            `${method} ${path} ${status}`,
+          );
+        }
       }
     }
+    const post = doc.paths['/v1/campaigns/{campaign}/submissions'].post as unknown as {
+      parameters: { name: string; schema: { pattern?: string } }[];
+    };
+    const key = post.parameters.find((parameter) => parameter.name === 'idempotency-key');
+    assert.equal(key?.schema.pattern, '^[\\x21-\\x7e]{8,200}$');
   });
 });
 

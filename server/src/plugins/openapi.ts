@@ -18,7 +18,15 @@ const plain = (schema: unknown): Record<string, unknown> =>
   JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 
 async function openApi(app: FastifyInstance): Promise<void> {
+  // The wire contract's schemas, shared by name: routes refer to them (`ref()`), the
+  // document lists each once under `components/schemas`.
+  for (const [name, schema] of Object.entries(COMPONENTS))
+    app.addSchema({ ...plain(schema), $id: name });
   await app.register(swagger, {
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -29,12 +37,7 @@ async function openApi(app: FastifyInstance): Promise<void> {
           'and cacheable; submissions only from allowed origins. Every error answers ' +
           `\`ApiErrorBody\`; codes: ${ERROR_CODES.join(', ')}; field codes: ${FIELD_ERROR_CODES.join(', ')}.`,
       },
-      components: {
-        schemas: Object.fromEntries(
-          Object.entries(COMPONENTS).map(([name, schema]) => [name, plain(schema)]),
-        ),
-        securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } },
-      },
+      components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
     },
   });
 

@@ -5,13 +5,9 @@ import { notFound } from '../errors.js';
 import { cachedBody, matchesEtag, sendJson } from '../http-cache.js';
 import {
   CampaignParams,
-  CampaignSchema,
   ItemParams,
   LocaleQuery,
   PhotoFileParams,
-  PhotoSchema,
-  StoryListSchema,
-  StorySchema,
   conditionalAnswer,
   errorAnswers,
 } from '../schemas.js';
@@ -40,7 +36,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
         tags: ['content'],
         params: CampaignParams,
         querystring: LocaleQuery,
-        response: { 200: conditionalAnswer(CampaignSchema), ...errorAnswers(304, 404) },
+        response: { 200: conditionalAnswer('Campaign'), ...errorAnswers(304, 404) },
       },
     },
     async (request, reply) => {
@@ -61,7 +57,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
         tags: ['content'],
         params: CampaignParams,
         querystring: LocaleQuery,
-        response: { 200: conditionalAnswer(StoryListSchema), ...errorAnswers(304, 404) },
+        response: { 200: conditionalAnswer('StoryList'), ...errorAnswers(304, 404) },
       },
     },
     async (request, reply) => {
@@ -85,7 +81,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
         tags: ['content'],
         params: ItemParams,
         querystring: LocaleQuery,
-        response: { 200: conditionalAnswer(StorySchema), ...errorAnswers(304, 404) },
+        response: { 200: conditionalAnswer('Story'), ...errorAnswers(304, 404) },
       },
     },
     async (request, reply) => {
@@ -109,7 +105,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
         tags: ['content'],
         params: ItemParams,
         querystring: LocaleQuery,
-        response: { 200: conditionalAnswer(PhotoSchema), ...errorAnswers(304, 404) },
+        response: { 200: conditionalAnswer('Photo'), ...errorAnswers(304, 404) },
       },
     },
     async (request, reply) => {

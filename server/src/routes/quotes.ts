@@ -6,7 +6,6 @@ import { validation } from '../errors.js';
 import { cachedBody, sendJson } from '../http-cache.js';
 import {
   CampaignParams,
-  QuotePageSchema,
   QuotesQuery,
   StreamQuery,
   conditionalAnswer,
@@ -43,7 +42,7 @@ export default async function quoteRoutes(app: FastifyInstance): Promise<void> {
         tags: ['wall'],
         params: CampaignParams,
         querystring: QuotesQuery,
-        response: { 200: conditionalAnswer(QuotePageSchema), ...errorAnswers(304, 400, 404) },
+        response: { 200: conditionalAnswer('QuotePage'), ...errorAnswers(304, 400, 404) },
       },
     },
     async (request, reply) => {

@@ -4,14 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { StaffSubmissionPage } from '../../../src/api/wire.js';
 import { ApiError, notFound } from '../errors.js';
-import {
-  CampaignParams,
-  ItemParams,
-  StaffListQuery,
-  StaffSubmissionPageSchema,
-  StaffSubmissionSchema,
-  errorAnswers,
-} from '../schemas.js';
+import { CampaignParams, ItemParams, StaffListQuery, errorAnswers, ref } from '../schemas.js';
 import type { StaffAction } from '../store/store.js';
 import { staffSubmissionToWire } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
@@ -56,7 +49,10 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
         summary: 'Submissions by status, newest first (staff)',
         params: CampaignParams,
         querystring: StaffListQuery,
-        response: { 200: StaffSubmissionPageSchema, ...errorAnswers(400, 401, 404) },
+        response: {
+          200: ref('StaffSubmissionPage', 'A page of submissions, with counts per status'),
+          ...errorAnswers(400, 401, 404),
+        },
       },
     },
     async (request) => {
@@ -83,7 +79,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
         ...STAFF,
         summary: 'One submission (staff)',
         params: ItemParams,
-        response: { 200: StaffSubmissionSchema, ...errorAnswers(401, 404) },
+        response: { 200: ref('StaffSubmission', 'The submission'), ...errorAnswers(401, 404) },
       },
     },
     async (request) => {
@@ -133,7 +129,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
           summary: SUMMARIES[action],
           params: ItemParams,
           response: {
-            200: { ...StaffSubmissionSchema, description: 'The submission after the change' },
+            200: ref('StaffSubmission', 'The submission after the change'),
             ...errorAnswers(401, 404, 409),
           },
         },

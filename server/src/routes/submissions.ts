@@ -11,12 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
-import {
-  CampaignParams,
-  SubmissionAcceptedSchema,
-  SubmissionRequestSchema,
-  errorAnswers,
-} from '../schemas.js';
+import { CampaignParams, errorAnswers, ref } from '../schemas.js';
 import { clientKey } from '../client-address.js';
 import type { CampaignRecord, CreateResult, NewPhoto, PhotoText } from '../store/store.js';
 import {
@@ -307,7 +302,10 @@ const MULTIPART_BODY = {
   type: 'object',
   required: ['data'],
   properties: {
-    data: { ...SubmissionRequestSchema, description: 'The JSON body, as text' },
+    data: ref(
+      'SubmissionRequest',
+      'The JSON body, as the bytes of a part (read whatever its type)',
+    ),
     photo: {
       type: 'string',
       format: 'binary',
@@ -375,16 +373,15 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
         consumes: ['application/json', 'multipart/form-data'],
         body: {
           content: {
-            'application/json': { schema: SubmissionRequestSchema },
+            'application/json': { schema: ref('SubmissionRequest') },
             'multipart/form-data': { schema: MULTIPART_BODY },
           },
         },
         response: {
-          202: {
-            ...SubmissionAcceptedSchema,
-            description:
-              'Accepted, awaiting review. A filled-in honeypot (`website`) also answers 202 and stores nothing.',
-          },
+          202: ref(
+            'SubmissionAccepted',
+            'Accepted, awaiting review. A filled-in honeypot (`website`) also answers 202 and stores nothing.',
+          ),
           ...errorAnswers(400, 403, 404, 408, 409, 410, 413, 415, 422, 429, 503),
         },
       },
