@@ -129,6 +129,14 @@ async function main(): Promise<void> {
   const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;
 
   console.log(`campaign-api listening on ${server.url}`);
+  if (!process.env.CAMPAIGN_PUBLIC_URL && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
+    // Public answers carry the bound address (never a request's Host header): readers
+    // reaching this server by another name need it set.
+    console.warn(
+      `  Listening on ${host} without CAMPAIGN_PUBLIC_URL: photo and story links in public ` +
+        `answers point at ${server.app.publicUrl}. Set CAMPAIGN_PUBLIC_URL to the address readers use.`,
+    );
+  }
   console.log(
     [
       '',

@@ -50,8 +50,9 @@ const BY_STATUS: Record<number, [ErrorCode, string]> = {
   503: ['unavailable', 'The service is busy; try again soon'],
 };
 
-const needsField = (code: ErrorCode) => (code === 'validation' ? { fields: BODY_FIELD } : {});
-const BODY_FIELD: FieldProblem[] = [{ field: 'body', code: 'invalid' }];
+/** A validation answer names what was wrong: the URL for the router's refusals, else the body. */
+const needsField = (code: ErrorCode, field = 'body') =>
+  code === 'validation' ? { fields: [{ field, code: 'invalid' as const }] } : {};
 
 function fromValidation(error: FastifyError): ApiError {
   const fields: FieldProblem[] = (error.validation ?? []).map((issue) => {
@@ -86,7 +87,8 @@ export function toApiError(error: FastifyError | Error): ApiError {
   const known = fastifyError.code ? BY_FASTIFY_CODE[fastifyError.code] : undefined;
   if (known) {
     const [status, code, message] = known;
-    return new ApiError(status, code, message, needsField(code));
+    const field = fastifyError.code === 'FST_ERR_BAD_URL' ? 'url' : 'body';
+    return new ApiError(status, code, message, needsField(code, field));
   }
   const status = fastifyError.statusCode;
   if (status && BY_STATUS[status]) {
