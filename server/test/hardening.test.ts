@@ -573,3 +573,35 @@ describe('a deleted quote leaves no copy in memory (finding 3)', () => {
     }
   });
 });
+
+describe('load shedding', () => {
+  it('answers 503 with Retry-After in the API shape while the event loop lags, then serves again', async () => {
+    const app = await makeApp({ maxEventLoopDelayMs: 50 });
+    try {
+      await app.ready();
+      assert.equal((await app.inject(`${API}/quotes`)).statusCode, 200);
+      // A drowning process: 100 ms blocks back to back for 1.5 s, over a sampling period.
+      const until = Date.now() + 1_500;
+      await new Promise<void>((resolve) => {
+        const block = () => {
+          const end = Date.now() + 100;
+          while (Date.now() < end) {
+            /* busy */
+          }
+          if (Date.now() < until) setImmediate(block);
+          else resolve();
+        };
+        block();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const shed = await app.inject(`${API}/quotes`);
+      assertApiError(shed, 503, 'unavailable');
+      assert.equal(shed.headers['retry-after'], '5');
+      // A quiet second later the sampled delay is back under the limit.
+      await new Promise((resolve) => setTimeout(resolve, 2_200));
+      assert.equal((await app.inject(`${API}/quotes`)).statusCode, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});

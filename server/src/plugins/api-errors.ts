@@ -163,8 +163,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 }
 
 async function apiErrors(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', async (_request, reply) => {
+  // Callback hooks on every request: an async one costs a promise each time.
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   app.setErrorHandler((error: FastifyError, request, reply) => sendApiError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {

@@ -6,7 +6,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
-import { notFound } from '../errors.js';
 import { BoundedCache, type CachedBody } from '../http-cache.js';
 import { LiveHub, type LiveHubOptions } from '../live.js';
 import {
@@ -45,13 +44,6 @@ export class CampaignRegistry {
 
   get(id: string): CampaignRecord | undefined {
     return this.#byId.get(id);
-  }
-
-  /** The campaign, or a `404 not_found`. */
-  require(id: string): CampaignRecord {
-    const campaign = this.#byId.get(id);
-    if (!campaign) throw notFound('Campaign');
-    return campaign;
   }
 
   async reload(): Promise<void> {

@@ -3,7 +3,8 @@
  * `404`) and the reader's locale, resolved once by an `onRequest` hook — before the
  * body is read, so a submission to an unknown or closed campaign costs no upload.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { notFound } from '../errors.js';
 import type { Locale } from '../../../src/api/wire.js';
 import type { CampaignRecord } from '../store/store.js';
 import { resolveLocale } from '../wire-mapping.js';
@@ -17,10 +18,17 @@ declare module 'fastify' {
   }
 }
 
-export async function resolveCampaign(request: FastifyRequest): Promise<void> {
+/** An `onRequest` hook in callback form: it runs on every API request, and needs no promise. */
+export function resolveCampaign(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   const { campaign: id } = request.params as { campaign: string };
-  const campaign = request.server.campaigns.require(id);
+  const campaign = request.server.campaigns.get(id);
+  if (!campaign) return done(notFound('Campaign'));
   request.campaign = campaign;
   const { locale } = request.query as { locale?: unknown };
   request.locale = resolveLocale(typeof locale === 'string' ? locale : undefined, campaign);
+  done();
 }

@@ -25,8 +25,9 @@ export const OPEN_CORS: FastifyCorsOptions = {
 
 export default async function publicApi(app: FastifyInstance): Promise<void> {
   await app.register(cors, OPEN_CORS);
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('cross-origin-resource-policy', 'cross-origin');
+    done();
   });
   app.addHook('onRequest', resolveCampaign);
   await app.register(contentRoutes);

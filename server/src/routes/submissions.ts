@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
@@ -26,6 +26,17 @@ import type { CorsCallback } from './public.js';
 
 /** The route this plugin serves, as Fastify names it (the prefix it is registered under). */
 const SUBMISSIONS_ROUTE = '/v1/campaigns/:campaign/submissions';
+
+const PARTNER_CORS: FastifyCorsOptions = {
+  origin: true,
+  methods: ['POST'],
+  allowedHeaders: ['Content-Type', 'Idempotency-Key'],
+  exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
+  maxAge: 600,
+  preflightContinue: true,
+  strictPreflight: false,
+};
+const NO_CORS: FastifyCorsOptions = { ...PARTNER_CORS, origin: false };
 
 /** Visible ASCII without spaces, 8 to 200 characters (a UUID fits). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
@@ -322,16 +333,11 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
   // plugin's preflight catch-all also sees the staff paths below it, which get none.
   await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
     const allowed =
-      request.routeOptions.url === SUBMISSIONS_ROUTE && originAllowed(request, request.campaign);
-    callback(null, {
-      origin: allowed ? (request.headers.origin ?? false) : false,
-      methods: ['POST'],
-      allowedHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
-      maxAge: 600,
-      preflightContinue: true,
-      strictPreflight: false,
-    });
+      request.headers.origin !== undefined &&
+      request.routeOptions.url === SUBMISSIONS_ROUTE &&
+      originAllowed(request, request.campaign);
+    // `origin: true` reflects the request's Origin: given only once it is known allowed.
+    callback(null, allowed ? PARTNER_CORS : NO_CORS);
   });
 
   app.options(
