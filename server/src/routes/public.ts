@@ -16,8 +16,9 @@ export type CorsCallback = (error: Error | null, options: FastifyCorsOptions) =>
 export const OPEN_CORS: FastifyCorsOptions = {
   origin: '*',
   methods: ['GET', 'HEAD'],
-  allowedHeaders: ['If-None-Match', 'Last-Event-ID'],
-  exposedHeaders: ['ETag', 'Retry-After'],
+  allowedHeaders: 'If-None-Match, Last-Event-ID',
+  // Strings, not lists: the plugin would join a list again on every request.
+  exposedHeaders: 'ETag, Retry-After',
   maxAge: 600,
   // An OPTIONS that is not a preflight is answered like any other unknown request.
   strictPreflight: false,
@@ -25,11 +26,11 @@ export const OPEN_CORS: FastifyCorsOptions = {
 
 export default async function publicApi(app: FastifyInstance): Promise<void> {
   await app.register(cors, OPEN_CORS);
-  app.addHook('onRequest', (_request, reply, done) => {
+  // One hook for what every public answer needs: readable across origins, and its campaign.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('cross-origin-resource-policy', 'cross-origin');
-    done();
+    resolveCampaign(request, reply, done);
   });
-  app.addHook('onRequest', resolveCampaign);
   await app.register(contentRoutes);
   await app.register(quoteRoutes);
 }

@@ -30,8 +30,8 @@ const SUBMISSIONS_ROUTE = '/v1/campaigns/:campaign/submissions';
 const PARTNER_CORS: FastifyCorsOptions = {
   origin: true,
   methods: ['POST'],
-  allowedHeaders: ['Content-Type', 'Idempotency-Key'],
-  exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
+  allowedHeaders: 'Content-Type, Idempotency-Key',
+  exposedHeaders: 'Retry-After, Idempotent-Replayed',
   maxAge: 600,
   preflightContinue: true,
   strictPreflight: false,
