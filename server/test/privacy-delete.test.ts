@@ -14,25 +14,12 @@ import sharp from 'sharp';
 import { DEMO_CAMPAIGN } from '../src/demo/content.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { NewPhoto, NewSubmission } from '../src/store/store.js';
+import { noisyJpeg } from './helpers.js';
 
 const DB_FILE = 'campaign.sqlite';
 
-// Not from ./helpers.js: that builds the whole app, and this is about the store alone.
+// The store alone, not the app: its own data folder, removed after.
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-privacy-'));
-
-/** A JPEG of noise, which does not compress, like a real photo's bytes. */
-const noisyJpeg = (width: number, height: number) =>
-  sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#000',
-      noise: { type: 'gaussian', mean: 128, sigma: 60 },
-    },
-  })
-    .jpeg({ quality: 95 })
-    .toBuffer();
 
 /** The database file and its WAL as they are on disk now (a missing file is empty). */
 function diskBytes(dataDir: string): Buffer {
