@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './support/driver.mjs';
-import { API, ARTIFACTS, ENGINE, PROBE, TOKEN, browser, page, shots } from './support/context.mjs';
+import {
+  API,
+  ARTIFACTS,
+  ENGINE,
+  PROBE,
+  TOKEN,
+  browser,
+  narrowPartnerPage,
+  page,
+  shots,
+} from './support/context.mjs';
 import { OLD_VERSION } from './support/setup.mjs';
 
 const shot = shots('hostile');
@@ -315,16 +325,7 @@ describe(`host pages that fight back, in ${ENGINE}`, () => {
   });
 
   test('320 px wide viewport: no horizontal overflow', async () => {
-    let p = await b.newPage({ width: 320, height: 640 });
-    const top = p;
-    if (ENGINE === 'webkit') {
-      // MiniBrowser's window is never narrower than about 450 px: a 320 px iframe gives
-      // the page a 320 px viewport of its own.
-      await p.goto(page('narrow.html'));
-      p = await p.frame('iframe');
-    } else {
-      await p.goto(page('partner-a.html'));
-    }
+    const { top, p } = await narrowPartnerPage(b);
     await loaded(p);
     const widths = await p.eval(
       `() => ({ inner: innerWidth, scroll: document.documentElement.scrollWidth })`,

@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './support/driver.mjs';
-import { API, ARTIFACTS, ENGINE, TOKEN, browser, page, shots } from './support/context.mjs';
+import {
+  API,
+  ARTIFACTS,
+  ENGINE,
+  TOKEN,
+  browser,
+  narrowPartnerPage,
+  shots,
+} from './support/context.mjs';
 
 const shot = shots('reader-text');
 const CAMPAIGN = `${API}/v1/campaigns/spirit-of-chongqing`;
@@ -120,15 +128,7 @@ describe(`long unbroken reader text in ${ENGINE}`, () => {
   });
 
   test('a partner page at 320 px: the live wall wraps the same word and name', async () => {
-    let p = await b.newPage({ width: 320, height: 640 });
-    const top = p;
-    if (ENGINE === 'webkit') {
-      // MiniBrowser's window is never narrower than about 450 px: a 320 px iframe.
-      await p.goto(page('narrow.html'));
-      p = await p.frame('iframe');
-    } else {
-      await p.goto(page('partner-a.html'));
-    }
+    const { top, p } = await narrowPartnerPage(b);
     await waitFor(
       p,
       `(word) => {

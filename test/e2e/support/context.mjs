@@ -21,6 +21,21 @@ export function browser() {
   return openBrowser(ENGINE);
 }
 
+/**
+ * The partner page in a 320 px viewport: `{ top, p }`, where `p` is the page to test and
+ * `top` the tab to screenshot and close. MiniBrowser's window is never narrower than
+ * about 450 px, so there a 320 px iframe gives the page a 320 px viewport of its own.
+ */
+export async function narrowPartnerPage(b) {
+  const top = await b.newPage({ width: 320, height: 640 });
+  if (ENGINE !== 'webkit') {
+    await top.goto(page('partner-a.html'));
+    return { top, p: top };
+  }
+  await top.goto(page('narrow.html'));
+  return { top, p: await top.frame('iframe') };
+}
+
 /** Numbered screenshots of one scenario: test-results/e2e/<engine>/<scenario>/NN-step.png */
 export function shots(scenario) {
   let n = 0;
