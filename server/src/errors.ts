@@ -12,18 +12,25 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldProblem[] | undefined;
   readonly headers: Record<string, string>;
+  readonly details: unknown;
 
   constructor(
     statusCode: number,
     code: ErrorCode,
     message: string,
-    options: { fields?: FieldProblem[]; headers?: Record<string, string> } = {},
+    options: {
+      fields?: FieldProblem[];
+      headers?: Record<string, string>;
+      /** More for the client (e.g. the item as it now stands, for `stale`). */
+      details?: unknown;
+    } = {},
   ) {
     super(message);
     this.statusCode = statusCode;
     this.code = code;
     this.fields = options.fields;
     this.headers = options.headers ?? {};
+    this.details = options.details;
   }
 
   toBody(): ApiErrorBody {
@@ -33,6 +40,7 @@ export class ApiError extends Error {
       message: this.message,
     };
     if (this.fields) body.fields = this.fields;
+    if (this.details !== undefined) body.details = this.details;
     return body;
   }
 }

@@ -264,6 +264,7 @@ export const ApiErrorBodySchema = Type.Object(
         ),
       ),
     ),
+    details: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
 );

@@ -196,6 +196,16 @@ export const ERROR_CODES = [
   'uri_too_long',
   /** The request's headers are too large (`431`). */
   'headers_too_large',
+  /** Signed in, but the role may not do this (`403`). */
+  'forbidden',
+  /** A cookie-signed change without the session's `X-CSRF-Token` (`403`). */
+  'csrf_failed',
+  /** Someone changed the item since this version was read (`409`; `details.current`). */
+  'stale',
+  /** A one-time staff link that is unknown, used or expired (`410`). */
+  'link_invalid',
+  /** Another staff account has this email address (`409`). */
+  'email_taken',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -221,4 +231,6 @@ export interface ApiErrorBody {
   code: ErrorCode;
   message: string;
   fields?: { field: string; code: FieldErrorCode; message?: string }[];
+  /** More for the client, by code (e.g. `stale`: the item as it now stands). */
+  details?: unknown;
 }

@@ -11,6 +11,8 @@ import type {
   SubmissionStatus,
   SubmissionAccepted,
 } from '../../../src/api/wire.js';
+import type { Actor } from '../../../src/api/newsroom.js';
+import type { NewsroomStore } from './newsroom.js';
 
 export type Localized<T> = Record<Locale, T>;
 
@@ -96,6 +98,19 @@ export interface SubmissionRecord {
   decidedAt: number | null;
   approvedAt: number | null;
   photoId: string | null;
+  /** Goes up by one with every decision or edit; a stale decision is refused. */
+  version: number;
+  /** The partner page's origin it was sent from, when the browser said. */
+  origin: string | null;
+  featured: boolean;
+  /** False when staff approved the words without the photo. */
+  photoPublished: boolean;
+  /** Alt text staff wrote for the reader's photo. */
+  photoAlt: string | null;
+  /** Who made the last decision, with its reason and note (null before any). */
+  decidedBy: Actor | null;
+  reason: string | null;
+  note: string | null;
 }
 
 export interface NewSubmission {
@@ -110,6 +125,7 @@ export interface NewSubmission {
   publishPermission: boolean;
   consentVersion: string;
   receivedAt: number;
+  origin: string | null;
 }
 
 /** A published quote as the store knows it (district by id; the API localizes it). */
@@ -120,7 +136,11 @@ export interface QuoteRecord {
   districtId: string | null;
   locale: Locale;
   approvedAt: number;
+  /** Null also when staff published the words without the photo. */
   photoId: string | null;
+  /** Staff-written alt text of the reader's photo, if any. */
+  photoAlt: string | null;
+  featured: boolean;
   /** Position on the wall (the id of the event that published it); the quotes cursor. */
   wallSeq: number;
 }
@@ -170,7 +190,7 @@ export class StoreUnavailableError extends Error {
 /** Called when the live feed stops (`false`: events may be late) and when it is back. */
 export type LiveStatusListener = (live: boolean) => void;
 
-export interface Store {
+export interface Store extends NewsroomStore {
   readonly kind: string;
   /** Creates or upgrades the schema. */
   migrate(): Promise<void>;
@@ -217,6 +237,7 @@ export interface Store {
     query: { status?: SubmissionStatus; limit: number; before?: number },
   ): Promise<{ items: SubmissionRecord[]; nextBefore: number | null }>;
   countSubmissions(campaignId: string): Promise<StatusCounts>;
+  /** `decide` as the service, with no version check (kept for scripts and tests). */
   transition(
     campaignId: string,
     id: string,
@@ -230,6 +251,8 @@ export interface Store {
   deleteSubmission(
     campaignId: string,
     id: string,
+    /** Who deleted it: writes a `delete` audit entry (no content) and a staff event. */
+    by?: { actor: Actor; now: number; reason?: string | null },
   ): Promise<{ deleted: boolean; event: LiveEvent | null }>;
   /** Drops idempotency records and tombstones made before `olderThan` (epoch ms). */
   pruneIdempotencyKeys(olderThan: number): Promise<number>;
