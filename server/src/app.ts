@@ -23,6 +23,9 @@ import routeTable from './plugins/route-table.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import pageRoutes from './routes/pages.js';
 import publicApi from './routes/public.js';
+import staffAuth from './plugins/staff-auth.js';
+import newsroomRoutes from './routes/newsroom.js';
+import staffAccountRoutes from './routes/staff-accounts.js';
 import staffRoutes from './routes/staff.js';
 import submissionRoutes, { parseJson } from './routes/submissions.js';
 import { PgStore } from './store/pg.js';
@@ -195,7 +198,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
   await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
+  await app.register(staffAuth);
   await app.register(staffRoutes, { prefix: '/v1/campaigns/:campaign' });
+  await app.register(newsroomRoutes, { prefix: '/v1/campaigns/:campaign/staff' });
+  await app.register(staffAccountRoutes, { prefix: '/v1/staff' });
   await app.register(pageRoutes);
   return app;
 }

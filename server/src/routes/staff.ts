@@ -1,6 +1,5 @@
 /** Moderation, behind `Authorization: Bearer <CAMPAIGN_ADMIN_TOKEN>`. Never cached, never CORS. */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { StaffSubmissionPage } from '../../../src/api/wire.js';
 import { ApiError, notFound } from '../errors.js';
@@ -8,16 +7,6 @@ import { CampaignParams, ItemParams, StaffListQuery, errorAnswers, ref } from '.
 import type { StaffAction } from '../store/store.js';
 import { staffSubmissionToWire } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-export function isStaff(request: FastifyRequest): boolean {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string') return false;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) return false;
-  return timingSafeEqual(digest(match[1]), digest(request.server.settings.adminToken));
-}
 
 export const StaffPhotoQuery = Type.Object({
   width: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
@@ -31,14 +20,7 @@ const JPEG = {
 
 export default async function staffRoutes(staff: FastifyInstance): Promise<void> {
   // Who is asking comes first: an outsider learns nothing, not even which campaigns exist.
-  staff.addHook('onRequest', async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    if (!isStaff(request)) {
-      throw new ApiError(401, 'unauthorized', 'A valid staff token is required', {
-        headers: { 'www-authenticate': 'Bearer realm="campaign staff"' },
-      });
-    }
-  });
+  staff.addHook('onRequest', staff.requireRole('viewer'));
   staff.addHook('onRequest', resolveCampaign);
 
   staff.get<{ Querystring: Static<typeof StaffListQuery> }>(
