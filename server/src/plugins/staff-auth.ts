@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import type { Actor, StaffRole } from '../../../src/api/newsroom.js';
 import type { Locale } from '../../../src/api/wire.js';
 import { ApiError } from '../errors.js';
+import { SERVICE_ACTOR } from '../store/newsroom.js';
 
 export interface StaffPrincipal {
   actor: Actor;
@@ -34,7 +35,6 @@ export const ROLE_RANK: Record<StaffRole, number> = { viewer: 0, moderator: 1, a
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export const SERVICE_ACTOR: Actor = { kind: 'service', id: null, name: 'service token' };
 
 /** The service token, compared in constant time. */
 export function isServiceToken(request: FastifyRequest): boolean {

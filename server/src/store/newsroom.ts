@@ -17,6 +17,9 @@ import type {
 } from '../../../src/api/newsroom.js';
 import type { LiveEvent, SubmissionRecord } from './store.js';
 
+/** The service token's actor (scripts, and the store's own `transition`). */
+export const SERVICE_ACTOR: Actor = { kind: 'service', id: null, name: 'service token' };
+
 export interface StaffRecord {
   id: string;
   /** Lower-cased; unique. */
