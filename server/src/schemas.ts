@@ -28,7 +28,7 @@ import {
   type SubmissionRequest,
 } from '../../src/api/wire.js';
 
-const literals = <T extends readonly string[]>(values: T) =>
+export const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((value) => Type.Literal(value))) as unknown as TSchema & {
     static: T[number];
   };
@@ -42,8 +42,8 @@ if (!FormatRegistry.Has('date-time')) {
   );
 }
 
-const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Absolute ceilings; each campaign's own (smaller) limits are checked after these. */
 export const HARD_LIMITS = {
@@ -307,9 +307,9 @@ export const StaffListQuery = Type.Object({
 
 // ---- compile-time proof that the schemas and the wire interfaces are the same ----
 
-type Equals<A, B> =
+export type Equals<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
+export type Assert<T extends true> = T;
 
 export type WireContractChecks = [
   Assert<Equals<Static<typeof DistrictSchema>, District>>,
