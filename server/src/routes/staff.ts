@@ -1,4 +1,8 @@
-/** Moderation, behind `Authorization: Bearer <CAMPAIGN_ADMIN_TOKEN>`. Never cached, never CORS. */
+/**
+ * The first staff routes, kept for scripts (`Authorization: Bearer <CAMPAIGN_ADMIN_TOKEN>`)
+ * and signed-in staff alike: list, read, approve / reject / remove without a version
+ * check, delete. The console uses `routes/newsroom.ts`. Never cached, never CORS.
+ */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { StaffSubmissionPage } from '../../../src/api/wire.js';
@@ -17,6 +21,34 @@ const JPEG = {
   description: 'JPEG',
   content: { 'image/jpeg': { schema: Type.String({ format: 'binary' }) } },
 };
+
+/** `GET …/submissions/:id/photo`: a submission's photo whatever its status; in each staff group. */
+export function staffPhotoRoute(staff: FastifyInstance): void {
+  staff.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof StaffPhotoQuery> }>(
+    '/submissions/:id/photo',
+    {
+      schema: {
+        ...STAFF,
+        summary: "A submission's photo, whatever its status (staff)",
+        params: ItemParams,
+        querystring: StaffPhotoQuery,
+        response: { 200: JPEG, ...errorAnswers(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { campaign } = request;
+      const submission = await staff.store.getSubmission(campaign.id, request.params.id);
+      if (!submission?.photoId) throw notFound('Photo');
+      const photo = await staff.store.getPhoto(campaign.id, submission.photoId, false);
+      if (!photo) throw notFound('Photo');
+      const wanted = request.query.width ?? 640;
+      const width = photo.widths.find((candidate) => candidate >= wanted) ?? photo.width;
+      const file = await staff.store.getPhotoFile(campaign.id, photo.id, width, false);
+      if (!file) throw notFound('Photo');
+      return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(file.bytes);
+    },
+  );
+}
 
 export default async function staffRoutes(staff: FastifyInstance): Promise<void> {
   // Who is asking comes first: an outsider learns nothing, not even which campaigns exist.
@@ -72,30 +104,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
     },
   );
 
-  staff.get<{ Params: Static<typeof ItemParams>; Querystring: Static<typeof StaffPhotoQuery> }>(
-    '/submissions/:id/photo',
-    {
-      schema: {
-        ...STAFF,
-        summary: "A submission's photo, whatever its status (staff)",
-        params: ItemParams,
-        querystring: StaffPhotoQuery,
-        response: { 200: JPEG, ...errorAnswers(400, 401, 404) },
-      },
-    },
-    async (request, reply) => {
-      const { campaign } = request;
-      const submission = await staff.store.getSubmission(campaign.id, request.params.id);
-      if (!submission?.photoId) throw notFound('Photo');
-      const photo = await staff.store.getPhoto(campaign.id, submission.photoId, false);
-      if (!photo) throw notFound('Photo');
-      const wanted = request.query.width ?? 640;
-      const width = photo.widths.find((candidate) => candidate >= wanted) ?? photo.width;
-      const file = await staff.store.getPhotoFile(campaign.id, photo.id, width, false);
-      if (!file) throw notFound('Photo');
-      return reply.type('image/jpeg').send(file.bytes);
-    },
-  );
+  staffPhotoRoute(staff);
 
   const SUMMARIES: Record<StaffAction, string> = {
     approve: 'Publish a submission on the wall (staff)',
@@ -106,6 +115,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
     staff.post<{ Params: Static<typeof ItemParams> }>(
       `/submissions/:id/${action}`,
       {
+        onRequest: staff.requireRole('moderator'),
         schema: {
           ...STAFF,
           summary: SUMMARIES[action],
@@ -118,12 +128,13 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
       },
       async (request) => {
         const { campaign } = request;
-        const result = await staff.store.transition(
-          campaign.id,
-          request.params.id,
+        const result = await staff.store.decide({
+          campaignId: campaign.id,
+          id: request.params.id,
           action,
-          Date.now(),
-        );
+          now: Date.now(),
+          actor: request.staff!.actor,
+        });
         if (!result.ok) {
           if (result.reason === 'not_found') throw notFound('Submission');
           throw new ApiError(409, 'invalid_transition', result.message);
@@ -136,6 +147,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
   staff.delete<{ Params: Static<typeof ItemParams> }>(
     '/submissions/:id',
     {
+      onRequest: staff.requireRole('admin'),
       schema: {
         ...STAFF,
         summary: 'Delete a submission and its photo for good (staff; privacy requests)',
@@ -144,7 +156,10 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const result = await staff.store.deleteSubmission(request.campaign.id, request.params.id);
+      const result = await staff.store.deleteSubmission(request.campaign.id, request.params.id, {
+        actor: request.staff!.actor,
+        now: Date.now(),
+      });
       if (!result.deleted) throw notFound('Submission');
       return reply.code(204).send();
     },
