@@ -111,8 +111,16 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { campaign, locale } = request;
       // Reader photos are public only while their quote is: never cached here.
-      const photo = await app.store.getPhoto(campaign.id, request.params.id, true);
+      let photo = await app.store.getPhoto(campaign.id, request.params.id, true);
       if (!photo) throw notFound('Photo');
+      // A reader's photo is described by the alt text staff wrote for it, when they did.
+      const alt = photo.submissionId
+        ? (await app.store.getSubmission(campaign.id, photo.submissionId))?.photoAlt
+        : null;
+      if (alt) {
+        const text = { en: { ...photo.text.en, alt }, 'zh-Hans': { ...photo.text['zh-Hans'], alt } };
+        photo = { ...photo, text };
+      }
       const cached = cachedBody(photoToWire(photo, locale, app.publicUrl));
       const cacheControl = photo.submissionId ? READER_PHOTO_CACHE_CONTROL : CONTENT_CACHE_CONTROL;
       return sendJson(request, reply, cached, cacheControl);
