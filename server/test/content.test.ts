@@ -296,6 +296,7 @@ describe('pages', () => {
         publishPermission: true,
         consentVersion: '2024-03',
         receivedAt: Date.now(),
+        origin: null,
       },
       photo: null,
       idempotencyKey: 'html-quote-key',

@@ -383,6 +383,7 @@ describe('store atomicity', () => {
           publishPermission: true,
           consentVersion: '2024-03',
           receivedAt: Date.now(),
+          origin: null,
         },
         photo: {
           record: {

@@ -95,6 +95,7 @@ describe('a privacy delete on SQLite', () => {
       publishPermission: true,
       consentVersion: DEMO_CAMPAIGN.consentVersion,
       receivedAt: Date.now(),
+      origin: null,
     };
     const photo = await readerPhoto(submission.id, name);
     const idempotencyKey = `privacy-key-${marker}`;

@@ -31,6 +31,7 @@ function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     publishPermission: true,
     consentVersion: DEMO_CAMPAIGN.consentVersion,
     receivedAt: Date.now(),
+    origin: null,
     ...overrides,
   };
 }

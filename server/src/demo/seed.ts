@@ -10,6 +10,9 @@ import {
 } from './content.js';
 import { renderIllustration } from './illustrations.js';
 
+/** Where the demo's submissions came from: two partner pages, and none known. */
+const DEMO_ORIGINS = ['https://partner.example', null, 'https://news.partner.example'];
+
 /**
  * Creates and fills the demo campaign unless it exists. Returns whether it seeded.
  * Quotes go through the same path as a reader's: submitted, then approved by staff.
@@ -52,6 +55,8 @@ export async function seedDemo(store: Store, options: { force?: boolean } = {}):
         publishPermission: true,
         consentVersion: DEMO_CAMPAIGN.consentVersion,
         receivedAt: approvedAt - 3_600_000,
+        // Sent from a partner's page, or from no page the browser named.
+        origin: DEMO_ORIGINS[index % DEMO_ORIGINS.length],
       },
       photo: null,
       idempotencyKey: `demo-seed-${index}`,

@@ -5,6 +5,7 @@
  * numbers, and INTEGER 0/1 for flags), which the mappers even out.
  */
 import type { Locale, SubmissionStatus } from '../../../src/api/wire.js';
+import type { Actor } from '../../../src/api/newsroom.js';
 import type { LiveEvent, PhotoRecord, QuoteRecord, SubmissionRecord } from './store.js';
 
 type Int = number | string;
@@ -28,6 +29,15 @@ export interface SubmissionRow {
   approved_at: Int | null;
   wall_seq: Int | null;
   photo_id: string | null;
+  version: Int;
+  origin: string | null;
+  featured: Flag;
+  photo_published: Flag;
+  photo_alt: string | null;
+  /** JSON of the Actor. */
+  decided_by: string | null;
+  reason: string | null;
+  note: string | null;
 }
 
 const num = (value: Int | null): number | null => (value === null ? null : Number(value));
@@ -49,9 +59,20 @@ export const toSubmission = (row: SubmissionRow): SubmissionRecord => ({
   decidedAt: num(row.decided_at),
   approvedAt: num(row.approved_at),
   photoId: row.photo_id,
+  version: Number(row.version),
+  origin: row.origin,
+  featured: Boolean(row.featured),
+  photoPublished: Boolean(row.photo_published),
+  photoAlt: row.photo_alt,
+  decidedBy: row.decided_by ? (JSON.parse(row.decided_by) as Actor) : null,
+  reason: row.reason,
+  note: row.note,
 });
 
-/** The quote a published submission shows on the wall: an anonymous one without a name. */
+/**
+ * The quote a published submission shows on the wall: an anonymous one without a name,
+ * and without its photo when staff published the words alone.
+ */
 export const toQuote = (row: SubmissionRow): QuoteRecord => ({
   id: row.id,
   text: row.message,
@@ -59,7 +80,9 @@ export const toQuote = (row: SubmissionRow): QuoteRecord => ({
   districtId: row.district,
   locale: row.locale,
   approvedAt: Number(row.approved_at ?? row.decided_at ?? row.received_at),
-  photoId: row.photo_id,
+  photoId: row.photo_published ? row.photo_id : null,
+  photoAlt: row.photo_published && row.photo_id ? row.photo_alt : null,
+  featured: Boolean(row.featured),
   wallSeq: Number(row.wall_seq ?? 0),
 });
 

@@ -105,4 +105,107 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       CREATE INDEX idempotency_tombstones_by_age ON idempotency_tombstones (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'newsroom: staff, sessions, one-time links, the audit trail, queue search',
+    sql: `
+      ALTER TABLE submissions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE submissions ADD COLUMN origin TEXT;
+      ALTER TABLE submissions ADD COLUMN featured INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE submissions ADD COLUMN photo_published INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE submissions ADD COLUMN photo_alt TEXT;
+      -- The last decision's actor, as JSON ({ kind, id, name }).
+      ALTER TABLE submissions ADD COLUMN decided_by TEXT;
+      ALTER TABLE submissions ADD COLUMN reason TEXT;
+      ALTER TABLE submissions ADD COLUMN note TEXT;
+
+      -- The queue: every status (submissions_by_status serves one status, either order),
+      -- by partner origin, and a privacy request's address.
+      CREATE INDEX submissions_by_campaign ON submissions (campaign_id, seq);
+      CREATE INDEX submissions_by_origin ON submissions (campaign_id, origin);
+      CREATE INDEX submissions_by_email ON submissions (campaign_id, lower(email));
+
+      CREATE TABLE staff_accounts (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'viewer')),
+        locale TEXT NOT NULL,
+        password_hash TEXT,
+        disabled_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_sign_in_at INTEGER
+      );
+
+      CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+      CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at);
+
+      CREATE TABLE staff_links (
+        token_hash TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('first-admin', 'invite', 'reset')),
+        staff_id TEXT REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+      CREATE INDEX staff_links_by_staff ON staff_links (staff_id);
+
+      -- No foreign keys: an entry outlives the submission or account it names. It never
+      -- holds a reader's words, name or address.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        campaign_id TEXT,
+        at INTEGER NOT NULL,
+        actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff', 'service')),
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        submission_id TEXT,
+        reason TEXT,
+        note TEXT,
+        state_before TEXT,
+        state_after TEXT
+      );
+      CREATE INDEX audit_log_by_campaign ON audit_log (campaign_id, id);
+      CREATE INDEX audit_log_by_submission ON audit_log (submission_id, id);
+      CREATE INDEX audit_log_by_actor ON audit_log (actor_id, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+      -- Substring search in any script: trigrams of the message, name and address, kept
+      -- in step with the table by triggers. secure-delete takes a deleted row's trigrams
+      -- out of the index at once (they would spell out what a privacy delete erased).
+      CREATE VIRTUAL TABLE submissions_search USING fts5(
+        message, display_name, email,
+        content = 'submissions', content_rowid = 'seq', tokenize = 'trigram'
+      );
+      INSERT INTO submissions_search (submissions_search, rank) VALUES ('secure-delete', 1);
+      CREATE TRIGGER submissions_search_insert AFTER INSERT ON submissions BEGIN
+        INSERT INTO submissions_search (rowid, message, display_name, email)
+        VALUES (new.seq, new.message, new.display_name, new.email);
+      END;
+      CREATE TRIGGER submissions_search_delete AFTER DELETE ON submissions BEGIN
+        INSERT INTO submissions_search (submissions_search, rowid, message, display_name, email)
+        VALUES ('delete', old.seq, old.message, old.display_name, old.email);
+      END;
+      CREATE TRIGGER submissions_search_update AFTER UPDATE OF message, display_name, email
+      ON submissions BEGIN
+        INSERT INTO submissions_search (submissions_search, rowid, message, display_name, email)
+        VALUES ('delete', old.seq, old.message, old.display_name, old.email);
+        INSERT INTO submissions_search (rowid, message, display_name, email)
+        VALUES (new.seq, new.message, new.display_name, new.email);
+      END;
+      INSERT INTO submissions_search (submissions_search) VALUES ('rebuild');
+    `,
+  },
 ];

@@ -18,12 +18,27 @@ import {
   toReplay,
   toSubmission,
 } from './rows.js';
-import { planTransition, transitionResult } from './transitions.js';
+import { deleteAudit, toTransitionResult } from './transitions.js';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { acceptedAnswer, keyDigest } from './idempotency.js';
 import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
 import { FROM_TOP, rowsToRead, toPage } from './paging.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteNewsroom } from './sqlite-newsroom.js';
+import {
+  type AuditQuery,
+  type DecisionInput,
+  type EditInput,
+  type LinkRecord,
+  type NewAudit,
+  type NewStaff,
+  type QueueQuery,
+  SERVICE_ACTOR,
+  type SessionRecord,
+  type StaffEvent,
+  type StaffPatch,
+} from './newsroom.js';
+import type { Actor } from '../../../src/api/newsroom.js';
 import type {
   CampaignRecord,
   CreateResult,
@@ -64,6 +79,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   #statements: ReturnType<SqliteStore['prepare']> | undefined;
+  #newsroomPart: SqliteNewsroom | undefined;
   #batch: {
     input: CreateInput;
     resolve: (result: CreateResult) => void;
@@ -93,6 +109,12 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
+  /** Staff, sessions, links, the audit trail and the queue (sqlite-newsroom.ts). */
+  get #newsroom(): SqliteNewsroom {
+    if (!this.#newsroomPart) throw new Error('SqliteStore: call migrate() first');
+    return this.#newsroomPart;
+  }
+
   async migrate(): Promise<void> {
     const db = this.db;
     db.exec(MIGRATIONS_TABLE);
@@ -111,6 +133,11 @@ export class SqliteStore implements Store {
       SQLITE_MIGRATIONS,
     );
     this.#statements = this.prepare();
+    this.#newsroomPart = new SqliteNewsroom(db, {
+      addEvent: (campaignId, type, quoteId, now) =>
+        Number(this.#s.insertEvent.run(campaignId, type, quoteId, now).lastInsertRowid),
+      emitLive: (events) => this.#emit(events),
+    });
   }
 
   private prepare() {
@@ -145,7 +172,8 @@ export class SqliteStore implements Store {
       getPhoto: db.prepare('SELECT * FROM photos WHERE campaign_id = ? AND id = ?'),
       getPublicPhoto: db.prepare(
         `SELECT p.* FROM photos p LEFT JOIN submissions s ON s.id = p.submission_id
-         WHERE p.campaign_id = ? AND p.id = ? AND (p.submission_id IS NULL OR s.status = 'approved')`,
+         WHERE p.campaign_id = ? AND p.id = ?
+           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1))`,
       ),
       getPhotoFile: db.prepare(
         `SELECT f.width, f.bytes, f.etag FROM photo_files f
@@ -156,7 +184,7 @@ export class SqliteStore implements Store {
          JOIN photos p ON p.campaign_id = f.campaign_id AND p.id = f.photo_id
          LEFT JOIN submissions s ON s.id = p.submission_id
          WHERE f.campaign_id = ? AND f.photo_id = ? AND f.width = ?
-           AND (p.submission_id IS NULL OR s.status = 'approved')`,
+           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1))`,
       ),
       findKey: db.prepare(
         'SELECT body_hash, response FROM idempotency_keys WHERE campaign_id = ? AND key = ?',
@@ -183,9 +211,10 @@ export class SqliteStore implements Store {
       pruneTombstones: db.prepare('DELETE FROM idempotency_tombstones WHERE created_at < ?'),
       insertSubmission: db.prepare(
         `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
-           district, email, locale, publish_permission, consent_version, received_at, photo_id)
+           district, email, locale, publish_permission, consent_version, received_at, photo_id,
+           origin)
          VALUES (@id, @campaignId, 'pending', @message, @displayName, @anonymous, @district,
-           @email, @locale, @publishPermission, @consentVersion, @receivedAt, @photoId)`,
+           @email, @locale, @publishPermission, @consentVersion, @receivedAt, @photoId, @origin)`,
       ),
       getSubmission: db.prepare('SELECT * FROM submissions WHERE campaign_id = ? AND id = ?'),
       listByStatus: db.prepare(
@@ -197,11 +226,6 @@ export class SqliteStore implements Store {
       ),
       counts: db.prepare(
         'SELECT status, count(*) AS n FROM submissions WHERE campaign_id = ? GROUP BY status',
-      ),
-      setStatus: db.prepare(
-        `UPDATE submissions SET status = @status, decided_at = @now,
-           approved_at = @approvedAt, wall_seq = @wallSeq
-         WHERE campaign_id = @campaignId AND id = @id`,
       ),
       deleteSubmission: db.prepare('DELETE FROM submissions WHERE campaign_id = ? AND id = ?'),
       deleteSubmissionPhotos: db.prepare(
@@ -229,6 +253,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.#listeners.clear();
+    this.#newsroomPart?.close();
     if (this.#checkpointRetry) clearTimeout(this.#checkpointRetry);
     if (!this.db.open) return;
     this.#flush();
@@ -393,11 +418,17 @@ export class SqliteStore implements Store {
       for (const item of batch) item.reject(error);
       return;
     }
+    const received: StaffEvent[] = [];
     batch.forEach((item, index) => {
       const result = results[index];
       if (result.ok) item.resolve(result.value);
       else item.reject(result.error);
+      if (result.ok && result.value.kind === 'created') {
+        const { campaignId, id, receivedAt } = item.input.submission;
+        received.push({ campaignId, type: 'received', id, status: 'pending', at: receivedAt });
+      }
     });
+    this.#newsroom.emitStaff(received);
   }
 
   /** One submission in a savepoint (better-sqlite3 nests transactions as savepoints). */
@@ -459,40 +490,16 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  /** `decide` as the service, with no version check. */
   async transition(
     campaignId: string,
     id: string,
     action: StaffAction,
     now: number,
   ): Promise<TransitionResult> {
-    const events: LiveEvent[] = [];
-    const result = this.db.transaction((): TransitionResult => {
-      const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
-      if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const plan = planTransition(row.status, Boolean(row.publish_permission), action);
-      if (plan.kind !== 'change') {
-        return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
-      }
-      const eventId = plan.event
-        ? Number(this.#s.insertEvent.run(campaignId, plan.event, id, now).lastInsertRowid)
-        : null;
-      this.#s.setStatus.run({
-        campaignId,
-        id,
-        status: plan.status,
-        now,
-        approvedAt: plan.approvedAt === 'now' ? now : plan.approvedAt && row.approved_at,
-        wallSeq: plan.event === 'quote' ? eventId : null,
-      });
-      const updated = this.#s.getSubmission.get(campaignId, id) as SubmissionRow;
-      const result = transitionResult(plan, campaignId, toSubmission(updated), eventId, () =>
-        toQuote(updated),
-      );
-      if (result.ok && result.event) events.push(result.event);
-      return result;
-    })();
-    this.#emit(events);
-    return result;
+    return toTransitionResult(
+      await this.#newsroom.decide({ campaignId, id, action, now, actor: SERVICE_ACTOR }),
+    );
   }
 
   /**
@@ -502,16 +509,26 @@ export class SqliteStore implements Store {
    * staff are told "deleted", nothing is left on disk. It costs a checkpoint per
    * delete (a few milliseconds; deletes are rare and staff-only).
    */
-  async deleteSubmission(campaignId: string, id: string) {
+  async deleteSubmission(
+    campaignId: string,
+    id: string,
+    by?: { actor: Actor; now: number; reason?: string | null },
+  ) {
     const events: LiveEvent[] = [];
+    const staffEvents: StaffEvent[] = [];
     const deleted = this.db.transaction((): boolean => {
       const row = this.#s.getSubmission.get(campaignId, id) as SubmissionRow | undefined;
       if (!row) return false;
+      const now = by?.now ?? Date.now();
       if (row.status === 'approved') {
         const eventId = Number(
-          this.#s.insertEvent.run(campaignId, 'remove', id, Date.now()).lastInsertRowid,
+          this.#s.insertEvent.run(campaignId, 'remove', id, now).lastInsertRowid,
         );
         events.push({ id: eventId, campaignId, type: 'remove', quoteId: id });
+      }
+      if (by) {
+        this.#newsroom.appendAuditNow(deleteAudit(campaignId, row.status, id, by));
+        staffEvents.push({ campaignId, type: 'deleted', id, actor: by.actor, at: now });
       }
       this.#tombstoneKeys(campaignId, id);
       this.#s.deleteSubmissionPhotos.run(campaignId, id);
@@ -520,6 +537,7 @@ export class SqliteStore implements Store {
     })();
     if (deleted) this.#checkpointSoon();
     this.#emit(events);
+    this.#newsroom.emitStaff(staffEvents);
     return { deleted, event: events[0] ?? null };
   }
 
@@ -571,5 +589,80 @@ export class SqliteStore implements Store {
   /** One process owns the file: nothing else can run at the same time. */
   async exclusive<T>(_name: string, task: () => Promise<T>): Promise<T> {
     return task();
+  }
+
+  // ---- the newsroom (sqlite-newsroom.ts) ----
+
+  countStaff() {
+    return this.#newsroom.countStaff();
+  }
+  createStaff(staff: NewStaff) {
+    return this.#newsroom.createStaff(staff);
+  }
+  getStaff(id: string) {
+    return this.#newsroom.getStaff(id);
+  }
+  getStaffByEmail(email: string) {
+    return this.#newsroom.getStaffByEmail(email);
+  }
+  listStaff() {
+    return this.#newsroom.listStaff();
+  }
+  updateStaff(id: string, patch: StaffPatch, now: number) {
+    return this.#newsroom.updateStaff(id, patch, now);
+  }
+  createSession(session: SessionRecord) {
+    return this.#newsroom.createSession(session);
+  }
+  getSession(tokenHash: string, now: number) {
+    return this.#newsroom.getSession(tokenHash, now);
+  }
+  touchSession(tokenHash: string, lastSeenAt: number, expiresAt: number) {
+    return this.#newsroom.touchSession(tokenHash, lastSeenAt, expiresAt);
+  }
+  deleteSession(tokenHash: string) {
+    return this.#newsroom.deleteSession(tokenHash);
+  }
+  deleteSessionsOf(staffId: string) {
+    return this.#newsroom.deleteSessionsOf(staffId);
+  }
+  pruneSessions(now: number) {
+    return this.#newsroom.pruneSessions(now);
+  }
+  createLink(link: LinkRecord) {
+    return this.#newsroom.createLink(link);
+  }
+  peekLink(tokenHash: string, now: number) {
+    return this.#newsroom.peekLink(tokenHash, now);
+  }
+  takeLink(tokenHash: string, now: number) {
+    return this.#newsroom.takeLink(tokenHash, now);
+  }
+  appendAudit(entry: NewAudit) {
+    return this.#newsroom.appendAudit(entry);
+  }
+  listAudit(query: AuditQuery) {
+    return this.#newsroom.listAudit(query);
+  }
+  getAudit(id: number) {
+    return this.#newsroom.getAudit(id);
+  }
+  searchSubmissions(query: QueueQuery) {
+    return this.#newsroom.searchSubmissions(query);
+  }
+  listOrigins(campaignId: string) {
+    return this.#newsroom.listOrigins(campaignId);
+  }
+  findByEmail(campaignId: string, email: string) {
+    return this.#newsroom.findByEmail(campaignId, email);
+  }
+  decide(input: DecisionInput) {
+    return this.#newsroom.decide(input);
+  }
+  editSubmission(input: EditInput) {
+    return this.#newsroom.editSubmission(input);
+  }
+  subscribeStaff(listener: (event: StaffEvent) => void) {
+    return this.#newsroom.subscribeStaff(listener);
   }
 }

@@ -1,16 +1,20 @@
 /**
- * The moderation rules, once for every store: which staff action moves a submission
- * from which status to which, what the wall hears about it, and what staff are told
- * when an action does not apply. Each store runs a plan inside its own transaction.
+ * The moderation rules, once for every store: which decision moves a submission from
+ * which status to which, what the wall hears about it, what staff are told when a
+ * decision does not apply, and what the audit trail and the consoles hear of a change.
+ * Each store runs a plan inside its own transaction.
  */
+import type { Actor, AuditAction, Decision } from '../../../src/api/newsroom.js';
 import type { SubmissionStatus } from '../../../src/api/wire.js';
 import type {
-  LiveEvent,
-  QuoteRecord,
-  StaffAction,
-  SubmissionRecord,
-  TransitionResult,
-} from './store.js';
+  AuditRecord,
+  DecisionInput,
+  DecisionResult,
+  EditInput,
+  NewAudit,
+  StaffEvent,
+} from './newsroom.js';
+import type { LiveEvent, QuoteRecord, SubmissionRecord, TransitionResult } from './store.js';
 
 export type TransitionPlan =
   /** Already in the status the action leads to: nothing to write, no event. */
@@ -28,7 +32,7 @@ export type TransitionPlan =
 export function planTransition(
   from: SubmissionStatus,
   publishPermission: boolean,
-  action: StaffAction,
+  action: Decision,
 ): TransitionPlan {
   switch (action) {
     case 'approve':
@@ -58,14 +62,241 @@ export function planTransition(
         };
       }
       return { kind: 'change', status: 'removed', event: 'remove', approvedAt: 'kept' };
+    case 'reopen':
+      if (from === 'pending') return { kind: 'unchanged' };
+      if (from !== 'rejected') {
+        return {
+          kind: 'refused',
+          message:
+            from === 'removed'
+              ? 'A removed submission is not reopened; approve it to publish it again'
+              : `Only a rejected submission can be reopened; this one is ${from}`,
+        };
+      }
+      return { kind: 'change', status: 'pending', event: null, approvedAt: null };
   }
 }
 
+/** The columns a decision writes (the version goes up by one in the same statement). */
+export interface DecisionWrite {
+  status: SubmissionStatus;
+  decidedAt: number;
+  /** JSON of the actor. */
+  decidedBy: string;
+  reason: string | null;
+  note: string | null;
+  approvedAt: number | null;
+  photoPublished: boolean;
+  /** What the wall hears; the store gives it an id (a quote's id is its wall position). */
+  event: 'quote' | 'remove' | null;
+}
+
 /**
- * What the store answers for a plan: `submission` is the row as it stands after the
- * plan ran (or as it was, for a plan that changed nothing); `eventId` is the id the
- * store gave the plan's event.
+ * Step one of a decision, on the row as it stands (locked): the answer when nothing is
+ * to be written (stale, refused, unchanged), else what to write.
  */
+export function planDecision(
+  current: SubmissionRecord,
+  input: DecisionInput,
+): { done: DecisionResult } | { write: DecisionWrite } {
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+    return { done: stale(current) };
+  }
+  const plan = planTransition(current.status, current.publishPermission, input.action);
+  if (plan.kind === 'refused') {
+    return {
+      done: { ok: false, reason: 'invalid_transition', message: plan.message, submission: current },
+    };
+  }
+  if (plan.kind === 'unchanged') return { done: unchanged(current) };
+  return {
+    write: {
+      status: plan.status,
+      decidedAt: input.now,
+      decidedBy: JSON.stringify(input.actor),
+      reason: input.reason ?? null,
+      note: input.note ?? null,
+      approvedAt:
+        plan.approvedAt === 'now'
+          ? input.now
+          : plan.approvedAt === 'kept'
+            ? current.approvedAt
+            : null,
+      photoPublished:
+        input.action === 'approve' ? input.withPhoto !== false : current.photoPublished,
+      event: plan.event,
+    },
+  };
+}
+
+/** The audit entry of a decision: status and version before and after, never content. */
+export function decisionAudit(
+  before: SubmissionRecord,
+  after: SubmissionRecord,
+  input: DecisionInput,
+): NewAudit {
+  return {
+    campaignId: input.campaignId,
+    at: input.now,
+    actor: input.actor,
+    action: input.action,
+    submissionId: input.id,
+    reason: input.reason ?? null,
+    note: input.note ?? null,
+    before: { status: before.status, version: before.version },
+    after: {
+      status: after.status,
+      version: after.version,
+      ...(input.action === 'approve' ? { photoPublished: after.photoPublished } : {}),
+    },
+  };
+}
+
+/** The columns an edit writes (the version goes up by one in the same statement). */
+export interface EditWrite {
+  featured: boolean;
+  photoAlt: string | null;
+  photoPublished: boolean;
+  /** Each changed field's entry, once the version after the edit is known. */
+  audit: (version: number) => NewAudit[];
+  /** A published quote is sent again (same id, same wall position) so walls replace it. */
+  republish: boolean;
+}
+
+const altLength = (text: string | null) => ({ length: text === null ? null : text.length });
+
+export function planEdit(
+  current: SubmissionRecord,
+  input: EditInput,
+): { done: DecisionResult } | { write: EditWrite } {
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+    return { done: stale(current) };
+  }
+  const changes: {
+    action: AuditAction;
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }[] = [];
+  const featured = input.featured ?? current.featured;
+  if (featured !== current.featured) {
+    changes.push({
+      action: featured ? 'feature' : 'unfeature',
+      before: { featured: current.featured },
+      after: { featured },
+    });
+  }
+  const photoAlt = input.photoAlt === undefined ? current.photoAlt : input.photoAlt;
+  if (photoAlt !== current.photoAlt) {
+    changes.push({
+      action: 'photo_alt',
+      before: altLength(current.photoAlt),
+      after: altLength(photoAlt),
+    });
+  }
+  const photoPublished = input.photoPublished ?? current.photoPublished;
+  if (photoPublished !== current.photoPublished) {
+    changes.push({
+      action: photoPublished ? 'photo_published' : 'photo_withheld',
+      before: { photoPublished: current.photoPublished },
+      after: { photoPublished },
+    });
+  }
+  if (!changes.length) return { done: unchanged(current) };
+  return {
+    write: {
+      featured,
+      photoAlt,
+      photoPublished,
+      republish: current.status === 'approved',
+      audit: (version) =>
+        changes.map((change) => ({
+          campaignId: input.campaignId,
+          at: input.now,
+          actor: input.actor,
+          action: change.action,
+          submissionId: input.id,
+          reason: null,
+          note: null,
+          before: { ...change.before, version: current.version },
+          after: { ...change.after, version },
+        })),
+    },
+  };
+}
+
+const stale = (current: SubmissionRecord): DecisionResult => ({
+  ok: false,
+  reason: 'stale',
+  message: `The submission was changed meanwhile (now version ${current.version})`,
+  submission: current,
+});
+
+const unchanged = (submission: SubmissionRecord): DecisionResult => ({
+  ok: true,
+  submission,
+  event: null,
+  audit: [],
+});
+
+/** The wall's event of a committed change, given the id the store gave it. */
+export function wallEvent(
+  type: 'quote' | 'remove' | null,
+  eventId: number | null,
+  submission: SubmissionRecord,
+  quote: () => QuoteRecord,
+): LiveEvent | null {
+  if (!type || eventId === null) return null;
+  return type === 'quote'
+    ? { id: eventId, campaignId: submission.campaignId, type: 'quote', quote: quote() }
+    : { id: eventId, campaignId: submission.campaignId, type: 'remove', quoteId: submission.id };
+}
+
+/** What the consoles hear of a decision or edit that changed something. */
+export function changedEvent(submission: SubmissionRecord, audit: AuditRecord[]): StaffEvent {
+  const first = audit[0];
+  return {
+    campaignId: submission.campaignId,
+    type: 'changed',
+    id: submission.id,
+    status: submission.status,
+    version: submission.version,
+    actor: first.actor,
+    action: first.action,
+    at: first.at,
+  };
+}
+
+/** `transition`'s answer from `decide`'s (the service never sends a version: never stale). */
+export function toTransitionResult(result: DecisionResult): TransitionResult {
+  if (result.ok) return { ok: true, submission: result.submission, event: result.event };
+  return {
+    ok: false,
+    reason: result.reason === 'stale' ? 'invalid_transition' : result.reason,
+    message: result.message,
+  };
+}
+
+/** The audit entry of a staff delete: the status it had, never what the reader sent. */
+export function deleteAudit(
+  campaignId: string,
+  status: SubmissionStatus,
+  id: string,
+  by: { actor: Actor; now: number; reason?: string | null },
+): NewAudit {
+  return {
+    campaignId,
+    at: by.now,
+    actor: by.actor,
+    action: 'delete',
+    submissionId: id,
+    reason: by.reason ?? null,
+    note: null,
+    before: { status },
+    after: null,
+  };
+}
+
+/** The answer for a plan run by a store's own transition (the PostgreSQL store's, for now). */
 export function transitionResult(
   plan: TransitionPlan,
   campaignId: string,
@@ -76,12 +307,6 @@ export function transitionResult(
   if (plan.kind === 'refused') {
     return { ok: false, reason: 'invalid_transition', message: plan.message };
   }
-  let event: LiveEvent | null = null;
-  if (plan.kind === 'change' && plan.event && eventId !== null) {
-    event =
-      plan.event === 'quote'
-        ? { id: eventId, campaignId, type: 'quote', quote: quote() }
-        : { id: eventId, campaignId, type: 'remove', quoteId: submission.id };
-  }
+  const event = plan.kind === 'change' ? wallEvent(plan.event, eventId, submission, quote) : null;
   return { ok: true, submission, event };
 }
