@@ -159,6 +159,17 @@ describe('<campaign-quote-wall>', () => {
     await showing(el, ['Edited', 'Keep']);
   });
 
+  it('puts featured quotes first, live, and back in their place when unfeatured', async () => {
+    const { r, el } = await loaded([{ text: 'Oldest' }, { text: 'Middle' }, { text: 'Newest' }]);
+    await r.call('edit?id=q1&featured=1');
+    await showing(el, ['Oldest', 'Newest', 'Middle']);
+    await r.call('edit?id=q2&featured=1');
+    await showing(el, ['Middle', 'Oldest', 'Newest']);
+    await r.call('edit?id=q1&featured=0');
+    await r.call('edit?id=q2&featured=0');
+    await showing(el, ['Newest', 'Middle', 'Oldest']);
+  });
+
   it('holds arrivals behind an "N new quotes" button while the reader is inside the wall', async () => {
     const { r, el } = await loaded([{ text: 'Old' }]);
     // Focus inside the wall: the reader is reading.

@@ -191,6 +191,7 @@ export const QuoteSchema = Type.Object(
     locale: LocaleSchema,
     approvedAt: DateTime,
     photoId: Nullable(Type.String()),
+    featured: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -124,6 +124,7 @@ export function quoteToWire(campaign: CampaignRecord, quote: QuoteRecord, locale
     locale: quote.locale,
     approvedAt: iso(quote.approvedAt),
     photoId: quote.photoId,
+    ...(quote.featured ? { featured: true } : {}),
   };
 }
 

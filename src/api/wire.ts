@@ -122,6 +122,8 @@ export interface Quote {
   locale: Locale;
   approvedAt: IsoDateTime;
   photoId: string | null;
+  /** Staff featured it: walls show featured quotes first. Absent means false. */
+  featured?: boolean;
 }
 
 export interface QuotePage {

@@ -163,9 +163,11 @@ export class CampaignQuoteWall extends CampaignElement {
       this.#anchor = all[0]?.approvedAt ?? '';
     }
     this.#queued = k;
-    this.#view = all.slice(k, this.need);
+    const view = all.slice(k, this.need);
     // Quotes newer than the previous top slide in (until the top changes again).
-    const top = this.#view[0]?.approvedAt ?? '';
+    const top = view[0]?.approvedAt ?? '';
+    // Featured quotes lead, each group newest first.
+    this.#view = [...view.filter((q) => q.featured), ...view.filter((q) => !q.featured)];
     if (top !== this.#top) {
       this.#fresh = this.#top;
       this.#top = top;

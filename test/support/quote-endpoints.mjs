@@ -5,7 +5,7 @@
 //   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes?limit=&before=   QuotePage
 //   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes/stream            SSE (`quote`, `remove`)
 //   GET  /__qw/<room>/add?text=&name=&lang=&photo=&n=                  approve quote(s)
-//   GET  /__qw/<room>/edit?id=&text=                                   change a quote
+//   GET  /__qw/<room>/edit?id=&text=&featured=0|1                      change a quote, live
 //   GET  /__qw/<room>/remove?id=                                        withdraw a quote
 //   GET  /__qw/<room>/drop                                              cut every open stream
 //   GET  /__qw/<room>/refuse?on=1|0                                     stream answers 503
@@ -91,7 +91,11 @@ export async function quoteEndpoints(ctx, next) {
   if (route === 'edit') {
     const entry = r.quotes.find((e) => e.quote.id === q.get('id'));
     if (!entry) return json(ctx, { ok: false }, 404);
-    entry.quote = { ...entry.quote, text: q.get('text') };
+    entry.quote = {
+      ...entry.quote,
+      text: q.get('text') ?? entry.quote.text,
+      ...(q.has('featured') ? { featured: q.get('featured') === '1' } : {}),
+    };
     publish(r, 'quote', entry.quote);
     return json(ctx, entry.quote);
   }

@@ -118,7 +118,10 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
         ? (await app.store.getSubmission(campaign.id, photo.submissionId))?.photoAlt
         : null;
       if (alt) {
-        const text = { en: { ...photo.text.en, alt }, 'zh-Hans': { ...photo.text['zh-Hans'], alt } };
+        const text = {
+          en: { ...photo.text.en, alt },
+          'zh-Hans': { ...photo.text['zh-Hans'], alt },
+        };
         photo = { ...photo, text };
       }
       const cached = cachedBody(photoToWire(photo, locale, app.publicUrl));
