@@ -261,13 +261,15 @@ interface CheckedSubmission {
   bodyHash: string;
   key: string;
   photoBytes: Buffer | null;
+  /** The sending page's origin, when the browser named one and it is allowed. */
+  origin: string | null;
 }
 
 /** Re-encodes the photo (through the bounded image queue) and stores it all at once. */
 async function storeSubmission(
   app: FastifyInstance,
   campaign: CampaignRecord,
-  { body, bodyHash, key, photoBytes }: CheckedSubmission,
+  { body, bodyHash, key, photoBytes, origin }: CheckedSubmission,
 ): Promise<CreateResult> {
   const submissionId = randomUUID();
   let photo: NewPhoto | null = null;
@@ -302,6 +304,7 @@ async function storeSubmission(
       publishPermission: body.publishPermission,
       consentVersion: body.consentVersion,
       receivedAt: Date.now(),
+      origin,
     },
     photo,
     idempotencyKey: key,
@@ -420,7 +423,16 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
       }
 
       const result = await withRateLimitSlot(request, () =>
-        storeSubmission(app, campaign, { body, bodyHash, key, photoBytes }),
+        storeSubmission(app, campaign, {
+          body,
+          bodyHash,
+          key,
+          photoBytes,
+          origin:
+            request.headers.origin !== undefined && originAllowed(request, campaign)
+              ? request.headers.origin
+              : null,
+        }),
       );
       if (result.kind === 'conflict') throw idempotencyConflict();
       if (result.kind === 'deleted') throw submissionDeleted();
