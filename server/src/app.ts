@@ -23,7 +23,7 @@ import routeTable from './plugins/route-table.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import pageRoutes from './routes/pages.js';
 import publicApi from './routes/public.js';
-import staffAuth from './plugins/staff-auth.js';
+import staffAuth, { type StaffAuthOptions } from './plugins/staff-auth.js';
 import newsroomRoutes from './routes/newsroom.js';
 import staffAccountRoutes from './routes/staff-accounts.js';
 import staffRoutes from './routes/staff.js';
@@ -83,11 +83,19 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Trust X-Forwarded-* from a proxy in front: true, or its addresses (default false). */
   trustProxy?: boolean | string[];
+  /** Staff sessions (idle and absolute expiry) and the sign-in throttle. */
+  staffAuth?: StaffAuthOptions;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 20, windowMs: 10 * 60_000 };
 
-function openStore(options: AppOptions): Store {
+/** The store the options name (also opened by `npm run staff`). */
+export function openStore(
+  options: Pick<
+    AppOptions,
+    'store' | 'dataDir' | 'databaseUrl' | 'databaseSchema' | 'databasePoolSize'
+  >,
+): Store {
   if (options.store) return options.store;
   if (options.databaseUrl) {
     return new PgStore({
@@ -198,7 +206,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
   await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
-  await app.register(staffAuth);
+  await app.register(staffAuth, options.staffAuth ?? {});
   await app.register(staffRoutes, { prefix: '/v1/campaigns/:campaign' });
   await app.register(newsroomRoutes, { prefix: '/v1/campaigns/:campaign/staff' });
   await app.register(staffAccountRoutes, { prefix: '/v1/staff' });

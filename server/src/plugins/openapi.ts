@@ -12,7 +12,9 @@ import { ERROR_CODES, FIELD_ERROR_CODES } from '../../../src/api/wire.js';
 import { matchesEtag } from '../http-cache.js';
 import { etagOf } from '../images.js';
 import { OPEN_CORS } from '../routes/public.js';
+import { NEWSROOM_COMPONENTS } from '../newsroom-schemas.js';
 import { COMPONENTS } from '../schemas.js';
+import { STAFF_COMPONENTS } from '../staff-schemas.js';
 
 const plain = (schema: unknown): Record<string, unknown> =>
   JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -20,7 +22,8 @@ const plain = (schema: unknown): Record<string, unknown> =>
 async function openApi(app: FastifyInstance): Promise<void> {
   // The wire contract's schemas, shared by name: routes refer to them (`ref()`), the
   // document lists each once under `components/schemas`.
-  for (const [name, schema] of Object.entries(COMPONENTS))
+  const components = { ...COMPONENTS, ...STAFF_COMPONENTS, ...NEWSROOM_COMPONENTS };
+  for (const [name, schema] of Object.entries(components))
     app.addSchema({ ...plain(schema), $id: name });
   await app.register(swagger, {
     refResolver: {
@@ -37,7 +40,14 @@ async function openApi(app: FastifyInstance): Promise<void> {
           'and cacheable; submissions only from allowed origins. Every error answers ' +
           `\`ApiErrorBody\`; codes: ${ERROR_CODES.join(', ')}; field codes: ${FIELD_ERROR_CODES.join(', ')}.`,
       },
-      components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          // Scripts: `Authorization: Bearer <CAMPAIGN_ADMIN_TOKEN>`.
+          staffToken: { type: 'http', scheme: 'bearer' },
+          // People: the cookie `POST /v1/staff/session` sets, with `X-CSRF-Token` on changes.
+          staffSession: { type: 'apiKey', in: 'cookie', name: 'campaign_staff' },
+        },
+      },
     },
   });
 
