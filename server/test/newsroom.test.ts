@@ -208,7 +208,6 @@ describe('newsroom decisions', () => {
       { action: 'approve', version: 1.5 },
       { action: 'reject', version: 1, reason: 'because' },
       { action: 'approve', version: 1, note: 'x'.repeat(501) },
-      { action: 'approve', version: 1, extra: true },
     ]) {
       const response = await decide(app, id, body);
       assert.equal(response.statusCode, 400, JSON.stringify(body));
