@@ -13,10 +13,15 @@
  * and hands them to its subscribers: the notification only wakes it up, so a lost
  * notification or a dropped listening connection loses nothing — on reconnect the
  * listener reads what it missed.
+ *
+ * Staff events. The consoles' events (a submission received, changed, deleted) go on
+ * a channel of their own, in the NOTIFY's payload, sent in the transaction of the change
+ * (so only once it commits). They are not kept: a console that reconnects reloads.
  */
 import pg from 'pg';
 import { type PgConnection, quoteIdent, storeError } from './pg-connection.js';
 import { EVENT_COLUMNS, type EventRow, toEvent } from './rows.js';
+import type { StaffEvent } from './newsroom.js';
 import type { LiveEvent, LiveStatusListener } from './store.js';
 
 /** Most events read per query by the listener. */
@@ -25,9 +30,14 @@ const EVENT_PAGE = 500;
 /** Longest a writer waits for its own event to reach this instance's subscribers. */
 const HANDED_OUT_WAIT_MS = 1000;
 
+/** Below PostgreSQL's 8000-byte limit on a NOTIFY payload. */
+const MAX_STAFF_PAYLOAD = 7000;
+
 export class PgLiveFeed {
   readonly #db: PgConnection;
   readonly #channel: string;
+  readonly #staffChannel: string;
+  readonly #staffListeners = new Set<(event: StaffEvent) => void>();
   readonly #listeners = new Set<{
     onEvent: (event: LiveEvent) => void;
     onStatus: LiveStatusListener | undefined;
@@ -46,6 +56,7 @@ export class PgLiveFeed {
   constructor(db: PgConnection) {
     this.#db = db;
     this.#channel = `campaign_events:${db.schema}`.slice(0, 63);
+    this.#staffChannel = `campaign_staff:${db.schema}`.slice(0, 63);
   }
 
   /** Starts after the newest event already stored, and listens for the next ones. */
@@ -61,6 +72,7 @@ export class PgLiveFeed {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    this.#staffListeners.clear();
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve();
     const client = this.#listenClient;
@@ -72,6 +84,39 @@ export class PgLiveFeed {
     const entry = { onEvent, onStatus };
     this.#listeners.add(entry);
     return () => this.#listeners.delete(entry);
+  }
+
+  subscribeStaff(listener: (event: StaffEvent) => void): () => void {
+    this.#staffListeners.add(listener);
+    return () => this.#staffListeners.delete(listener);
+  }
+
+  /** Sends a staff event to every instance once `client`'s transaction commits. */
+  async notifyStaff(client: pg.PoolClient, event: StaffEvent): Promise<void> {
+    let payload = JSON.stringify(event);
+    if (payload.length > MAX_STAFF_PAYLOAD && 'actor' in event) {
+      payload = JSON.stringify({
+        ...event,
+        actor: { ...event.actor, name: event.actor.name.slice(0, 200) },
+      });
+    }
+    await client.query('SELECT pg_notify($1, $2)', [this.#staffChannel, payload]);
+  }
+
+  #staffNotified(payload: string | undefined): void {
+    let event: StaffEvent;
+    try {
+      event = JSON.parse(payload ?? '') as StaffEvent;
+    } catch {
+      return;
+    }
+    for (const listener of this.#staffListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('staff event listener failed', error);
+      }
+    }
   }
 
   /** Adds an event under the event lock (held to commit) and notifies every instance. */
@@ -129,10 +174,14 @@ export class PgLiveFeed {
     };
     client.on('error', onLost);
     client.on('end', onLost);
-    client.on('notification', () => this.#pump());
+    client.on('notification', (message) => {
+      if (message.channel === this.#staffChannel) this.#staffNotified(message.payload);
+      else this.#pump();
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdent(this.#channel)}`);
+      await client.query(`LISTEN ${quoteIdent(this.#staffChannel)}`);
     } catch (error) {
       onLost();
       throw storeError(error);

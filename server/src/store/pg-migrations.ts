@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { PG_SEARCH_TEXT } from './newsroom-sql.js';
 import { type PgConnection, quoteIdent } from './pg-connection.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -119,6 +120,112 @@ export const PG_MIGRATIONS: Migration[] = [
         PRIMARY KEY (campaign_id, key_sha256)
       );
       CREATE INDEX idempotency_tombstones_by_age ON idempotency_tombstones (created_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'newsroom: staff, sessions, one-time links, the audit trail, queue search',
+    sql: `
+      ALTER TABLE submissions
+        ADD COLUMN version INTEGER NOT NULL DEFAULT 1,
+        ADD COLUMN origin TEXT,
+        ADD COLUMN featured BOOLEAN NOT NULL DEFAULT false,
+        ADD COLUMN photo_published BOOLEAN NOT NULL DEFAULT true,
+        ADD COLUMN photo_alt TEXT,
+        -- The last decision's actor, as JSON ({ kind, id, name }).
+        ADD COLUMN decided_by TEXT,
+        ADD COLUMN reason TEXT,
+        ADD COLUMN note TEXT;
+
+      -- The queue: every status (submissions_by_status serves one status, either order),
+      -- by partner origin, and a privacy request's address.
+      CREATE INDEX submissions_by_campaign ON submissions (campaign_id, seq);
+      CREATE INDEX submissions_by_origin ON submissions (campaign_id, origin);
+      CREATE INDEX submissions_by_email ON submissions (campaign_id, lower(email));
+
+      CREATE TABLE staff_accounts (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'viewer')),
+        locale TEXT NOT NULL,
+        password_hash TEXT,
+        disabled_at BIGINT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        last_sign_in_at BIGINT
+      );
+
+      CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+      CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at);
+
+      CREATE TABLE staff_links (
+        token_hash TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('first-admin', 'invite', 'reset')),
+        staff_id TEXT REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      );
+      CREATE INDEX staff_links_by_staff ON staff_links (staff_id);
+
+      -- No foreign keys: an entry outlives the submission or account it names. It never
+      -- holds a reader's words, name or address.
+      CREATE TABLE audit_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        campaign_id TEXT,
+        at BIGINT NOT NULL,
+        actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff', 'service')),
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        submission_id TEXT,
+        reason TEXT,
+        note TEXT,
+        state_before JSONB,
+        state_after JSONB
+      );
+      CREATE INDEX audit_log_by_campaign ON audit_log (campaign_id, id);
+      CREATE INDEX audit_log_by_submission ON audit_log (submission_id, id);
+      CREATE INDEX audit_log_by_actor ON audit_log (actor_id, id);
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+      -- Substring search in any script: a trigram index on the lower-cased text the
+      -- store searches (PG_SEARCH_TEXT). Without pg_trgm (not installed, not allowed)
+      -- the migration still applies, and the search reads without the index.
+      DO $migration$
+      DECLARE
+        trgm_schema name;
+      BEGIN
+        BEGIN
+          CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+        EXCEPTION WHEN OTHERS THEN
+          RAISE NOTICE 'pg_trgm is not available (%); the queue search has no index', SQLERRM;
+        END;
+        SELECT n.nspname INTO trgm_schema
+          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+          WHERE e.extname = 'pg_trgm';
+        IF trgm_schema IS NOT NULL THEN
+          EXECUTE format(
+            $index$CREATE INDEX submissions_search ON submissions
+              USING gin ((${PG_SEARCH_TEXT}) %I.gin_trgm_ops)$index$,
+            trgm_schema);
+        END IF;
+      END $migration$;
     `,
   },
 ];

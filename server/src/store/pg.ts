@@ -3,7 +3,8 @@
  * one database; the parts are in files of their own — the connection, pool and
  * transactions (pg-connection.ts), the LISTEN/NOTIFY live feed and event ids
  * (pg-live.ts), the schema and its runner (pg-migrations.ts), and the rate-limit
- * windows every instance shares (pg-rate-limit.ts).
+ * windows every instance shares (pg-rate-limit.ts), and the newsroom's staff, audit
+ * trail and queue (pg-newsroom.ts).
  */
 import type pg from 'pg';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
@@ -23,7 +24,22 @@ import {
   toReplay,
   toSubmission,
 } from './rows.js';
-import { planTransition, transitionResult } from './transitions.js';
+import { deleteAudit, toTransitionResult } from './transitions.js';
+import { PgNewsroom } from './pg-newsroom.js';
+import {
+  type AuditQuery,
+  type DecisionInput,
+  type EditInput,
+  type LinkRecord,
+  type NewAudit,
+  type NewStaff,
+  type QueueQuery,
+  SERVICE_ACTOR,
+  type SessionRecord,
+  type StaffEvent,
+  type StaffPatch,
+} from './newsroom.js';
+import type { Actor } from '../../../src/api/newsroom.js';
 import type {
   CampaignRecord,
   CreateResult,
@@ -56,6 +72,7 @@ export class PgStore implements Store {
   readonly #db: PgConnection;
   readonly #live: PgLiveFeed;
   readonly #rateLimits: PgRateLimits;
+  readonly #newsroom: PgNewsroom;
   #closed = false;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain = false;
@@ -66,6 +83,7 @@ export class PgStore implements Store {
     this.pool = this.#db.pool;
     this.#live = new PgLiveFeed(this.#db);
     this.#rateLimits = new PgRateLimits(this.#db);
+    this.#newsroom = new PgNewsroom(this.#db, this.#live);
   }
 
   async migrate(): Promise<void> {
@@ -174,7 +192,7 @@ export class PgStore implements Store {
       publicOnly
         ? `SELECT p.* FROM photos p LEFT JOIN submissions s ON s.id = p.submission_id
            WHERE p.campaign_id = $1 AND p.id = $2
-             AND (p.submission_id IS NULL OR s.status = 'approved')`
+             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published))`
         : 'SELECT * FROM photos WHERE campaign_id = $1 AND id = $2',
       [campaignId, id],
     );
@@ -193,7 +211,7 @@ export class PgStore implements Store {
            JOIN photos p ON p.campaign_id = f.campaign_id AND p.id = f.photo_id
            LEFT JOIN submissions s ON s.id = p.submission_id
            WHERE f.campaign_id = $1 AND f.photo_id = $2 AND f.width = $3
-             AND (p.submission_id IS NULL OR s.status = 'approved')`
+             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published))`
         : `SELECT f.width, f.bytes, f.etag FROM photo_files f
            WHERE f.campaign_id = $1 AND f.photo_id = $2 AND f.width = $3`,
       [campaignId, id, width],
@@ -264,8 +282,9 @@ export class PgStore implements Store {
       }
       await client.query(
         `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
-           district, email, locale, publish_permission, consent_version, received_at, photo_id)
-         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           district, email, locale, publish_permission, consent_version, received_at, photo_id,
+           origin)
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           submission.id,
           submission.campaignId,
@@ -279,9 +298,17 @@ export class PgStore implements Store {
           submission.consentVersion,
           submission.receivedAt,
           photo?.record.id ?? null,
+          submission.origin,
         ],
       );
       if (photo) await this.#putPhoto(client, photo);
+      await this.#live.notifyStaff(client, {
+        campaignId: submission.campaignId,
+        type: 'received',
+        id: submission.id,
+        status: 'pending',
+        at: submission.receivedAt,
+      });
       return { kind: 'created', accepted };
     });
   }
@@ -352,42 +379,16 @@ export class PgStore implements Store {
     return counts;
   }
 
+  /** `decide` as the service, with no version check. */
   async transition(
     campaignId: string,
     id: string,
     action: StaffAction,
     now: number,
   ): Promise<TransitionResult> {
-    const result = await this.#db.tx(async (client): Promise<TransitionResult> => {
-      const select = (lock: boolean) =>
-        client
-          .query<SubmissionRow>(
-            `SELECT * FROM submissions WHERE campaign_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-            [campaignId, id],
-          )
-          .then((r) => r.rows[0]);
-      const row = await select(true);
-      if (!row) return { ok: false, reason: 'not_found', message: 'Submission not found' };
-      const plan = planTransition(row.status, Boolean(row.publish_permission), action);
-      if (plan.kind !== 'change') {
-        return transitionResult(plan, campaignId, toSubmission(row), null, () => toQuote(row));
-      }
-      const eventId = plan.event
-        ? await this.#live.addEvent(client, campaignId, plan.event, id, now)
-        : null;
-      const approvedAt = plan.approvedAt === 'now' ? now : plan.approvedAt && row.approved_at;
-      await client.query(
-        `UPDATE submissions SET status = $3, decided_at = $4, approved_at = $5, wall_seq = $6
-         WHERE campaign_id = $1 AND id = $2`,
-        [campaignId, id, plan.status, now, approvedAt, plan.event === 'quote' ? eventId : null],
-      );
-      const updated = await select(false);
-      return transitionResult(plan, campaignId, toSubmission(updated), eventId, () =>
-        toQuote(updated),
-      );
-    });
-    if (result.ok && result.event) await this.#live.handedOut(result.event.id);
-    return result;
+    return toTransitionResult(
+      await this.#newsroom.decide({ campaignId, id, action, now, actor: SERVICE_ACTOR }),
+    );
   }
 
   /**
@@ -396,7 +397,11 @@ export class PgStore implements Store {
    * until VACUUM reclaims them (and in the WAL until its segments are recycled): a
    * VACUUM of the tables is started after the commit, not awaited by the answer.
    */
-  async deleteSubmission(campaignId: string, id: string) {
+  async deleteSubmission(
+    campaignId: string,
+    id: string,
+    by?: { actor: Actor; now: number; reason?: string | null },
+  ) {
     const result = await this.#db.tx(async (client) => {
       const { rows } = await client.query<SubmissionRow>(
         'SELECT * FROM submissions WHERE campaign_id = $1 AND id = $2 FOR UPDATE',
@@ -405,9 +410,20 @@ export class PgStore implements Store {
       const row = rows[0];
       if (!row) return { deleted: false, event: null };
       let event: LiveEvent | null = null;
+      const now = by?.now ?? Date.now();
       if (row.status === 'approved') {
-        const eventId = await this.#live.addEvent(client, campaignId, 'remove', id, Date.now());
+        const eventId = await this.#live.addEvent(client, campaignId, 'remove', id, now);
         event = { id: eventId, campaignId, type: 'remove', quoteId: id };
+      }
+      if (by) {
+        await this.#newsroom.appendAuditIn(client, deleteAudit(campaignId, row.status, id, by));
+        await this.#live.notifyStaff(client, {
+          campaignId,
+          type: 'deleted',
+          id,
+          actor: by.actor,
+          at: now,
+        });
       }
       await this.#tombstoneKeys(client, campaignId, id);
       await client.query('DELETE FROM photos WHERE campaign_id = $1 AND submission_id = $2', [
@@ -523,5 +539,80 @@ export class PgStore implements Store {
 
   pruneRateLimits(windowMs: number): Promise<void> {
     return this.#rateLimits.pruneRateLimits(windowMs);
+  }
+
+  // ---- the newsroom (pg-newsroom.ts) ----
+
+  countStaff() {
+    return this.#newsroom.countStaff();
+  }
+  createStaff(staff: NewStaff) {
+    return this.#newsroom.createStaff(staff);
+  }
+  getStaff(id: string) {
+    return this.#newsroom.getStaff(id);
+  }
+  getStaffByEmail(email: string) {
+    return this.#newsroom.getStaffByEmail(email);
+  }
+  listStaff() {
+    return this.#newsroom.listStaff();
+  }
+  updateStaff(id: string, patch: StaffPatch, now: number) {
+    return this.#newsroom.updateStaff(id, patch, now);
+  }
+  createSession(session: SessionRecord) {
+    return this.#newsroom.createSession(session);
+  }
+  getSession(tokenHash: string, now: number) {
+    return this.#newsroom.getSession(tokenHash, now);
+  }
+  touchSession(tokenHash: string, lastSeenAt: number, expiresAt: number) {
+    return this.#newsroom.touchSession(tokenHash, lastSeenAt, expiresAt);
+  }
+  deleteSession(tokenHash: string) {
+    return this.#newsroom.deleteSession(tokenHash);
+  }
+  deleteSessionsOf(staffId: string) {
+    return this.#newsroom.deleteSessionsOf(staffId);
+  }
+  pruneSessions(now: number) {
+    return this.#newsroom.pruneSessions(now);
+  }
+  createLink(link: LinkRecord) {
+    return this.#newsroom.createLink(link);
+  }
+  peekLink(tokenHash: string, now: number) {
+    return this.#newsroom.peekLink(tokenHash, now);
+  }
+  takeLink(tokenHash: string, now: number) {
+    return this.#newsroom.takeLink(tokenHash, now);
+  }
+  appendAudit(entry: NewAudit) {
+    return this.#newsroom.appendAudit(entry);
+  }
+  listAudit(query: AuditQuery) {
+    return this.#newsroom.listAudit(query);
+  }
+  getAudit(id: number) {
+    return this.#newsroom.getAudit(id);
+  }
+  searchSubmissions(query: QueueQuery) {
+    return this.#newsroom.searchSubmissions(query);
+  }
+  listOrigins(campaignId: string) {
+    return this.#newsroom.listOrigins(campaignId);
+  }
+  findByEmail(campaignId: string, email: string) {
+    return this.#newsroom.findByEmail(campaignId, email);
+  }
+  decide(input: DecisionInput) {
+    return this.#newsroom.decide(input);
+  }
+  editSubmission(input: EditInput) {
+    return this.#newsroom.editSubmission(input);
+  }
+  subscribeStaff(listener: (event: StaffEvent) => void) {
+    return this.#newsroom.subscribeStaff(listener);
   }
 }

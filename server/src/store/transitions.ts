@@ -295,18 +295,3 @@ export function deleteAudit(
     after: null,
   };
 }
-
-/** The answer for a plan run by a store's own transition (the PostgreSQL store's, for now). */
-export function transitionResult(
-  plan: TransitionPlan,
-  campaignId: string,
-  submission: SubmissionRecord,
-  eventId: number | null,
-  quote: () => QuoteRecord,
-): TransitionResult {
-  if (plan.kind === 'refused') {
-    return { ok: false, reason: 'invalid_transition', message: plan.message };
-  }
-  const event = plan.kind === 'change' ? wallEvent(plan.event, eventId, submission, quote) : null;
-  return { ok: true, submission, event };
-}
