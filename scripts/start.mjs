@@ -2,7 +2,11 @@
 // `npm start`: builds the widgets when dist/ is missing or older than src/, then runs
 // the campaign API (server/src/main.ts through tsx) with SQLite in CAMPAIGN_DATA_DIR
 // (default ./.data). The server seeds the demo campaign on first start and prints the
-// demo page, moderation page, API and OpenAPI URLs and the staff token.
+// demo page, moderation page, API and OpenAPI URLs; while there is no staff account it
+// also prints a one-time "First admin" link (valid 24 hours, replaced at each start)
+// that creates the first admin in /moderate. Nothing secret is printed once one exists,
+// except a service token the operator set (CAMPAIGN_ADMIN_TOKEN, for scripts).
+// More accounts: `npm run staff -- add --email … --name … --role moderator`.
 // Ctrl-C / SIGTERM are passed on; the server closes its streams and database first.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,7 +1,10 @@
 /**
  * Runs the campaign API from the environment:
  *   PORT (8787; 0 = any free port), HOST (127.0.0.1), CAMPAIGN_DATA_DIR (./.data),
- *   CAMPAIGN_ADMIN_TOKEN (generated and kept in the data directory when unset),
+ *   CAMPAIGN_ADMIN_TOKEN (the service token scripts send as `Authorization: Bearer`;
+ *   unset, there is none: people sign in with their staff accounts),
+ *   CAMPAIGN_STAFF_IDLE_HOURS (12) and CAMPAIGN_STAFF_SESSION_DAYS (7): a staff session
+ *   ends after that long without a request, and that long after sign-in at the latest,
  *   CAMPAIGN_ALLOWED_ORIGINS (comma-separated origins allowed to submit),
  *   CAMPAIGN_PUBLIC_URL (public base URL when behind a proxy),
  *   CAMPAIGN_RATE_LIMIT (`max/seconds` per client, or `off`; default 20/600),
@@ -21,30 +24,15 @@
  *   CAMPAIGN_IMAGE_QUEUE (16): photos re-encoded at once and waiting,
  *   CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS (1000, or
  *   `off`): above that lag every request answers 503 with Retry-After.
- * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections.
+ * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections. While
+ * there is no staff account, each start also prints a one-time link (valid 24 hours,
+ * replacing the previous one) that creates the first admin.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RATE_LIMIT, startServer } from './app.js';
+import { firstAdminLink } from './auth/accounts.js';
 import { DEMO_CAMPAIGN_ID } from './demo/content.js';
 import { parseRateLimit } from './rate-limit.js';
-
-function adminToken(dataDir: string): { token: string; generated: boolean } {
-  const fromEnv = process.env.CAMPAIGN_ADMIN_TOKEN?.trim();
-  if (fromEnv) return { token: fromEnv, generated: false };
-  const file = path.join(dataDir, 'admin-token');
-  try {
-    const saved = fs.readFileSync(file, 'utf8').trim();
-    if (saved) return { token: saved, generated: true };
-  } catch {
-    // none yet
-  }
-  const token = randomBytes(24).toString('base64url');
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, generated: true };
-}
 
 /** A positive whole number from the environment, or undefined when unset; anything else stops the start. */
 function positiveInteger(name: string): number | undefined {
@@ -52,6 +40,15 @@ function positiveInteger(name: string): number | undefined {
   if (!text) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`Bad ${name}: ${text}`);
+  return value;
+}
+
+/** A positive number (fractions allowed) from the environment, or undefined when unset. */
+function positiveNumber(name: string): number | undefined {
+  const text = process.env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`Bad ${name}: ${text}`);
   return value;
 }
 
@@ -73,7 +70,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`Bad PORT: ${process.env.PORT}`);
   const host = process.env.HOST || '127.0.0.1';
-  const { token, generated } = adminToken(dataDir);
+  // The service token, for scripts; without one, nobody can act as the service.
+  const serviceToken = process.env.CAMPAIGN_ADMIN_TOKEN?.trim() || undefined;
+  const idleHours = positiveNumber('CAMPAIGN_STAFF_IDLE_HOURS');
+  const sessionDays = positiveNumber('CAMPAIGN_STAFF_SESSION_DAYS');
   const allowedOrigins = (process.env.CAMPAIGN_ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim().replace(/\/+$/, ''))
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     port,
     host,
     dataDir,
-    adminToken: token,
+    ...(serviceToken ? { adminToken: serviceToken } : {}),
     allowedOrigins,
     publicUrl: process.env.CAMPAIGN_PUBLIC_URL || null,
     rateLimit: parseRateLimit(process.env.CAMPAIGN_RATE_LIMIT, DEFAULT_RATE_LIMIT),
@@ -125,7 +125,13 @@ async function main(): Promise<void> {
     ...(maxStreamClients ? { maxStreamClients } : {}),
     ...(maxStreamClientsPerAddress ? { maxStreamClientsPerAddress } : {}),
     ...(logLevel ? { logger: { level: logLevel } } : {}),
+    staffAuth: {
+      ...(idleHours ? { idleMs: idleHours * 3_600_000 } : {}),
+      ...(sessionDays ? { absoluteMs: sessionDays * 24 * 3_600_000 } : {}),
+    },
   });
+  // No staff account yet: a link that creates the first admin (a secret: shown only here).
+  const firstAdmin = await firstAdminLink(server.app.store, server.app.publicUrl);
   const base = process.env.CAMPAIGN_PUBLIC_URL?.replace(/\/+$/, '') || server.url;
 
   console.log(`campaign-api listening on ${server.url}`);
@@ -147,7 +153,12 @@ async function main(): Promise<void> {
       databaseUrl
         ? `  Data               PostgreSQL ${redact(databaseUrl)}${databaseSchema ? `, schema ${databaseSchema}` : ''}`
         : `  Data               ${dataDir}`,
-      `  Staff token        ${token}${generated ? `  (kept in ${path.join(dataDir, 'admin-token')}; set CAMPAIGN_ADMIN_TOKEN to choose one)` : ''}`,
+      serviceToken
+        ? `  Staff token        ${serviceToken}  (CAMPAIGN_ADMIN_TOKEN, for scripts)`
+        : `  Staff token        none (set CAMPAIGN_ADMIN_TOKEN for scripts; people sign in at /moderate)`,
+      ...(firstAdmin
+        ? [`  First admin        ${firstAdmin.link}  (one-time link, valid 24 hours)`]
+        : []),
       '',
     ].join('\n'),
   );
