@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's type-checked rules, Lit template rules, custom-element
-// rules and template accessibility rules for the widgets; type-checked rules for the
-// server too.
+// rules and template accessibility rules for the widgets and the newsroom console
+// (console/); type-checked rules for the server too.
 import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
@@ -14,6 +14,8 @@ export default tseslint.config(
       'lib/',
       'storybook-static/',
       'src/generated/',
+      'console/src/generated/',
+      'console/lib/',
       '.data/',
       'server/.data/',
       '**/*.mjs',
@@ -34,15 +36,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'stories/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'console/src/**/*.ts', 'stories/**/*.ts', 'test/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'console/src/**/*.ts'],
     ...wc.configs['flat/recommended'],
   },
   {
-    files: ['src/**/*.ts', 'stories/**/*.ts'],
+    files: ['src/**/*.ts', 'console/src/**/*.ts', 'stories/**/*.ts'],
     ...litA11y.configs.recommended,
   },
   {

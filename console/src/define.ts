@@ -1,0 +1,49 @@
+/**
+ * Registers every tag of the console. Class files register nothing; a page that loads
+ * the script twice keeps the first definitions.
+ */
+import { NewsroomConsole } from './newsroom-console.js';
+import { NewsroomAudit } from './views/audit-view.js';
+import { NewsroomBulkBar } from './views/bulk-bar.js';
+import { NewsroomExports } from './views/exports-view.js';
+import { NewsroomHelpDialog } from './views/help-dialog.js';
+import { NewsroomItemDetail } from './views/item-detail.js';
+import { NewsroomLinkSetup } from './views/link-setup.js';
+import { NewsroomPrivacy } from './views/privacy-view.js';
+import { NewsroomQueue } from './views/queue-view.js';
+import { NewsroomSignIn } from './views/sign-in.js';
+import { NewsroomStaff } from './views/staff-view.js';
+
+export const TAGS = {
+  'newsroom-console': NewsroomConsole,
+  'newsroom-sign-in': NewsroomSignIn,
+  'newsroom-link-setup': NewsroomLinkSetup,
+  'newsroom-queue': NewsroomQueue,
+  'newsroom-item-detail': NewsroomItemDetail,
+  'newsroom-bulk-bar': NewsroomBulkBar,
+  'newsroom-audit': NewsroomAudit,
+  'newsroom-staff': NewsroomStaff,
+  'newsroom-privacy': NewsroomPrivacy,
+  'newsroom-exports': NewsroomExports,
+  'newsroom-help-dialog': NewsroomHelpDialog,
+} as const;
+
+for (const [tag, element] of Object.entries(TAGS)) {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'newsroom-console': NewsroomConsole;
+    'newsroom-sign-in': NewsroomSignIn;
+    'newsroom-link-setup': NewsroomLinkSetup;
+    'newsroom-queue': NewsroomQueue;
+    'newsroom-item-detail': NewsroomItemDetail;
+    'newsroom-bulk-bar': NewsroomBulkBar;
+    'newsroom-audit': NewsroomAudit;
+    'newsroom-staff': NewsroomStaff;
+    'newsroom-privacy': NewsroomPrivacy;
+    'newsroom-exports': NewsroomExports;
+    'newsroom-help-dialog': NewsroomHelpDialog;
+  }
+}
