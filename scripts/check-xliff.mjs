@@ -26,10 +26,7 @@ for (const dir of DIRS.filter((d) => existsSync(d))) {
       if (!target.trim()) {
         missing++;
         console.error(`${dir}/${file}: no translation for ${id}: ${source}`);
-      } else if (
-        chinese &&
-        (target.trim() === source.trim() || !HAN.test(placeholders(target)))
-      ) {
+      } else if (chinese && (target.trim() === source.trim() || !HAN.test(placeholders(target)))) {
         english++;
         console.error(`${dir}/${file}: ${id} is not translated into Chinese: ${target}`);
       }
