@@ -305,6 +305,12 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) 
 /** An FTS5 string: the text between double quotes, a double quote doubled. */
 export const ftsPhrase = (text: string): string => `"${text.replace(/"/g, '""')}"`;
 
+/**
+ * Whether the text has letters with case. A query without any (Chinese, digits,
+ * punctuation) matches the stored text as it is, with no lower-casing.
+ */
+export const hasCase = (text: string): boolean => text.toLowerCase() !== text.toUpperCase();
+
 /** Shortest query the trigram index can answer (in characters, not UTF-16 units). */
 export const TRIGRAM_MIN = 3;
 
@@ -353,9 +359,14 @@ export function queueSearch(
   const q = query.q ?? '';
   if (q !== '') {
     const pattern = `%${escapeLike(q)}%`;
-    if (dialect.kind === 'postgres') {
+    const short = [...q].length < TRIGRAM_MIN;
+    if (dialect.kind === 'postgres' && short && !hasCase(q)) {
+      // No index answers it either way; the columns as stored are read several times
+      // faster than the lower-cased text (重庆: 33 against 86 ms over 100 000 rows).
+      add('(message LIKE ? OR display_name LIKE ? OR email LIKE ?)', pattern, pattern, pattern);
+    } else if (dialect.kind === 'postgres') {
       add(`${PG_SEARCH_TEXT} LIKE lower(?)`, pattern);
-    } else if ([...q].length >= TRIGRAM_MIN) {
+    } else if (!short) {
       add(
         'seq IN (SELECT rowid FROM submissions_search WHERE submissions_search MATCH ?)',
         ftsPhrase(q),
@@ -379,8 +390,18 @@ export function queueSearch(
 }
 
 export const QUEUE_SQL = {
-  origins: `SELECT DISTINCT origin FROM submissions
-    WHERE campaign_id = ? AND origin IS NOT NULL ORDER BY origin`,
+  /**
+   * DISTINCT by hopping along the (campaign_id, origin) index: one probe per origin
+   * rather than a read of every submission's entry (PostgreSQL has no skip scan).
+   */
+  origins: `WITH RECURSIVE found (origin) AS (
+      SELECT min(origin) FROM submissions WHERE campaign_id = ?
+      UNION ALL
+      SELECT (SELECT min(s.origin) FROM submissions s
+              WHERE s.campaign_id = ? AND s.origin > found.origin)
+      FROM found WHERE found.origin IS NOT NULL
+    )
+    SELECT origin FROM found WHERE origin IS NOT NULL ORDER BY origin`,
   byEmail: `SELECT * FROM submissions WHERE campaign_id = ? AND lower(email) = lower(?)
     ORDER BY seq`,
 } as const;

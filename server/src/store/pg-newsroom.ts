@@ -200,7 +200,7 @@ export class PgNewsroom implements NewsroomStore {
   }
 
   async listOrigins(campaignId: string): Promise<string[]> {
-    const rows = await this.#db.query<{ origin: string }>(QUEUE.origins, [campaignId]);
+    const rows = await this.#db.query<{ origin: string }>(QUEUE.origins, [campaignId, campaignId]);
     return rows.map((row) => row.origin);
   }
 

@@ -202,7 +202,7 @@ export class SqliteNewsroom implements NewsroomStore {
   }
 
   async listOrigins(campaignId: string): Promise<string[]> {
-    return this.#s.origins.all(campaignId) as string[];
+    return this.#s.origins.all(campaignId, campaignId) as string[];
   }
 
   async findByEmail(campaignId: string, email: string): Promise<SubmissionRecord[]> {
