@@ -6,12 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Actor } from '../../src/api/newsroom.js';
 import { DEMO_CAMPAIGN } from '../src/demo/content.js';
+import { MIGRATIONS_TABLE } from '../src/store/migrations.js';
 import type { StaffEvent } from '../src/store/newsroom.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite-migrations.js';
 import type { LiveEvent, NewPhoto, NewSubmission, Store } from '../src/store/store.js';
 import { describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
 
@@ -453,13 +459,13 @@ function newsroomSuite(open: () => Promise<Opened>) {
 
     it('answers an unchanged decision ok and writes nothing: no audit, no event, no version', async () => {
       const c = await campaign();
+      const heard: StaffEvent[] = [];
+      const stop = store.subscribeStaff((event) => event.campaignId === c && heard.push(event));
       const id = await submit(c);
       assert.ok(
         (await store.decide({ campaignId: c, id, action: 'approve', now: 2, actor: MODERATOR })).ok,
       );
       const lastEvent = await store.lastEventId(c);
-      const heard: StaffEvent[] = [];
-      const stop = store.subscribeStaff((event) => event.id === id && heard.push(event));
       const again = await store.decide({
         campaignId: c,
         id,
@@ -477,7 +483,11 @@ function newsroomSuite(open: () => Promise<Opened>) {
       assert.equal((await store.listAudit({ submissionId: id, limit: 10 })).items.length, 1);
       await delay(200);
       stop();
-      assert.deepEqual(heard, [], 'no staff event');
+      assert.deepEqual(
+        heard.map((event) => event.type),
+        ['received', 'changed'],
+        'none for the unchanged decision',
+      );
     });
 
     it('reopens a rejected submission; a removed one is approved again, not reopened', async () => {
@@ -971,6 +981,55 @@ function newsroomSuite(open: () => Promise<Opened>) {
     });
   });
 }
+
+describe('migration 3 over a database that has submissions', () => {
+  it('gives old rows their defaults and indexes their text for search', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-upgrade-'));
+    try {
+      const db = new Database(path.join(dir, 'campaign.sqlite'));
+      db.exec(MIGRATIONS_TABLE);
+      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 3)) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          0,
+        );
+      }
+      db.prepare('INSERT INTO campaigns VALUES (?, ?, ?)').run(
+        'old',
+        JSON.stringify({ ...DEMO_CAMPAIGN, id: 'old' }),
+        0,
+      );
+      db.prepare(
+        `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
+           district, email, locale, publish_permission, consent_version, received_at)
+         VALUES ('old-1', 'old', 'pending', '老街的梯坎很长', 'Old Reader', 0, NULL,
+           'Old@Example.org', 'zh-Hans', 1, 'v1', 1000)`,
+      ).run();
+      db.close();
+
+      const store = new SqliteStore({ dataDir: dir });
+      await store.migrate();
+      const item = await store.getSubmission('old', 'old-1');
+      assert.equal(item?.version, 1);
+      assert.equal(item?.featured, false);
+      assert.equal(item?.photoPublished, true);
+      assert.equal(item?.origin, null);
+      assert.equal(item?.decidedBy, null);
+      const search = (q: string) =>
+        store
+          .searchSubmissions({ campaignId: 'old', order: 'oldest', limit: 5, q })
+          .then((page) => page.items.map((i) => i.id));
+      assert.deepEqual(await search('梯坎很'), ['old-1'], 'by the trigram index');
+      assert.deepEqual(await search('old@example'), ['old-1']);
+      assert.deepEqual(await search('梯坎'), ['old-1']);
+      await store.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('SQLite newsroom store', () => {
   newsroomSuite(async () => {
