@@ -791,6 +791,9 @@ function newsroomSuite(open: () => Promise<Opened>) {
       assert.deepEqual(await find({ q: 'READER.ONE' }), ['email']);
       assert.deepEqual(await find({ q: 'hills of THIS' }), ['hills']);
       assert.deepEqual(await find({ q: 'Hi' }), ['hills'], 'short, case-insensitive');
+      assert.deepEqual(await find({ q: 'qU' }), ['plain'], "short: the campaign's last row");
+      assert.deepEqual(await find({ q: '我在' }), ['chinese'], "short: the campaign's first row");
+      assert.deepEqual(await find({ q: '我在', order: 'newest', after: 1e9 }), ['chinese']);
       assert.deepEqual(await find({ q: '"hello"' }), ['quoted'], 'a double quote');
       assert.deepEqual(await find({ q: 'said "' }), ['quoted']);
     });

