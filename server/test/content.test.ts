@@ -264,12 +264,21 @@ describe('pages', () => {
     assert.match(page, /<h1 lang="en" data-l10n hidden>/);
   });
 
-  it('serves the moderation page and its assets under the CSP', async () => {
+  it('serves the newsroom console page and its script under the CSP', async () => {
     const page = await app.inject('/moderate');
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
-    assert.match(page.body, /<script type="module" src="\/moderate.js">/);
-    for (const asset of ['/moderate.js', '/moderate.css', '/demo.js', '/demo.css']) {
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+    assert.match(page.body, /<script type="module" src="\/console\/console.js"><\/script>/);
+    assert.match(page.body, /<newsroom-console>/);
+    // Nothing the CSP would block: no inline script, style element or style attribute.
+    assert.doesNotMatch(page.body, /<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=/);
+    // The old page's files are gone.
+    for (const old of ['/moderate.js', '/moderate.css', '/moderate.html']) {
+      assert.equal((await app.inject(old)).statusCode, 404, old);
+    }
+    // npm test builds dist/ (dist/console/ included) before the server suites run.
+    for (const asset of ['/console/console.js', '/demo.js', '/demo.css']) {
       const response = await app.inject(asset);
       assert.equal(response.statusCode, 200, asset);
       const again = await app.inject({

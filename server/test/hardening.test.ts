@@ -534,7 +534,7 @@ describe('CORS only where a partner page needs it', () => {
     assert.equal(bundle.statusCode, 200);
     assert.equal(bundle.headers['access-control-allow-origin'], '*');
     assert.equal(bundle.headers['cross-origin-resource-policy'], 'cross-origin');
-    for (const url of ['/moderate.js', '/demo.css', '/']) {
+    for (const url of ['/console/console.js', '/demo.css', '/']) {
       const response = await app.inject({ url, headers: { origin } });
       assert.deepEqual(corsHeaders(response.headers), [], url);
     }

@@ -1,8 +1,10 @@
 /**
- * Pages served next to the API: the demo partner article (`/`), the moderation page
- * (`/moderate`), story and privacy stand-ins, the widget bundle from the root `dist/`,
- * and the OpenAPI document. HTML pages carry a strict Content-Security-Policy.
+ * Pages served next to the API: the demo partner article (`/`), the newsroom console
+ * (`/moderate`, which loads `/console/console.js`), story and privacy stand-ins, the
+ * widget bundle and the console's script from the root `dist/`, and the OpenAPI
+ * document. HTML pages carry a strict Content-Security-Policy.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
@@ -11,6 +13,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
 import { DEMO_CAMPAIGN_ID, MAIN_STORY_ID } from '../demo/content.js';
 import { notFound } from '../errors.js';
+import { matchesEtag } from '../http-cache.js';
+import { errorAnswers } from '../schemas.js';
 import { OPEN_CORS, type CorsCallback } from './public.js';
 import type { CampaignRecord, PhotoRecord, QuoteRecord, StoryRecord } from '../store/store.js';
 import { photoFileUrl, resolveLocale } from '../wire-mapping.js';
@@ -228,14 +232,38 @@ function simplePage(title: string, body: string, lang: Locale = 'en'): string {
 `;
 }
 
-/** Files served as they are: the demo page's and the console's assets, and the bundle. */
-const PUBLIC_FILES = new Set(['/demo.css', '/demo.js', '/moderate.css', '/moderate.js']);
+/** Files served as they are: the demo page's assets, the bundle and the console's script. */
+const PUBLIC_FILES = new Set(['/demo.css', '/demo.js']);
 const BUNDLE_FILES = new Set([
   '/campaign-widgets.js',
   '/campaign-widgets.js.map',
   '/campaign-widgets.iife.js',
   '/campaign-widgets.iife.js.map',
 ]);
+/** dist/console/: the newsroom console's own script, for /moderate only (no CORS). */
+const CONSOLE_FILES = new Set(['/console/console.js', '/console/console.js.map']);
+
+/**
+ * The console's page: nothing inline (the CSP allows none), the app sets `<html lang>`
+ * to the signed-in person's language and styles the page itself.
+ */
+const CONSOLE_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Newsroom console · 编辑部审核台</title>
+<link rel="icon" href="data:,">
+<script type="module" src="/console/console.js"></script>
+</head>
+<body>
+<newsroom-console></newsroom-console>
+<noscript><p>The newsroom console needs JavaScript. <span lang="zh-Hans">编辑部审核台需要启用 JavaScript。</span></p></noscript>
+</body>
+</html>
+`;
+const CONSOLE_PAGE_ETAG = `"${createHash('sha256').update(CONSOLE_PAGE).digest('base64url').slice(0, 27)}"`;
 
 const PAGE = { tags: ['pages'] };
 const HTML = { description: 'HTML', content: { 'text/html': { schema: Type.String() } } };
@@ -249,11 +277,8 @@ export default async function pageRoutes(app: FastifyInstance): Promise<void> {
   // Only the files named above, revalidated on every use (they change with each build).
   await app.register(fastifyStatic, {
     root: [app.settings.publicDir, app.settings.distDir],
-    allowedPath: (pathName, _root, request) =>
-      PUBLIC_FILES.has(pathName) ||
-      BUNDLE_FILES.has(pathName) ||
-      // reply.sendFile from the /moderate route, and only from there.
-      (request.routeOptions.url === '/moderate' && /(^|\/)moderate\.html$/.test(pathName)),
+    allowedPath: (pathName) =>
+      PUBLIC_FILES.has(pathName) || BUNDLE_FILES.has(pathName) || CONSOLE_FILES.has(pathName),
     cacheControl: false,
     index: false,
     serveDotFiles: false,
@@ -282,12 +307,25 @@ export default async function pageRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get(
+  app.get<{ Headers: { 'if-none-match'?: string } }>(
     '/moderate',
-    { schema: { ...PAGE, summary: 'The moderation page', response: { 200: HTML } } },
-    async (_request, reply) => {
-      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
-      return reply.sendFile('moderate.html', app.settings.publicDir);
+    {
+      schema: {
+        ...PAGE,
+        summary: 'The newsroom console (loads /console/console.js)',
+        response: { 200: HTML, ...errorAnswers(304) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('x-frame-options', 'DENY').header('etag', CONSOLE_PAGE_ETAG);
+      if (matchesEtag(request, CONSOLE_PAGE_ETAG)) {
+        return reply
+          .code(304)
+          .header('cache-control', 'no-cache')
+          .header('content-security-policy', PAGE_CSP)
+          .send();
+      }
+      return html(reply, CONSOLE_PAGE);
     },
   );
 
