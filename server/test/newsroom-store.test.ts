@@ -1034,6 +1034,51 @@ describe('migration 3 over a database that has submissions', () => {
   });
 });
 
+describe('the SQLite search index and a delete', () => {
+  it("leaves none of the deleted words' trigrams in the file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-fts-'));
+    try {
+      const store = new SqliteStore({ dataDir: dir });
+      await store.migrate();
+      await store.putCampaign({ ...DEMO_CAMPAIGN, id: 'fts' });
+      const words = 'Qxzqjvwpk 磁器口鹅岭';
+      for (const [index, message] of ['other words entirely', `said ${words} there`].entries()) {
+        await store.createSubmission({
+          submission: {
+            id: `fts-${index}`,
+            campaignId: 'fts',
+            message,
+            displayName: null,
+            anonymous: true,
+            district: null,
+            email: null,
+            locale: 'en',
+            publishPermission: true,
+            consentVersion: 'v1',
+            receivedAt: 1000,
+            origin: null,
+          },
+          photo: null,
+          idempotencyKey: `fts-key-${index}`,
+          bodyHash: 'h',
+        });
+      }
+      const trigrams = ['qxz', 'xzq', 'zqj', 'jvw', 'vwp', '磁器口', '器口鹅', '口鹅岭'];
+      const onDisk = () => {
+        const bytes = fs.readFileSync(path.join(dir, 'campaign.sqlite'));
+        return trigrams.filter((t) => bytes.includes(Buffer.from(t)));
+      };
+      store.db.pragma('wal_checkpoint(TRUNCATE)');
+      assert.ok(onDisk().length > 0, 'the index held them (the check can see them)');
+      assert.equal((await store.deleteSubmission('fts', 'fts-1')).deleted, true);
+      await store.close();
+      assert.deepEqual(onDisk(), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite newsroom store', () => {
   newsroomSuite(async () => {
     const store = new SqliteStore({ dataDir: ':memory:' });
