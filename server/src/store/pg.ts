@@ -26,6 +26,7 @@ import {
 } from './rows.js';
 import { deleteAudit, toTransitionResult } from './transitions.js';
 import { PgNewsroom } from './pg-newsroom.js';
+import { pgPlaceholders, QUEUE_SQL, toCounts } from './newsroom-sql.js';
 import {
   type AuditQuery,
   type DecisionInput,
@@ -370,13 +371,11 @@ export class PgStore implements Store {
   }
 
   async countSubmissions(campaignId: string): Promise<StatusCounts> {
-    const counts: StatusCounts = { pending: 0, approved: 0, rejected: 0, removed: 0 };
-    const rows = await this.#db.query<{ status: SubmissionStatus; n: string }>(
-      'SELECT status, count(*) AS n FROM submissions WHERE campaign_id = $1 GROUP BY status',
-      [campaignId],
+    const [row] = await this.#db.query<Record<SubmissionStatus, string>>(
+      pgPlaceholders(QUEUE_SQL.counts),
+      [campaignId, campaignId, campaignId, campaignId],
     );
-    for (const row of rows) counts[row.status] = Number(row.n);
-    return counts;
+    return toCounts(row);
   }
 
   /** `decide` as the service, with no version check. */

@@ -24,6 +24,7 @@ import { acceptedAnswer, keyDigest } from './idempotency.js';
 import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
 import { FROM_TOP, rowsToRead, toPage } from './paging.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { QUEUE_SQL, toCounts } from './newsroom-sql.js';
 import { SqliteNewsroom } from './sqlite-newsroom.js';
 import {
   type AuditQuery,
@@ -228,9 +229,7 @@ export class SqliteStore implements Store {
       listAll: db.prepare(
         `SELECT * FROM submissions WHERE campaign_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
-      counts: db.prepare(
-        'SELECT status, count(*) AS n FROM submissions WHERE campaign_id = ? GROUP BY status',
-      ),
+      counts: db.prepare(QUEUE_SQL.counts),
       deleteSubmission: db.prepare('DELETE FROM submissions WHERE campaign_id = ? AND id = ?'),
       deleteSubmissionPhotos: db.prepare(
         'DELETE FROM photos WHERE campaign_id = ? AND submission_id = ?',
@@ -484,14 +483,8 @@ export class SqliteStore implements Store {
   }
 
   async countSubmissions(campaignId: string): Promise<StatusCounts> {
-    const counts: StatusCounts = { pending: 0, approved: 0, rejected: 0, removed: 0 };
-    for (const row of this.#s.counts.all(campaignId) as {
-      status: SubmissionStatus;
-      n: number;
-    }[]) {
-      counts[row.status] = row.n;
-    }
-    return counts;
+    const row = this.#s.counts.get(campaignId, campaignId, campaignId, campaignId);
+    return toCounts(row as Record<SubmissionStatus, number>);
   }
 
   /** `decide` as the service, with no version check. */
