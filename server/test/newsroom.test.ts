@@ -510,7 +510,7 @@ describe('newsroom live stream', () => {
         headers: { 'content-type': 'application/json', 'idempotency-key': `live-${Date.now()}` },
         body: JSON.stringify(validBody()),
       });
-      const { id } = await sent.json();
+      const { id } = (await sent.json()) as { id: string };
       await until(() => stream.events.some((e) => e.event === 'received'));
       assert.deepEqual(
         (stream.events.find((e) => e.event === 'received')!.data as { id: string }).id,
