@@ -649,7 +649,13 @@ export class NewsroomItemDetail extends ConsoleElement {
 
   #renderOutcome() {
     const outcome = this.outcome;
-    if (!outcome || outcome.kind === 'ok') return nothing;
+    if (!outcome) return nothing;
+    if (outcome.kind === 'ok') {
+      // Announced already (the live region); shown here unless the status line says it.
+      const item = this.item;
+      const same = item && outcome.text === decisionLine(item.status, item.decision);
+      return same || !outcome.text ? nothing : html`<p class="notice ok">${outcome.text}</p>`;
+    }
     if (outcome.kind === 'sending') {
       return html`<p class="notice" role="status">
         ${this.api.offline ? msg('Offline. Retrying… (what you typed is kept)') : msg('Sending…')}
