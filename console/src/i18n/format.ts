@@ -32,11 +32,8 @@ export function formatWhen(
   const sameYear = date.getFullYear() === now.getFullYear();
   const sameDay =
     sameYear && date.getMonth() === now.getMonth() && date.getDate() === now.getDate();
-  const options = sameDay ? TIME : sameYear ? SHORT_MONTH : WITH_YEAR;
-  // zh-Hans writes the month as a number: "12月1日".
-  const zhOptions: Intl.DateTimeFormatOptions =
-    locale === 'zh-Hans' && !sameDay ? { ...options, month: 'numeric' } : options;
-  return dateFormat(locale, zhOptions).format(date);
+  // A short month is "Dec" in English and "12月" in Chinese ("12月1日 14:02").
+  return dateFormat(locale, sameDay ? TIME : sameYear ? SHORT_MONTH : WITH_YEAR).format(date);
 }
 
 /** The full date and time, for a tooltip or a screen reader. */

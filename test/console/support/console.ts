@@ -24,13 +24,13 @@ export async function cleanUp() {
   await setConsoleLocale('en');
 }
 
-export async function openConsole(w: World, search = ''): Promise<NewsroomConsole> {
+export async function openConsole(w: World, search = '', hash = ''): Promise<NewsroomConsole> {
   world = w.install();
   w.api.autoOpen = true;
   StaffEventsController.retryDelays = [10];
   const url = new URL(START_URL);
   url.search = search;
-  url.hash = '';
+  url.hash = hash;
   history.replaceState(null, '', url);
   const el = await fixture<NewsroomConsole>(html`<newsroom-console></newsroom-console>`);
   el.api.retryDelays = [20];
@@ -126,6 +126,15 @@ export function button(root: ParentNode, text: string | RegExp): HTMLButtonEleme
   if (!match) throw new Error(`no button "${String(text)}"`);
   return match;
 }
+
+/** Whether `root` has a button whose text includes `text` (for `waitUntil`). */
+export const hasButton = (root: ParentNode, text: string | RegExp) => {
+  try {
+    return Boolean(button(root, text));
+  } catch {
+    return false;
+  }
+};
 
 export const time = (iso: string) =>
   new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
