@@ -24,6 +24,8 @@ import {
   queueSearch,
   SQLITE_DIALECT,
 } from '../src/store/newsroom-sql.js';
+import { buildApp } from '../src/app.js';
+import { tokenHash } from '../src/auth/sessions.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
@@ -437,10 +439,117 @@ async function bench(kind: 'sqlite' | 'postgres', rows: Row[]): Promise<Result> 
       }
       figures[measure.name] = await time(store, measure);
     }
+    Object.assign(figures, await overHttp(store, rows, (index) => seqs + index));
     return { store: kind, loadSeconds, figures };
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * The same store behind the real API on a loopback port: what a console waits for,
+ * request to answer, over one kept-alive connection (the session check included: a
+ * staff member's session cookie, as the console sends it).
+ */
+async function overHttp(
+  store: Store,
+  rows: Row[],
+  seqOf: (index: number) => number,
+): Promise<Result['figures']> {
+  const app = await buildApp({
+    store,
+    seedDemo: false,
+    rateLimit: false,
+    adminToken: 'bench-token-0123456789',
+  });
+  const now = Date.now();
+  await store.createStaff({
+    id: 'bench-http-moderator',
+    email: 'bench.moderator@example.org',
+    name: 'Bench Moderator',
+    role: 'moderator',
+    locale: 'zh-Hans',
+    passwordHash: null,
+    createdAt: now,
+  });
+  const token = randomUUID();
+  await store.createSession({
+    tokenHash: tokenHash(token),
+    staffId: 'bench-http-moderator',
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + 3_600_000,
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `${address}/v1/campaigns/${CAMPAIGN}/staff`;
+  const session = await fetch(`${address}/v1/staff/session`, {
+    headers: { cookie: `campaign_staff=${token}` },
+  });
+  const csrf = session.ok ? ((await session.json()) as { csrfToken: string }).csrfToken : '';
+  const headers = session.ok
+    ? { cookie: `campaign_staff=${token}`, 'x-csrf-token': csrf }
+    : { authorization: 'Bearer bench-token-0123456789' };
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`, { headers });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const pending = rows.flatMap((row, i) => (row.status === 'pending' ? [i] : []));
+  const ids = rows.map((row) => row.id);
+  let next = pending.length - 1;
+  const measures: [string, (run: number) => Promise<unknown>][] = [
+    ['HTTP queue page (pending, oldest first)', () => get('/queue?status=pending')],
+    [
+      'HTTP queue deep page (cursor)',
+      (run) =>
+        get(
+          `/queue?status=pending&after=${seqOf(pending[Math.floor(pending.length * (0.3 + (run % 10) * 0.05))])}`,
+        ),
+    ],
+    [
+      'HTTP search 2 Chinese characters (重庆)',
+      () => get(`/queue?q=${encodeURIComponent('重庆')}`),
+    ],
+    [
+      'HTTP search 4 Chinese characters (鹅岭二厂)',
+      () => get(`/queue?q=${encodeURIComponent('鹅岭二厂')}`),
+    ],
+    [
+      'HTTP filter: language + photo + dates',
+      () => get(`/queue?locale=zh-Hans&photo=yes&from=2025-02-01&to=2025-03-31`),
+    ],
+    [
+      'HTTP decision round trip (approve at version)',
+      async () => {
+        const id = ids[pending[next--]];
+        const response = await fetch(`${base}/submissions/${id}/decision`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'approve', version: 1 }),
+        });
+        if (!response.ok && response.status !== 409)
+          throw new Error(`decision: ${response.status}`);
+        await response.arrayBuffer();
+      },
+    ],
+  ];
+  const figures: Result['figures'] = {};
+  try {
+    for (const [name, run] of measures) {
+      await run(0);
+      const times: number[] = [];
+      for (let i = 1; i <= RUNS; i++) {
+        const start = process.hrtime.bigint();
+        await run(i);
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      figures[name] = { p50: percentile(times, 50), p95: percentile(times, 95) };
+    }
+  } finally {
+    await app.close();
+  }
+  return figures;
 }
 
 function table(results: Result[]): string {
