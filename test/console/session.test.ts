@@ -33,7 +33,7 @@ describe('newsroom console: signing in', () => {
     const w = new World({ signedIn: false });
     const el = await openConsole(w);
     await waitUntil(() => signInOf(el), 'sign-in form');
-    await fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'wrong password!');
+    fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'wrong password!');
     await waitUntil(() => shadow(signInOf(el)).querySelector('[role="alert"]'));
     const alert = () => shadow(signInOf(el)).querySelector('[role="alert"]')!;
     expect(alert().textContent).to.include('do not match an account');
@@ -49,7 +49,7 @@ describe('newsroom console: signing in', () => {
     await waitUntil(() => document.documentElement.lang === 'zh-Hans');
     await settle(signInOf(el)!);
     expect(shadow(signInOf(el)).querySelector('h2')!.textContent).to.include('登录编辑部审核台');
-    await fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'wrong again!!');
+    fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'wrong again!!');
     await waitUntil(() => alert().textContent.includes('电子邮箱或密码不正确'));
     // Nothing was saved for a person not signed in.
     expect(w.api.find('PATCH', /\/me$/)).to.have.length(0);
@@ -64,7 +64,7 @@ describe('newsroom console: signing in', () => {
     );
     const el = await openConsole(w);
     await waitUntil(() => signInOf(el));
-    await fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'whatever it is');
+    fillSignIn(signInOf(el)!, 'wang@newsroom.example', 'whatever it is');
     await waitUntil(() =>
       shadow(signInOf(el)).textContent.includes('Too many attempts. Try again in 42 seconds.'),
     );
@@ -74,7 +74,7 @@ describe('newsroom console: signing in', () => {
     const w = new World({ signedIn: false, me: { locale: 'zh-Hans', name: '李明' } });
     const el = await openConsole(w);
     await waitUntil(() => signInOf(el));
-    await fillSignIn(signInOf(el)!, 'li@newsroom.example', 'correct horse battery');
+    fillSignIn(signInOf(el)!, 'li@newsroom.example', 'correct horse battery');
     await waitUntil(() => rows(el).length > 0, 'queue after sign-in');
     expect(document.documentElement.lang).to.equal('zh-Hans');
     expect(consoleLocale()).to.equal('zh-Hans');
@@ -206,7 +206,7 @@ describe('newsroom console: signing in', () => {
     expect((shadow(form).querySelector('#email') as HTMLInputElement).value).to.equal(
       'wang@newsroom.example',
     );
-    await fillSignIn(form, 'wang@newsroom.example', 'correct horse battery');
+    fillSignIn(form, 'wang@newsroom.example', 'correct horse battery');
     await waitUntil(() => !dialog().open, 'dialog closed');
     // Everything stayed: the row, the reason and the note; sending again works.
     expect(rows(el)).to.have.length(3);
