@@ -5,6 +5,9 @@
  * a flood of sign-ins, the last-admin rule and the audit trail.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -14,6 +17,7 @@ import { hashQueue } from '../src/auth/passwords.js';
 import type { AppOptions } from '../src/app.js';
 import type { StaffAuthOptions } from '../src/plugins/staff-auth.js';
 import { SERVICE_ACTOR } from '../src/store/newsroom.js';
+import { describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
 import {
   API,
   CAMPAIGN,
@@ -22,6 +26,7 @@ import {
   makeServer,
   staff as service,
   submit,
+  tempDir,
   validBody,
 } from './helpers.js';
 
@@ -972,6 +977,7 @@ describe('a flood of sign-ins', () => {
         await delay(1100);
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
+        const busyBefore = performance.eventLoopUtilization();
         const started = performance.now();
         const flood = Array.from({ length: 100 }, (_, i) =>
           fetch(`${server.url}/v1/staff/session`, {
@@ -990,6 +996,9 @@ describe('a flood of sign-ins', () => {
         const statuses = await Promise.all(flood);
         const tookMs = performance.now() - started;
         loop.disable();
+        // The share of the time the event loop was running code rather than waiting: a
+        // hash on the loop's own thread (scryptSync) would keep it near 1.
+        const busy = performance.eventLoopUtilization(busyBefore).utilization;
         assert.equal(read.status, 200);
         assert.ok(
           statuses.every((status) => [401, 429, 503].includes(status)),
@@ -1002,10 +1011,14 @@ describe('a flood of sign-ins', () => {
         console.log(
           `  flood (${staffAuth.signInThrottle === false ? 'no throttle' : 'throttle'}): ` +
             `${JSON.stringify(counts)} in ${tookMs.toFixed(0)} ms; a read took ${readMs.toFixed(0)} ms; ` +
-            `event loop delay max ${maxDelayMs.toFixed(0)} ms`,
+            `event loop delay max ${maxDelayMs.toFixed(0)} ms, p99 ` +
+            `${(loop.percentile(99) / 1e6).toFixed(0)} ms, busy ${(busy * 100).toFixed(0)}%`,
         );
-        assert.ok(maxDelayMs < 200, `event loop delay ${maxDelayMs} ms`);
-        assert.ok(readMs < 500, `a read took ${readMs} ms`);
+        // Generous bounds, for a machine busy with other work too: a stall would be
+        // seconds (100 hashes of ~85 ms each), and the loop busy all the while.
+        assert.ok(maxDelayMs < 500, `event loop delay ${maxDelayMs} ms`);
+        assert.ok(busy < 0.5, `event loop busy ${busy}`);
+        assert.ok(readMs < 1000, `a read took ${readMs} ms`);
         if (staffAuth.signInThrottle === false) {
           assert.ok(counts[503] > 0, 'the hash queue refuses what it cannot hold');
         } else {
@@ -1022,5 +1035,164 @@ describe('a flood of sign-ins', () => {
         await server.close();
       }
     }
+  });
+});
+
+/** Runs `npm run staff`'s program; resolves its exit code and output. */
+function staffCommand(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, '..', 'src', 'cli', 'staff.ts'), ...args],
+      { env: { ...process.env, INIT_CWD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('npm run staff', () => {
+  it('adds, resets, disables, enables and lists accounts on the API’s database, audited as the command line', async () => {
+    const dataDir = tempDir();
+    const env = { CAMPAIGN_DATA_DIR: dataDir, CAMPAIGN_PUBLIC_URL: 'https://news.example.org/' };
+    try {
+      const added = await staffCommand(
+        [
+          'add',
+          '--email',
+          'Cli@Example.org',
+          '--name',
+          'Cli Person',
+          '--role',
+          'moderator',
+          '--locale',
+          'zh-Hans',
+        ],
+        env,
+      );
+      assert.equal(added.code, 0, added.err);
+      const link = /^https:\/\/news\.example\.org\/moderate#link=[A-Za-z0-9_-]{43}$/m.exec(
+        added.out,
+      );
+      assert.ok(link, added.out);
+
+      const bad = [
+        ['add', '--email', 'x@example.org', '--name', 'X', '--role', 'boss'],
+        ['add', '--email', 'not-an-address', '--name', 'X', '--role', 'viewer'],
+        ['add', '--email', 'cli@example.org', '--name', 'Again', '--role', 'viewer'],
+        ['disable', '--email', 'nobody@example.org'],
+        ['frobnicate'],
+        ['list', '--unknown-option'],
+      ];
+      for (const args of bad) {
+        const refused = await staffCommand(args, env);
+        assert.notEqual(refused.code, 0, args.join(' '));
+        assert.ok(refused.err.trim().length > 0, `${args.join(' ')} says why`);
+      }
+
+      for (const args of [
+        ['reset', '--email', 'cli@example.org'],
+        ['disable', '--email', 'cli@example.org'],
+        ['enable', '--email', 'cli@example.org'],
+      ]) {
+        const done = await staffCommand(args, env);
+        assert.equal(done.code, 0, `${args.join(' ')}: ${done.err}`);
+      }
+      const list = await staffCommand(['list'], env);
+      assert.equal(list.code, 0, list.err);
+      assert.match(list.out, /cli@example\.org\s+Cli Person\s+moderator\s+zh-Hans\s+invited/);
+
+      // The API on the same directory sees the account, the link and the trail.
+      const app = await makeApp({ dataDir, maxEventLoopDelayMs: false });
+      try {
+        const account = await app.store.getStaffByEmail('cli@example.org');
+        assert.equal(account?.role, 'moderator');
+        // (The demo seed's approvals are the campaign's; account entries have none.)
+        const actions = (await app.store.listAudit({ limit: 50 })).items
+          .filter((entry) => entry.campaignId === null)
+          .reverse();
+        assert.deepEqual(
+          actions.map((entry) => entry.action),
+          ['staff_add', 'staff_link', 'staff_link', 'staff_disable', 'staff_enable'],
+        );
+        assert.ok(
+          actions.every(
+            (entry) => entry.actor.kind === 'service' && entry.actor.name === 'command line',
+          ),
+        );
+      } finally {
+        await app.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describePostgres('staff sign-in across two instances on one PostgreSQL', () => {
+  const { schema, drop } = testSchema();
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  before(async () => {
+    const options: AppOptions = {
+      databaseUrl: TEST_DATABASE_URL,
+      databaseSchema: schema,
+      maxEventLoopDelayMs: false,
+    };
+    a = await makeApp(options);
+    b = await makeApp(options);
+  });
+  after(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await drop();
+  });
+
+  it('shares sessions, disables everywhere at once, and throttles across instances', async () => {
+    const admin = await firstAdmin(a);
+    assert.equal((await whoAmI(b, admin)).statusCode, 200, 'signed in on every instance');
+    const viewer = await addStaff(b, admin, 'pg-viewer@example.org', 'viewer');
+    assert.equal((await whoAmI(a, viewer)).statusCode, 200);
+    const disabled = await a.inject({
+      method: 'PATCH',
+      url: `/v1/staff/accounts/${viewer.staff.id}`,
+      headers: as(admin),
+      payload: { disabled: true },
+    });
+    assert.equal(disabled.statusCode, 200, disabled.body);
+    assert.equal((await whoAmI(b, viewer)).statusCode, 401);
+
+    for (let i = 0; i < 5; i++) {
+      const wrong = await signIn(i % 2 ? a : b, 'ada@example.org', `wrong password ${i}`, {
+        remoteAddress: `10.9.0.${i + 1}`,
+      });
+      assert.equal(wrong.statusCode, 401);
+    }
+    for (const app of [a, b]) {
+      const locked = await signIn(app, 'ada@example.org', PASSWORD, { remoteAddress: '10.9.1.1' });
+      assert.equal(locked.statusCode, 429, 'the account’s failures are counted in the database');
+    }
+  });
+
+  it('runs npm run staff against the same database', async () => {
+    const added = await staffCommand(
+      ['add', '--email', 'pg-cli@example.org', '--name', 'PG Cli', '--role', 'viewer'],
+      { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema },
+    );
+    assert.equal(added.code, 0, added.err);
+    const token = /#link=([A-Za-z0-9_-]{43})/.exec(added.out)?.[1];
+    assert.ok(token, added.out);
+    const used = await b.inject({
+      method: 'POST',
+      url: `/v1/staff/links/${token}`,
+      payload: { password: PASSWORD },
+    });
+    assert.equal(sessionOf(used).staff.email, 'pg-cli@example.org');
   });
 });

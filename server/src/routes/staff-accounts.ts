@@ -185,7 +185,8 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
       if (account.passwordHash && needsRehash(account.passwordHash)) {
         const passwordHash = await hashPassword(password);
         account =
-          (await app.store.updateStaff(account.id, { passwordHash }, Date.now())) ?? account;
+          (await app.store.updateStaff(account.id, { passwordHash }, app.staffAuth.now())) ??
+          account;
       }
       return startSession(request, reply, account);
     },
