@@ -40,7 +40,9 @@ export function formatWhen(
 export function formatFull(value: string | number | Date, locale: Locale): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return dateFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  return dateFormat(locale, { dateStyle: 'long', timeStyle: 'short', hourCycle: 'h23' }).format(
+    date,
+  );
 }
 
 export function formatNumber(value: number, locale: Locale): string {

@@ -112,7 +112,7 @@ export class NewsroomItemDetail extends ConsoleElement {
       }
       img {
         max-width: 100%;
-        max-height: 22rem;
+        max-height: 16rem;
         width: auto;
         height: auto;
         object-fit: contain;
@@ -369,9 +369,8 @@ export class NewsroomItemDetail extends ConsoleElement {
           }
         </p>
         <blockquote lang=${item.locale}>${item.message}</blockquote>
-        ${this.#renderFacts(item, locale)} ${this.#renderPhoto(item)}
         ${this.deleted ? nothing : this.#renderActions(item)} ${this.#renderOutcome()}
-        ${this.#renderHistory(locale)}
+        ${this.#renderPhoto(item)} ${this.#renderFacts(item, locale)} ${this.#renderHistory(locale)}
       </section>
     `;
   }
@@ -570,7 +569,7 @@ export class NewsroomItemDetail extends ConsoleElement {
       ${
         item.status === 'pending' && missingAlt
           ? html`<p class="hint">
-              ${msg('This item has a photo without alt text: add it above, or approve the words only.')}
+              ${msg('This item has a photo without alt text: add it below, or approve the words only.')}
             </p>`
           : nothing
       }

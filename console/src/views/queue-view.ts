@@ -174,6 +174,7 @@ export class NewsroomQueue extends ConsoleElement {
         }
       }
       @media (max-width: 59.98rem) {
+        .head.open,
         .layout.open .list {
           display: none;
         }
@@ -200,7 +201,7 @@ export class NewsroomQueue extends ConsoleElement {
       }
       @media (min-width: 40rem) {
         [role='row'] {
-          grid-template-columns: auto minmax(0, 1fr) minmax(0, 13rem);
+          grid-template-columns: auto minmax(0, 1fr) auto;
           grid-template-areas: 'select main state';
         }
       }
@@ -261,6 +262,7 @@ export class NewsroomQueue extends ConsoleElement {
       }
       .state {
         grid-area: state;
+        max-width: 15rem;
         display: flex;
         flex-direction: column;
         justify-content: center;
@@ -963,7 +965,7 @@ export class NewsroomQueue extends ConsoleElement {
     const openIndex = open ? this._items.indexOf(open) : -1;
     const locale = consoleLocale();
     return html`
-      <div class="head">
+      <div class="head ${this._detailOpen ? 'open' : ''}">
         ${this.#renderTabs(tab.id)}
         <div class="tools">
           <form role="search" @submit=${(e: Event) => e.preventDefault()}>
@@ -1241,7 +1243,6 @@ export class NewsroomQueue extends ConsoleElement {
       </p>`;
     }
     const canDecide = this.#canDecide;
-    const locale = consoleLocale();
     const now = new Date();
     const start = (this.#pages.length - 1) * PAGE_SIZE;
     return html`<div
@@ -1294,25 +1295,7 @@ export class NewsroomQueue extends ConsoleElement {
                 @click=${() => void this.#open(index)}
               >
                 <span class="excerpt" lang=${item.locale}>${text}</span>
-                <span class="meta"
-                  >${who}${item.district ? ` · ${item.district.name}` : ''} ·
-                  ${languageLabel(item.locale)} ·
-                  <time datetime=${item.receivedAt} title=${formatFull(item.receivedAt, locale)}
-                    >${formatWhen(item.receivedAt, locale, now)}</time
-                  >${
-                    item.photoId
-                      ? html` ·
-                          <svg viewBox="0 0 16 16" aria-hidden="true">
-                            <path
-                              fill="currentColor"
-                              d="M2 4h3l1-1.5h4L11 4h3v9H2zm6 7.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6z"
-                            /></svg
-                          >${msg('photo')}`
-                      : ''
-                  }${item.origin ? ` · ${siteName(item.origin)}` : ''}${
-                    item.featured ? html` · ★ ${msg('Featured')}` : ''
-                  }</span
-                >
+                <span class="meta">${this.#renderMeta(item, who, now)}</span>
               </button>
             </div>
             <div role="gridcell" class="state">
@@ -1350,6 +1333,32 @@ export class NewsroomQueue extends ConsoleElement {
         },
       )}
     </div>`;
+  }
+
+  /** "刘洋 · Jiangbei · Chinese · 14:02 · photo · partner.example". */
+  #renderMeta(item: QueueItem, who: string, now: Date) {
+    const locale = consoleLocale();
+    const parts: unknown[] = [who];
+    if (item.district) parts.push(item.district.name);
+    parts.push(languageLabel(item.locale));
+    parts.push(
+      html`<time datetime=${item.receivedAt} title=${formatFull(item.receivedAt, locale)}
+        >${formatWhen(item.receivedAt, locale, now)}</time
+      >`,
+    );
+    if (item.photoId) {
+      parts.push(
+        html`<svg viewBox="0 0 16 16" aria-hidden="true">
+            <path
+              fill="currentColor"
+              d="M2 4h3l1-1.5h4L11 4h3v9H2zm6 7.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6z"
+            /></svg
+          >${msg('photo')}`,
+      );
+    }
+    if (item.origin) parts.push(siteName(item.origin));
+    if (item.featured) parts.push(`★ ${msg('Featured')}`);
+    return parts.map((part, i) => (i ? [' · ', part] : part));
   }
 
   #renderPager() {
