@@ -9,13 +9,15 @@
 //   form   — typing latency in the message field, resizing a 12-megapixel photo;
 //   wall   — scripts/bench-wall.mjs (1,000 quotes vs hand-written DOM, 50 quotes/s,
 //            bounded DOM and heap);
+//   console — bench/measure/console.mjs (the newsroom console: a page of 50 items
+//            rendered, DOM nodes after paging through 1,000);
 //   api    — server/bench/bench.ts (submissions, quote GETs, SSE at 1,000 / 5,000 /
 //            10,000 clients), each beside a bare node:http floor.
 // Writes bench/results.json and the table in bench/RESULTS.md, then exits 1 when a
 // figure misses its goal (unless --no-fail). Takes several minutes; not part of
 // `npm test`.
 //
-// Options: --only=weight,page,form,wall,api (the other sections keep their last
+// Options: --only=weight,page,form,wall,console,api (the other sections keep their last
 // figures in results.json), --runs=N (page loads per case, default 5), --quick (fewer
 // runs and clients, for trying the bench itself), --no-fail.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -35,7 +37,7 @@ import { rows, textTable, markdownTable } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const SECTIONS = ['weight', 'page', 'form', 'wall', 'api'];
+const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'api'];
 const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only) {
   if (!SECTIONS.includes(s)) {
@@ -60,8 +62,14 @@ function newest(dir) {
 
 function ensureBuild() {
   const bundle = join(ROOT, 'dist', 'campaign-widgets.js');
-  const missing = !existsSync(bundle) || !existsSync(join(ROOT, 'lib', 'bundle.js'));
-  if (!missing && newest(join(ROOT, 'src')) <= statSync(bundle).mtimeMs) return;
+  const console = join(ROOT, 'dist', 'console', 'console.js');
+  const missing =
+    !existsSync(bundle) || !existsSync(join(ROOT, 'lib', 'bundle.js')) || !existsSync(console);
+  const stale =
+    !missing &&
+    (newest(join(ROOT, 'src')) > statSync(bundle).mtimeMs ||
+      newest(join(ROOT, 'console', 'src')) > statSync(console).mtimeMs);
+  if (!missing && !stale) return;
   log(missing ? 'Building (dist/ or lib/ is missing)…' : 'Building (src/ changed since dist/)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
@@ -179,6 +187,12 @@ async function main() {
       const { measureWall } = await import('./bench-wall.mjs');
       return measureWall({ runs: quick ? 2 : 7 });
     })) ?? previous.wall;
+
+  results.console =
+    (await section('console', async () => {
+      const { measureConsole } = await import('../bench/measure/console.mjs');
+      return measureConsole({ log });
+    })) ?? previous.console;
 
   results.api = (await section('api', runApiBench)) ?? previous.api;
 

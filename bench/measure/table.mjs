@@ -21,6 +21,14 @@ export const GOALS = {
   sseClients: 10_000,
   sseP99Ms: 100,
   bytesPerConnection: 20 * 1024,
+  /** The newsroom console: a page of 50 items rendered and painted. */
+  consoleRenderMs: 50,
+  /**
+   * DOM nodes after paging through 1,000 items: one page of 50 rows and the detail
+   * (about 5,100 measured; the rows are about 80 nodes each, Lit's markers included).
+   */
+  consoleNodes: 6000,
+  consoleRows: 50,
 };
 
 /**
@@ -183,6 +191,30 @@ export function rows(results) {
       times(m.after10k.heap, m.after1k.heap),
       'bounded (≤ 1.2×)',
       m.after10k.heap <= m.after1k.heap * 1.2,
+    );
+  }
+
+  // ---- console ----
+  const c = results.console;
+  if (c?.error) skipped('console', c.error);
+  else if (c) {
+    add(
+      'console',
+      `newsroom console: render a page of 50 items, median / worst of ${c.renderPageMs.turns} page turns`,
+      `${ms(c.renderPageMs.median)} / ${ms(c.renderPageMs.max)}`,
+      '',
+      '',
+      `median ≤ ${GOALS.consoleRenderMs} ms`,
+      c.renderPageMs.median <= GOALS.consoleRenderMs,
+    );
+    add(
+      'console',
+      `newsroom console: DOM nodes after paging through ${num(c.items)} items (rows on screen)`,
+      `${num(c.nodes.afterAll)} (${c.nodes.rowsAfterAll} rows)`,
+      `first page ${num(c.nodes.firstPage)}`,
+      times(c.nodes.afterAll, c.nodes.firstPage),
+      `≤ ${num(GOALS.consoleNodes)}, ≤ ${GOALS.consoleRows} rows`,
+      c.nodes.afterAll <= GOALS.consoleNodes && c.nodes.rowsAfterAll <= GOALS.consoleRows,
     );
   }
 
