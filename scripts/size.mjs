@@ -23,6 +23,9 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 export const BUDGETS = {
   'dist/campaign-widgets.js': 23.7 * 1024,
   'dist/campaign-widgets.iife.js': 23.7 * 1024,
+  // The newsroom console's own script, which partners never load (/moderate only):
+  // 37.8 KB measured with both languages, plus room for the reported tab and settings.
+  'dist/console/console.js': 42 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
