@@ -486,7 +486,7 @@ async function overHttp(
     headers: { cookie: `campaign_staff=${token}` },
   });
   const csrf = session.ok ? ((await session.json()) as { csrfToken: string }).csrfToken : '';
-  const headers = session.ok
+  const headers: Record<string, string> = session.ok
     ? { cookie: `campaign_staff=${token}`, 'x-csrf-token': csrf }
     : { authorization: 'Bearer bench-token-0123456789' };
   const get = async (path: string) => {

@@ -157,6 +157,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   });
 
+  // Every answer is built field by field from the wire types (wire-mapping.ts,
+  // newsroom-mapping.ts) or is a pre-serialised body (content, quotes), so the routes'
+  // response schemas document the API and are checked against the wire types at compile
+  // time, but are not compiled into serializers: fast-json-stringify compiled one per
+  // route and status (errors included), which made the app's start block its event loop
+  // for about a second, long enough for load shedding to refuse the first requests.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(routeTable);
   await app.register(apiErrors);
   await app.register(connectionGuard, {

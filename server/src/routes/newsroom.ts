@@ -97,10 +97,6 @@ function checkReason(action: Decision, reason: string | undefined): void {
 }
 
 export default async function newsroomRoutes(staff: FastifyInstance): Promise<void> {
-  // Answers are built field by field from the wire types (newsroom-mapping.ts), so the
-  // response schemas document them without a compiled serializer per route: compiling
-  // one for each of these large answers cost the app a third of a second at start.
-  staff.setSerializerCompiler(() => (data) => JSON.stringify(data));
   staff.addHook('onRequest', staff.requireRole('viewer'));
   staff.addHook('onRequest', resolveCampaign);
 
