@@ -99,6 +99,13 @@ export interface RateLimitBackend {
   pruneRateLimits(windowMs: number): Promise<void>;
 }
 
+/**
+ * How old a window must be before any limiter prunes it. Limiters with different windows
+ * share the table (submissions: 10 minutes; staff sign-ins: 15), so none may prune by its
+ * own window: the shortest would cut the others' windows short.
+ */
+export const PRUNE_AFTER_MS = 86_400_000;
+
 export class SharedRateLimiter implements Limiter {
   readonly #options: RateLimitOptions;
   readonly #backend: RateLimitBackend;
@@ -119,7 +126,7 @@ export class SharedRateLimiter implements Limiter {
     const { max, windowMs } = this.#options;
     if (Date.now() - this.#lastPrune > windowMs) {
       this.#lastPrune = Date.now();
-      this.#backend.pruneRateLimits(windowMs).catch(() => undefined);
+      this.#backend.pruneRateLimits(Math.max(windowMs, PRUNE_AFTER_MS)).catch(() => undefined);
     }
     const { count, leftMs } = await this.#backend.hitRateLimit(key, windowMs);
     if (count <= max) return null;

@@ -612,6 +612,24 @@ function storeSuite(open: () => Promise<{ store: Store; dispose: () => Promise<v
       const answers = await Promise.all(Array.from({ length: 12 }, () => limiter.take(ip)));
       assert.equal(answers.filter((wait) => wait === null).length, 3);
     });
+
+    it('a limiter with a short window does not prune the windows of a longer one', async (t) => {
+      if (!('hitRateLimit' in store)) {
+        t.skip('this store keeps no shared windows (one process: the in-memory limiter)');
+        return;
+      }
+      const backend = store as unknown as PgStore;
+      const long = new SharedRateLimiter(backend, { max: 1, windowMs: 60_000 });
+      const short = new SharedRateLimiter(backend, { max: 100, windowMs: 40 });
+      const key = `staff-sign-in:${process.pid}-${Math.random()}`;
+      assert.equal(await long.take(key), null);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      // This take prunes (its window has passed since it was made); the prune runs in the
+      // background, so give it a moment.
+      await short.take(`${key}-short`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok((await long.take(key)) !== null, "the long window's count survived the prune");
+    });
   });
 }
 
