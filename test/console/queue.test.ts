@@ -199,6 +199,28 @@ describe('newsroom console: the queue', () => {
     expect(decisions(w)[0].body).to.deep.equal({ action: 'reopen', version: 2 });
   });
 
+  it('a deleted event strikes the row out and takes it out of the selection', async () => {
+    const w = new World({ items: 3 });
+    const el = await openQueue(w);
+    press('x');
+    await settle(queueOf(el));
+    w.api.emit('deleted', {
+      type: 'deleted',
+      id: 's1',
+      actor: LI_MING,
+      at: new Date().toISOString(),
+    });
+    await waitUntil(() => rows(el)[0].classList.contains('gone'));
+    expect(rowText(rows(el)[0])).to.include('Deleted');
+    const box = rows(el)[0].querySelector('input[type="checkbox"]') as HTMLInputElement;
+    expect(box.checked).to.be.false;
+    expect(box.disabled).to.be.true;
+    expect(shadow(queueOf(el)).querySelector('#tab-pending')!.textContent).to.include('2');
+    press('a');
+    await settle(queueOf(el));
+    expect(decisions(w)).to.have.length(0);
+  });
+
   it('reloads the counts when the live stream reconnects', async () => {
     const w = new World({ items: 3 });
     const el = await openQueue(w);

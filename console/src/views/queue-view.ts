@@ -604,6 +604,10 @@ export class NewsroomQueue extends ConsoleElement {
   handleKey(event: KeyboardEvent): boolean {
     if (!isShortcut(event)) return false;
     const item = this.#current();
+    if (item && this._gone.has(item.id) && 'arxf'.includes(event.key)) {
+      announce(this, msg('This item has been deleted.'));
+      return true;
+    }
     switch (event.key) {
       case 'j':
         this.#moveCursor(this._cursor + 1);
@@ -715,7 +719,7 @@ export class NewsroomQueue extends ConsoleElement {
   async #decide(ask: DecisionAsk) {
     const item = this._items.find((i) => i.id === ask.id) ?? this._outside;
     if (!item || item.id !== ask.id) return;
-    if (this._outcomes.get(item.id)?.kind === 'sending') return;
+    if (this._outcomes.get(item.id)?.kind === 'sending' || this._gone.has(item.id)) return;
     this.#setOutcome(item.id, { kind: 'sending', text: '' });
     try {
       const result = await this.api.decide(item.id, {
@@ -1248,7 +1252,11 @@ export class NewsroomQueue extends ConsoleElement {
     return html`<div
       role="grid"
       aria-label=${tabLabel}
-      aria-rowcount=${this._filters.q ? -1 : (tabOf(this._filters).count(this._counts) ?? -1)}
+      aria-rowcount=${
+        this._filters.q || activeFilterCount(this._filters)
+          ? -1
+          : (tabOf(this._filters).count(this._counts) ?? -1)
+      }
       @keydown=${this.#onGridKey}
       @focusin=${this.#onGridFocus}
     >
