@@ -14,7 +14,9 @@ import type {
   QueueItemDetail,
   QueuePage,
 } from '../../src/api/newsroom.js';
+import { startServer } from '../src/app.js';
 import { API, TOKEN, makeApp, makeServer, staff, submit, validBody } from './helpers.js';
+import { TEST_DATABASE_URL, describePostgres, testSchema } from './pg-support.js';
 
 const NEWS = `${API}/staff`;
 
@@ -538,7 +540,11 @@ describe('newsroom live stream', () => {
         readEvents(url, { authorization: `Bearer ${TOKEN}` }),
       );
       const statuses = await Promise.all(more.map((s) => s.status));
-      assert.equal(statuses.filter((s) => s === 429).length, 1, `one over the cap: ${statuses}`);
+      assert.equal(
+        statuses.filter((s) => s === 429).length,
+        1,
+        `one over the cap: ${statuses.join(', ')}`,
+      );
       for (const s of more) s.close();
       stream.close();
 
@@ -547,6 +553,53 @@ describe('newsroom live stream', () => {
       nobody.close();
     } finally {
       await server.close();
+    }
+  });
+});
+
+describePostgres('newsroom across instances (PostgreSQL)', () => {
+  it("shows a decision made on instance A live in a console on instance B, and refuses B's stale one", async () => {
+    const { schema, drop } = testSchema();
+    const options = {
+      port: 0,
+      databaseUrl: TEST_DATABASE_URL,
+      databaseSchema: schema,
+      adminToken: TOKEN,
+      rateLimit: false as const,
+    };
+    const a = await startServer(options);
+    const b = await startServer({ ...options, seedDemo: false });
+    try {
+      const stream = readEvents(`${b.url}${NEWS}/events`, { authorization: `Bearer ${TOKEN}` });
+      assert.equal(await stream.status, 200);
+      const sent = await fetch(`${a.url}${API}/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `x-${Date.now()}` },
+        body: JSON.stringify(validBody({ message: '两个实例之间的实时消息。' })),
+      });
+      const { id } = (await sent.json()) as { id: string };
+      await until(() => stream.events.some((e) => e.event === 'received'), 5000);
+      const decide = (url: string, body: Record<string, unknown>) =>
+        fetch(`${url}${NEWS}/submissions/${id}/decision`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      assert.equal((await decide(a.url, { action: 'approve', version: 1 })).status, 200);
+      await until(() => stream.events.some((e) => e.event === 'changed'), 5000);
+      const changed = stream.events.find((e) => e.event === 'changed')!.data as {
+        id: string;
+        status: string;
+      };
+      assert.deepEqual([changed.id, changed.status], [id, 'approved']);
+      const stale = await decide(b.url, { action: 'reject', version: 1, reason: 'spam' });
+      assert.equal(stale.status, 409);
+      assert.equal(((await stale.json()) as { code: string }).code, 'stale');
+      stream.close();
+    } finally {
+      await b.close();
+      await a.close();
+      await drop();
     }
   });
 });
