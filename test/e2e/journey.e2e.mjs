@@ -1,12 +1,27 @@
 // The partner's day, end to end: a reader on partner page A (English) sends words and
-// a photo; staff approve it on the API's /moderate page; it arrives on partner page B's
-// wall (Chinese UI, the quote in its own language) within 2 s; staff remove it and it
-// leaves B. Once with pointer clicks, once with the keyboard alone.
+// a photo; a moderator (a staff account of their own, made with the service token)
+// signs in on the API's /moderate console, finds it in the pending queue and approves
+// it; it arrives on partner page B's wall (Chinese UI, the quote in its own language)
+// within 2 s; the moderator removes it, with a reason, and it leaves B. Once with
+// pointer clicks, once with the keyboard alone, each pass with its own account.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tabTo, waitFor } from './support/driver.mjs';
+import { ACTIVE, tabTo, waitFor } from './support/driver.mjs';
+import {
+  ANNOUNCED,
+  DETAIL,
+  QUEUE,
+  row,
+  rowIndex,
+  rowState,
+  search,
+  signIn,
+  staffAccount,
+  waitForElement,
+  waitForQueue,
+} from './support/staff.mjs';
 import {
   API,
   ARTIFACTS,
@@ -37,12 +52,17 @@ const WATCH = `(text) => {
   return true;
 }`;
 
-/** Records, in the staff page, when the next button click (pointer or key) happens. */
-const CLICKED = `() => {
-  window.__clickedAt = 0;
-  document.addEventListener('click', (e) => {
-    if (e.target.closest('button')) window.__clickedAt ||= Date.now();
-  }, { capture: true, once: true });
+/** Records, in the staff page, when the next button click or key press happens. */
+const ACTED = `() => {
+  window.__actedAt = 0;
+  const mark = () => { window.__actedAt ||= Date.now(); };
+  if (!window.__acting) {
+    window.__acting = true;
+    document.addEventListener('click', (e) => {
+      if (e.composedPath().some((n) => n.localName === 'button')) mark();
+    }, { capture: true });
+    document.addEventListener('keydown', mark, { capture: true });
+  }
   return true;
 }`;
 
@@ -60,7 +80,6 @@ async function tabUntil(p, predicate, what, options) {
     await p.press('Tab', options);
   }
   if (await p.eval(fn)) return;
-  const { ACTIVE } = await import('./support/driver.mjs');
   throw new Error(`keyboard focus never reached ${what}; it is on ${await p.eval(ACTIVE)}`);
 }
 
@@ -78,8 +97,10 @@ for (const mode of ['pointer', 'keyboard']) {
     let staff;
     let id;
     const shot = shots(`journey-${mode}`);
-    const words = `${keyboard ? 'Keyboard' : 'Pointer'} reader ${ENGINE}: the stairways of Yuzhong teach patience, and the river keeps its promises. ${Date.now()}`;
+    const stamp = Date.now();
+    const words = `${keyboard ? 'Keyboard' : 'Pointer'} reader ${ENGINE}: the stairways of Yuzhong teach patience, and the river keeps its promises. ${stamp}`;
     const name = keyboard ? 'Wen from Nan’an' : 'Li Ming';
+    const moderator = keyboard ? 'Keyboard Moderator' : 'Pointer Moderator';
 
     before(async () => {
       b = await browser();
@@ -178,58 +199,77 @@ for (const mode of ['pointer', 'keyboard']) {
       assert.deepEqual(probe.errors, []);
     });
 
-    test('staff sign in on /moderate and approve it; page B shows it within 2 s', async () => {
+    test('a moderator signs in on /moderate, finds it in the queue and approves it; page B shows it within 2 s', async () => {
       assert.ok(id, 'needs the submission of the previous step');
+      // A person's own account: made with the service token, its password set through
+      // its one-time link, as an admin's invitation would.
+      const account = await staffAccount(API, TOKEN, {
+        label: `journey-${mode}-${ENGINE}`,
+        name: moderator,
+      });
       staff = await b.newPage();
       await staff.goto(`${API}/moderate`);
+      await signIn(staff, account, { keyboard });
+      await waitForQueue(staff);
+      assert.equal(await staff.eval(`() => document.documentElement.lang`), 'en');
+      await shot(staff, 'staff-signed-in');
+
+      // Found among the pending ones by a search for its words' stamp.
+      await search(staff, String(stamp), { keyboard });
+      const index = await rowIndex(staff, words, { what: 'the submission in the pending queue' });
+      const listed = await rowState(staff, index);
+      assert.deepEqual({ text: listed.text, lang: listed.lang }, { text: words, lang: 'en' });
+      assert.match(
+        await staff.eval(`() => deep('${QUEUE} >>> [role=tab][aria-selected=true]').textContent`),
+        /^\s*Pending\s/,
+      );
       if (keyboard) {
-        await tabUntil(staff, `(el) => el.id === 'token'`, 'the token field');
-        await staff.type(TOKEN);
+        await tabUntil(
+          staff,
+          `(el) => el.matches('[role=row][data-index="${index}"] button.open')`,
+          'its row in the queue',
+        );
         await staff.press('Enter');
       } else {
-        await staff.click('#token');
-        await staff.type(TOKEN);
-        await staff.click('#login button[type=submit]');
+        await staff.click(`${row(index)} button.open`);
       }
-      const item = `#items li[data-id="${id}"]`;
-      await waitFor(staff, `() => !!document.querySelector('${item}')`, [], {
-        timeout: 15000,
-        what: 'the submission in the pending list',
-      });
-      const seen = await staff.eval(`() => {
-        const li = document.querySelector('${item}');
-        return { text: li.querySelector('blockquote').textContent, lang: li.querySelector('blockquote').lang };
-      }`);
+      const seen = await waitFor(
+        staff,
+        `() => { const q = deep('${DETAIL} >>> blockquote'); return q && { text: q.textContent, lang: q.lang }; }`,
+        [],
+        { timeout: 15000, what: 'the opened item' },
+      );
       assert.deepEqual(seen, { text: words, lang: 'en' });
       // The reader's photo reached staff, re-encoded.
       await waitFor(
         staff,
-        `() => { const i = document.querySelector('${item} img'); return i && i.complete && i.naturalWidth > 0; }`,
+        `() => { const i = deep('${DETAIL} >>> figure img'); return i && i.complete && i.naturalWidth > 0; }`,
         [],
-        { timeout: 15000, what: 'the photo on the moderation page' },
+        { timeout: 15000, what: 'the photo in the opened item' },
       );
       await shot(staff, 'staff-pending');
 
       await pageB.eval(WATCH, words);
       await pageB.front(); // nothing rests on B's wall: its reader is not hovering it
       await staff.front();
-      await staff.eval(CLICKED);
+      await staff.eval(ACTED);
       let approvedAt;
       if (keyboard) {
-        await tabUntil(staff, `(el) => el.matches('${item} button.approve')`, 'its Approve button');
+        // The opened item's heading has the focus: `a` approves it.
+        assert.match(await staff.eval(ACTIVE), /newsroom-item-detail >>> h2#detail-heading/);
         approvedAt = Date.now();
-        await staff.press('Enter');
+        await staff.press('a');
       } else {
         approvedAt = Date.now();
-        await staff.click(`${item} button.approve`);
+        await staff.click(`${DETAIL} >>> .actions button.approve`);
       }
-      await waitFor(staff, `() => document.getElementById('announcer').textContent`, [], {
+      const announced = await waitFor(staff, `() => (${ANNOUNCED})() || null`, [], {
         what: 'the approval to be announced',
       });
-      assert.equal(
-        await staff.eval(`() => document.getElementById('announcer').textContent`),
-        'Approved and published.',
-      );
+      assert.match(announced, new RegExp(`^Approved by ${moderator} at \\d{2}:\\d{2}: `));
+      await waitFor(staff, `() => deep('${DETAIL} >>> .badge.approved')`, [], {
+        what: 'the opened item to show it is approved',
+      });
       await shot(staff, 'staff-approved');
 
       const shownAt = await waitFor(pageB, `() => window.__watch.shown`, [], {
@@ -246,8 +286,8 @@ for (const mode of ['pointer', 'keyboard']) {
         }`);
         throw new Error(`${error.message}; page B: ${state}`);
       });
-      // From the moment the button acted (its click, by pointer or key) in the staff page.
-      approvedAt = (await staff.eval(`() => window.__clickedAt`)) || approvedAt;
+      // From the moment the button or the key acted in the staff page.
+      approvedAt = (await staff.eval(`() => window.__actedAt`)) || approvedAt;
       const latency = shownAt - approvedAt;
       figure(`approve→visible on B (${mode}) ms`, latency);
       assert.ok(latency <= 2000, `the quote took ${latency} ms to appear on page B`);
@@ -270,53 +310,67 @@ for (const mode of ['pointer', 'keyboard']) {
       await shot(pageB, 'b-quote-arrived');
     });
 
-    test('staff remove it from the wall; it leaves page B', async () => {
+    test('the moderator removes it from the wall, with a reason; it leaves page B', async () => {
       assert.ok(staff, 'needs the approval of the previous step');
       await staff.front();
-      const item = `#items li[data-id="${id}"]`;
+      // The approved item stays open: "Remove…" asks why before anything is sent.
+      if (keyboard) {
+        await staff.press('r');
+        await waitFor(staff, focused(`(el) => el.matches('fieldset input[type=radio]')`), [], {
+          what: 'the first reason to have the focus',
+        });
+        await staff.press('Space');
+      } else {
+        await staff.click(`${DETAIL} >>> .actions button.reject`);
+        await waitForElement(staff, `${DETAIL} >>> fieldset input[type=radio]`, 'the reasons');
+        await staff.click(`${DETAIL} >>> fieldset input[type=radio]`);
+      }
+      const reason = await staff.eval(`() => {
+        const r = deep('${DETAIL} >>> fieldset input:checked');
+        return { legend: deep('${DETAIL} >>> fieldset legend').textContent.trim(),
+          label: r?.closest('label').textContent.replace(/\\s+/g, ' ').trim() };
+      }`);
+      assert.deepEqual(reason, { legend: 'Why remove it?', label: 'Off topic 与主题无关' });
+      const remove = `${DETAIL} >>> form button.danger[type=submit]`;
+      assert.equal(await staff.eval(`(p) => deep(p).textContent.trim()`, remove), 'Remove');
+      await shot(staff, 'staff-remove-reason');
+      let removedAt;
       if (keyboard) {
         await tabUntil(
           staff,
-          `(el) => el.matches('#filters [data-status=approved]')`,
-          'the Published filter',
-          {
-            shift: true,
-          },
+          `(el) => el.matches('button.danger[type=submit]')`,
+          'the Remove button',
         );
+        await staff.eval(ACTED);
+        removedAt = Date.now();
         await staff.press('Enter');
       } else {
-        await staff.click('#filters [data-status=approved]');
-      }
-      await waitFor(staff, `() => !!document.querySelector('${item}')`, [], {
-        what: 'the quote in the published list',
-      });
-      const remove = `${item} .actions button:first-child`;
-      assert.equal(
-        await staff.eval(`() => document.querySelector('${remove}').textContent`),
-        'Remove from wall',
-      );
-      await staff.eval(CLICKED);
-      let removedAt;
-      if (keyboard) {
-        await tabUntil(staff, `(el) => el.matches('${remove}')`, 'its Remove button');
-        removedAt = Date.now();
-        await staff.press('Space');
-      } else {
+        await staff.eval(ACTED);
         removedAt = Date.now();
         await staff.click(remove);
       }
-      await shot(staff, 'staff-removed');
       const goneAt = await waitFor(pageB, `() => window.__watch.gone`, [], {
         timeout: 15000,
         interval: 100,
         what: 'the quote to leave page B',
       });
-      removedAt = (await staff.eval(`() => window.__clickedAt`)) || removedAt;
+      removedAt = (await staff.eval(`() => window.__actedAt`)) || removedAt;
       figure(`remove→gone on B (${mode}) ms`, goneAt - removedAt);
       assert.ok(
         goneAt - removedAt <= 2000,
         `the quote took ${goneAt - removedAt} ms to leave page B`,
       );
+      const announced = await waitFor(
+        staff,
+        `() => { const t = (${ANNOUNCED})(); return t.startsWith('Removed') && t; }`,
+        [],
+        { what: 'the removal to be announced' },
+      );
+      assert.match(
+        announced,
+        new RegExp(`^Removed by ${moderator} at \\d{2}:\\d{2} · Off topic · 与主题无关: `),
+      );
+      await shot(staff, 'staff-removed');
       await pageB.front();
       await shot(pageB, 'b-quote-removed');
       for (const p of [pageA, pageB]) {
