@@ -3,6 +3,7 @@
  * the script twice keeps the first definitions.
  */
 import { NewsroomConsole } from './newsroom-console.js';
+import { NewsroomAccountDialog } from './views/account-dialog.js';
 import { NewsroomAudit } from './views/audit-view.js';
 import { NewsroomBulkBar } from './views/bulk-bar.js';
 import { NewsroomExports } from './views/exports-view.js';
@@ -26,6 +27,7 @@ export const TAGS = {
   'newsroom-privacy': NewsroomPrivacy,
   'newsroom-exports': NewsroomExports,
   'newsroom-help-dialog': NewsroomHelpDialog,
+  'newsroom-account-dialog': NewsroomAccountDialog,
 } as const;
 
 for (const [tag, element] of Object.entries(TAGS)) {
@@ -45,5 +47,6 @@ declare global {
     'newsroom-privacy': NewsroomPrivacy;
     'newsroom-exports': NewsroomExports;
     'newsroom-help-dialog': NewsroomHelpDialog;
+    'newsroom-account-dialog': NewsroomAccountDialog;
   }
 }

@@ -2,7 +2,12 @@
  * The console's events: prefixed `newsroom-`, bubbling and composed, with a typed
  * `detail`. Views ask (a decision, an edit, a bulk decision) and the queue acts.
  */
-import type { Decision, RejectReason, StaffSessionInfo } from '../../src/api/newsroom.js';
+import type {
+  Decision,
+  RejectReason,
+  StaffMember,
+  StaffSessionInfo,
+} from '../../src/api/newsroom.js';
 
 export interface DecisionAsk {
   id: string;
@@ -37,6 +42,7 @@ export interface NewsroomEventMap {
   'newsroom-undo': { entryId: string };
   'newsroom-leave-link': null;
   'newsroom-select-all': { selected: boolean };
+  'newsroom-account': StaffMember;
 }
 
 declare global {
@@ -50,6 +56,7 @@ declare global {
     'newsroom-undo': CustomEvent<{ entryId: string }>;
     'newsroom-leave-link': CustomEvent<null>;
     'newsroom-select-all': CustomEvent<{ selected: boolean }>;
+    'newsroom-account': CustomEvent<StaffMember>;
   }
 }
 

@@ -2,13 +2,14 @@ import { css, html, nothing } from 'lit';
 import { ConsoleElement } from './base.js';
 import { property, state } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
-import type { StaffSessionInfo } from '../../src/api/newsroom.js';
+import type { StaffMember, StaffSessionInfo } from '../../src/api/newsroom.js';
 import type { Campaign, Locale } from '../../src/api/wire.js';
 import { ConsoleApi } from './api/client.js';
 import { consoleLocale, preferredLocale, setConsoleLocale } from './i18n/locale.js';
 import { errorText, roleLabel } from './i18n/messages.js';
 import { isShortcut } from './shortcuts.js';
 import { shared } from './styles/shared.js';
+import type { NewsroomAccountDialog } from './views/account-dialog.js';
 import type { NewsroomHelpDialog } from './views/help-dialog.js';
 import type { NewsroomQueue } from './views/queue-view.js';
 import type { NewsroomSignIn } from './views/sign-in.js';
@@ -201,6 +202,9 @@ export class NewsroomConsole extends ConsoleElement {
   private get _help(): NewsroomHelpDialog | null {
     return this.renderRoot.querySelector<NewsroomHelpDialog>('newsroom-help-dialog');
   }
+  private get _account(): NewsroomAccountDialog | null {
+    return this.renderRoot.querySelector<NewsroomAccountDialog>('newsroom-account-dialog');
+  }
   private get _queue(): NewsroomQueue | null {
     return this.renderRoot.querySelector<NewsroomQueue>('newsroom-queue');
   }
@@ -357,7 +361,9 @@ export class NewsroomConsole extends ConsoleElement {
   }
 
   #key(event: KeyboardEvent) {
-    if (this._phase !== 'ready' || this._reauth || this._help?.open) return;
+    if (this._phase !== 'ready' || this._reauth || this._help?.open || this._account?.open) {
+      return;
+    }
     if (event.key === 'Escape' && this._menuOpen) {
       this._menuOpen = false;
       return;
@@ -511,11 +517,20 @@ export class NewsroomConsole extends ConsoleElement {
             aria-controls="account-menu"
             @click=${() => (this._menuOpen = !this._menuOpen)}
           >
-            ${msg('Sign out…')}
+            ${msg('Account…')}
           </button>
           ${
             this._menuOpen
               ? html`<div class="menu" id="account-menu">
+                  <button
+                    type="button"
+                    @click=${() => {
+                      this._menuOpen = false;
+                      void this._account?.show();
+                    }}
+                  >
+                    ${msg('Name and password…')}
+                  </button>
                   <button type="button" @click=${() => void this.#signOut(false)}>
                     ${msg('Sign out on this browser')}
                   </button>
@@ -549,6 +564,13 @@ export class NewsroomConsole extends ConsoleElement {
         ${this.#renderView()}
       </main>
       <newsroom-help-dialog></newsroom-help-dialog>
+      <newsroom-account-dialog
+        .api=${this.api}
+        .me=${staff}
+        @newsroom-account=${(e: CustomEvent<StaffMember>) => {
+          if (this._session) this._session = { ...this._session, staff: e.detail };
+        }}
+      ></newsroom-account-dialog>
       <dialog
         class="reauth"
         aria-label=${msg('Sign in again')}

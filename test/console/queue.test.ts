@@ -5,6 +5,7 @@ import {
   cleanUp,
   detailOf,
   focused,
+  hasButton,
   openQueue,
   press,
   queueOf,
@@ -349,6 +350,7 @@ describe('newsroom console: the queue', () => {
 
   it('keeps at most 50 rows while paging through 1,000 items', async () => {
     const w = new World({ items: 1000 });
+    for (const item of w.items) item.publishPermission = true;
     const el = await openQueue(w);
     const q = queueOf(el);
     let seen = rows(el).length;
@@ -397,6 +399,24 @@ describe('newsroom console: the queue', () => {
     button(detail, 'Approve words only').click();
     await waitUntil(() => decisions(w).length === 1);
     expect(decisions(w)[0].body).to.deep.equal({ action: 'approve', version: 2, withPhoto: false });
+  });
+
+  it('offers no approval when the reader did not allow publishing', async () => {
+    const w = new World({ items: 3 });
+    w.item('s2').publishPermission = false;
+    const el = await openQueue(w);
+    press('j');
+    press('o');
+    await waitUntil(() => detailOf(el)?.shadowRoot, 'detail open');
+    await settle(detailOf(el)!);
+    const detail = shadow(detailOf(el));
+    expect([...detail.querySelectorAll('button')].some((b) => /Approve/.test(b.textContent!))).to.be
+      .false;
+    expect(detail.textContent).to.include('did not allow publishing');
+    expect(hasButton(detail, 'Reject')).to.be.true;
+    press('a');
+    await settle(queueOf(el));
+    expect(decisions(w)).to.have.length(0);
   });
 
   it('f features an approved quote; the history lists each decision with an undo', async () => {

@@ -219,10 +219,40 @@ describe('newsroom console: signing in', () => {
     await waitUntil(() => rowText(rows(el)[0]).includes('Rejected by Wang Fang'));
   });
 
+  it('changes the person’s name and password; a wrong current password is not an ended session', async () => {
+    const w = new World();
+    const el = await openQueue(w);
+    button(shadow(el), 'Account…').click();
+    await settle(el);
+    button(shadow(el), 'Name and password').click();
+    const account = shadow(el).querySelector('newsroom-account-dialog')!;
+    const root = shadow(account);
+    await waitUntil(() => root.querySelector('dialog')!.open);
+    (root.querySelector('#name') as HTMLInputElement).value = 'Wang Fang (night desk)';
+    root.querySelector('#name')!.closest('form')!.requestSubmit();
+    await waitUntil(() => w.api.find('PATCH', /\/me$/).length === 1);
+    expect(w.api.find('PATCH', /\/me$/)[0].body).to.deep.equal({ name: 'Wang Fang (night desk)' });
+    await waitUntil(() => shadow(el).querySelector('header')!.textContent!.includes('night desk'));
+    w.api.on('PATCH', '/v1/staff/me', failure(401, 'unauthorized', 'Wrong password'));
+    const set = (id: string, value: string) =>
+      ((root.querySelector(`#${id}`) as HTMLInputElement).value = value);
+    set('current-password', 'not it at all');
+    set('new-password', 'a much longer passphrase');
+    set('confirm-password', 'a much longer passphrase');
+    root.querySelector('#new-password')!.closest('form')!.requestSubmit();
+    await waitUntil(() => root.textContent!.includes('The current password is not right.'));
+    expect(w.api.find('PATCH', /\/me$/)[1].body).to.deep.equal({
+      password: 'a much longer passphrase',
+      currentPassword: 'not it at all',
+    });
+    // Still signed in: no sign-in dialog over the queue.
+    expect((shadow(el).querySelector('dialog.reauth') as HTMLDialogElement).open).to.be.false;
+  });
+
   it('signs out, and signs out everywhere', async () => {
     const w = new World();
     const el = await openQueue(w);
-    button(shadow(el), 'Sign out…').click();
+    button(shadow(el), 'Account…').click();
     await settle(el);
     button(shadow(el), 'Sign out everywhere').click();
     await waitUntil(() => signInOf(el));

@@ -212,13 +212,15 @@ export class ConsoleApi {
     this.csrfToken = null;
   }
 
-  updateMe(patch: {
-    name?: string;
-    locale?: Locale;
-    password?: string;
-    currentPassword?: string;
-  }): Promise<StaffMember> {
-    return this.request('PATCH', '/v1/staff/me', { body: patch });
+  /**
+   * `checksPassword`: the change carries `currentPassword`, whose refusal (401) is an
+   * answer about the password, not an ended session.
+   */
+  updateMe(
+    patch: { name?: string; locale?: Locale; password?: string; currentPassword?: string },
+    checksPassword = false,
+  ): Promise<StaffMember> {
+    return this.request('PATCH', '/v1/staff/me', { body: patch, session: !checksPassword });
   }
 
   getLink(token: string, signal?: AbortSignal): Promise<StaffLinkInfo> {

@@ -501,7 +501,7 @@ export class NewsroomItemDetail extends ConsoleElement {
     return html`
       <div class="actions" role="group" aria-label=${msg('Decision')}>
         ${
-          item.status === 'pending'
+          item.status === 'pending' && item.publishPermission
             ? html`<button
                   class="approve"
                   type="button"
@@ -522,17 +522,21 @@ export class NewsroomItemDetail extends ConsoleElement {
                         ${msg('Approve words only')}
                       </button>`
                     : nothing
-                }
-                <button
-                  class="reject"
-                  type="button"
-                  ?disabled=${busy}
-                  aria-keyshortcuts="r"
-                  aria-expanded=${this._asking === 'reject' ? 'true' : 'false'}
-                  @click=${() => void this.askReason()}
-                >
-                  ${msg('Reject…')} <kbd aria-hidden="true">r</kbd>
-                </button>`
+                }`
+            : nothing
+        }
+        ${
+          item.status === 'pending'
+            ? html`<button
+                class="reject"
+                type="button"
+                ?disabled=${busy}
+                aria-keyshortcuts="r"
+                aria-expanded=${this._asking === 'reject' ? 'true' : 'false'}
+                @click=${() => void this.askReason()}
+              >
+                ${msg('Reject…')} <kbd aria-hidden="true">r</kbd>
+              </button>`
             : nothing
         }
         ${
@@ -567,7 +571,14 @@ export class NewsroomItemDetail extends ConsoleElement {
         }
       </div>
       ${
-        item.status === 'pending' && missingAlt
+        item.status === 'pending' && !item.publishPermission
+          ? html`<p class="hint">
+              ${msg('The reader did not allow publishing: it can only be rejected.')}
+            </p>`
+          : nothing
+      }
+      ${
+        item.status === 'pending' && item.publishPermission && missingAlt
           ? html`<p class="hint">
               ${msg('This item has a photo without alt text: add it below, or approve the words only.')}
             </p>`

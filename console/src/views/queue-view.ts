@@ -633,6 +633,10 @@ export class NewsroomQueue extends ConsoleElement {
           announce(this, msg('Only a pending item can be approved.'));
           return true;
         }
+        if (!item.publishPermission) {
+          announce(this, msg('The reader did not allow publishing: it can only be rejected.'));
+          return true;
+        }
         void this.#decide({ id: item.id, action: 'approve' });
         return true;
       case 'r':
