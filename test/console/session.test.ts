@@ -232,7 +232,7 @@ describe('newsroom console: signing in', () => {
     root.querySelector('#name')!.closest('form')!.requestSubmit();
     await waitUntil(() => w.api.find('PATCH', /\/me$/).length === 1);
     expect(w.api.find('PATCH', /\/me$/)[0].body).to.deep.equal({ name: 'Wang Fang (night desk)' });
-    await waitUntil(() => shadow(el).querySelector('header')!.textContent!.includes('night desk'));
+    await waitUntil(() => shadow(el).querySelector('header')!.textContent.includes('night desk'));
     w.api.on('PATCH', '/v1/staff/me', failure(401, 'unauthorized', 'Wrong password'));
     const set = (id: string, value: string) =>
       ((root.querySelector(`#${id}`) as HTMLInputElement).value = value);
@@ -240,7 +240,7 @@ describe('newsroom console: signing in', () => {
     set('new-password', 'a much longer passphrase');
     set('confirm-password', 'a much longer passphrase');
     root.querySelector('#new-password')!.closest('form')!.requestSubmit();
-    await waitUntil(() => root.textContent!.includes('The current password is not right.'));
+    await waitUntil(() => root.textContent.includes('The current password is not right.'));
     expect(w.api.find('PATCH', /\/me$/)[1].body).to.deep.equal({
       password: 'a much longer passphrase',
       currentPassword: 'not it at all',
