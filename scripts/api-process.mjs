@@ -10,8 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Output kept for `output()` and `waitForLine()`; beyond it the rest is drained unread. */
+const OUTPUT_LIMIT = 1 << 20;
+
 /**
- * Starts the API and resolves with `{ url, stop }` once it listens.
+ * Starts the API and resolves with `{ url, stop, output, waitForLine }` once it listens.
+ * `output()` is what it printed so far (its first MiB); `waitForLine(regex, timeoutMs)`
+ * resolves with the match once its output matches (e.g. the "First admin" link printed
+ * after the listening line), and rejects if it exits or the time runs out first.
  *
  * `entry: 'start'` runs `scripts/start.mjs` as `npm start` does (serving the built
  * dist/ and the demo pages, without building again); `'main'` runs the API alone from
@@ -45,21 +51,26 @@ export async function startApiProcess({ entry = 'main', env = {}, timeoutMs = 60
     rmSync(dataDir, { recursive: true, force: true });
   };
   let out = '';
+  const listeners = new Set();
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    if (out.length < OUTPUT_LIMIT) out += chunk;
+    for (const listener of listeners) listener();
+  });
+  const exited = new Promise((r) => child.once('exit', r));
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`the campaign API did not start in ${timeoutMs / 1000} s:\n${out}`)),
       timeoutMs,
     );
-    const onData = (chunk) => {
-      out += chunk;
+    const onData = () => {
       const match = /campaign-api listening on (http:\/\/\S+)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
-      child.stdout.off('data', onData).resume();
+      listeners.delete(onData);
       resolveUrl(match[1]);
     };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.once('exit', (code) => {
+    listeners.add(onData);
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the campaign API exited with ${code}:\n${out}`));
     });
@@ -67,5 +78,34 @@ export async function startApiProcess({ entry = 'main', env = {}, timeoutMs = 60
     await stop();
     throw error;
   });
-  return { url, stop };
+  const waitForLine = (regex, lineTimeoutMs = 15_000) =>
+    new Promise((resolveLine, reject) => {
+      const check = () => {
+        const match = regex.exec(out);
+        if (!match) return false;
+        done();
+        resolveLine(match);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `the campaign API printed nothing matching ${regex} in ${lineTimeoutMs} ms:\n${out}`,
+          ),
+        );
+      }, lineTimeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      if (check()) return;
+      listeners.add(check);
+      void exited.then((code) => {
+        if (!listeners.has(check)) return;
+        done();
+        reject(new Error(`the campaign API exited with ${code} before printing ${regex}:\n${out}`));
+      });
+    });
+  return { url, stop, output: () => out, waitForLine };
 }

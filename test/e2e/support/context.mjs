@@ -45,3 +45,30 @@ export function shots(scenario) {
 
 /** The page's recorded errors and policy violations (see pages/probe.js). */
 export const PROBE = `() => window.__e2e`;
+
+/**
+ * A second browser of the engine, with cookies and storage of its own (another person
+ * at another desk). WebKitWebDriver drives one session at a time, so in WebKit this one
+ * gets a WebKitWebDriver (and virtual display) of its own, stopped when it closes.
+ */
+export async function separateBrowser() {
+  if (ENGINE !== 'webkit') return openBrowser(ENGINE);
+  const { startWebKitDriver } = await import('../../../scripts/browsers.mjs');
+  const driver = await startWebKitDriver(JSON.parse(process.env.E2E_WEBKIT));
+  try {
+    const other = await openBrowser('webkit', {
+      ...process.env,
+      E2E_WEBDRIVER_PORT: String(driver.port),
+    });
+    return {
+      ...other,
+      async close() {
+        await other.close();
+        driver.stop();
+      },
+    };
+  } catch (error) {
+    driver.stop();
+    throw error;
+  }
+}
