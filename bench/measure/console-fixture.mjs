@@ -15,6 +15,7 @@ const BUNDLE = join(ROOT, 'dist', 'console', 'console.js');
 /** Runs in the page, before the console: the fake newsroom. */
 function inPageNewsroom(options) {
   const { items: count, locale, role } = options;
+  let signedIn = options.signedIn;
   const CAMPAIGN = 'spirit-of-chongqing';
   const STAFF = `/v1/campaigns/${CAMPAIGN}/staff`;
   const districts = [
@@ -111,6 +112,12 @@ function inPageNewsroom(options) {
     for (const i of items) c[i.status]++;
     return c;
   };
+  const session = () => ({
+    staff: me,
+    csrfToken: 'c',
+    expiresAt: new Date(now + 864e5).toISOString(),
+    campaigns: [CAMPAIGN],
+  });
   const json = (body, status = 200) =>
     new Response(body === undefined ? null : JSON.stringify(body), {
       status,
@@ -120,12 +127,16 @@ function inPageNewsroom(options) {
     [
       'GET',
       /^\/v1\/staff\/session$/,
-      () => ({
-        staff: me,
-        csrfToken: 'c',
-        expiresAt: new Date(now + 864e5).toISOString(),
-        campaigns: [CAMPAIGN],
-      }),
+      () =>
+        signedIn ? session() : [401, { statusCode: 401, code: 'unauthorized', message: 'Sign in' }],
+    ],
+    [
+      'POST',
+      /^\/v1\/staff\/session$/,
+      () => {
+        signedIn = true;
+        return session();
+      },
     ],
     ['PATCH', /^\/v1\/staff\/me$/, (b) => Object.assign(me, b)],
     [
@@ -218,7 +229,9 @@ function inPageNewsroom(options) {
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     for (const [m, pattern, answer] of routes) {
       const match = m === method && pattern.exec(url.pathname);
-      if (match) return json(answer(body, url.searchParams, match));
+      if (!match) continue;
+      const answered = answer(body, url.searchParams, match);
+      return Array.isArray(answered) ? json(answered[1], answered[0]) : json(answered);
     }
     return json({ statusCode: 404, code: 'not_found', message: 'fixture' }, 404);
   };
@@ -244,11 +257,16 @@ const PHOTO = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="427" 
 <rect width="640" height="427" fill="url(#g)"/><path d="M0 330 L120 210 L210 280 L330 160 L460 290 L540 230 L640 300 L640 427 L0 427Z" fill="#5b6b4f"/>
 <path d="M0 380 C160 350 320 410 640 370 L640 427 L0 427Z" fill="#3d5a73"/></svg>`;
 
-export async function startConsoleFixture({ items = 120, locale = 'en', role = 'moderator' } = {}) {
+export async function startConsoleFixture({
+  items = 120,
+  locale = 'en',
+  role = 'moderator',
+  signedIn = true,
+} = {}) {
   if (!existsSync(BUNDLE)) {
     throw new Error('dist/console/console.js is missing: run `npm run build:console` first.');
   }
-  const fixture = `(${inPageNewsroom})(${JSON.stringify({ items, locale, role })});`;
+  const fixture = `(${inPageNewsroom})(${JSON.stringify({ items, locale, role, signedIn })});`;
   const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Newsroom console · fixture</title><link rel="icon" href="data:,">

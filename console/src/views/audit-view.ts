@@ -84,12 +84,19 @@ export class NewsroomAudit extends ConsoleElement {
           display: none;
         }
         tr {
+          display: flex;
+          flex-wrap: wrap;
+          align-items: baseline;
+          column-gap: 0.75rem;
           border-bottom: 1px solid var(--_line);
           padding: 0.375rem 0;
         }
         td {
           border: none;
           padding: 0.125rem 0;
+        }
+        td:empty {
+          display: none;
         }
       }
     `,

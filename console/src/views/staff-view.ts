@@ -100,6 +100,10 @@ export class NewsroomStaff extends ConsoleElement {
           border: none;
           padding: 0.125rem 0;
         }
+        td[data-label]::before {
+          content: attr(data-label) ': ';
+          color: var(--_muted);
+        }
       }
     `,
   ];
@@ -302,7 +306,7 @@ export class NewsroomStaff extends ConsoleElement {
         ? msg('Active')
         : msg('Invited (no password yet)');
     return html`<tr>
-      <td>${member.name}${self ? html` <span class="muted">(${msg('you')})</span>` : nothing}</td>
+      <td>${member.name}<span class="muted">${self ? ` (${msg('you')})` : ''}</span></td>
       <td>${member.email}</td>
       <td>
         <label class="visually-hidden" for="role-${member.id}"
@@ -327,8 +331,10 @@ export class NewsroomStaff extends ConsoleElement {
           )}
         </select>
       </td>
-      <td>${status}</td>
-      <td>${member.lastSignInAt ? formatWhen(member.lastSignInAt, locale) : '—'}</td>
+      <td data-label=${msg('Status')}>${status}</td>
+      <td data-label=${msg('Last sign-in')}>
+        ${member.lastSignInAt ? formatWhen(member.lastSignInAt, locale) : '—'}
+      </td>
       <td>
         <div class="actions">
           ${
