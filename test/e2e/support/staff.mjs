@@ -230,3 +230,31 @@ export async function search(p, text, { keyboard = false, timeout = 15000 } = {}
     { timeout, what: `the queue to answer the search “${text}”` },
   );
 }
+
+/** The deep path of the button under `scope` (a deep path) whose text matches `text`. */
+export async function buttonWith(p, scope, text, what) {
+  const index = await waitFor(
+    p,
+    `(scope, source, flags) => {
+      const re = new RegExp(source, flags);
+      const i = deep(scope + ' button', true).findIndex((b) => re.test(b.textContent.replace(/\\s+/g, ' ').trim()));
+      return i >= 0 ? String(i) : null;
+    }`,
+    [scope, text.source, text.flags],
+    { timeout: 15000, what: what ?? `a button “${text.source}” in ${scope}` },
+  );
+  return `${scope} button:nth-of-type(${Number(index) + 1})`;
+}
+
+/** Signs out on this browser through the header's account menu. */
+export async function signOut(p) {
+  await p.click(`${CONSOLE} >>> .account > button`);
+  await p.click(
+    await buttonWith(
+      p,
+      `${CONSOLE} >>> #account-menu`,
+      /^(Sign out on this browser|在此浏览器上退出)$/,
+    ),
+  );
+  await waitForElement(p, `${SIGN_IN} >>> #email`, 'the sign-in form after signing out');
+}
