@@ -289,6 +289,42 @@ describe('first run and one-time links', () => {
     assert.equal((await signIn(app, 'mo@example.org', PASSWORD)).statusCode, 401);
     assert.equal((await signIn(app, 'mo@example.org', 'a brand new password')).statusCode, 200);
   });
+
+  it('a reset stops the old password at once; disabling kills open links for good', async () => {
+    const admin = await signIn(app, 'ada@example.org', PASSWORD).then(sessionOf);
+    const kim = await addStaff(app, admin, 'kim@example.org', 'viewer');
+    const reset = () =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/staff/accounts/${kim.staff.id}/link`,
+        headers: as(admin),
+      });
+    const first = tokenOf((await reset()).json().link);
+    // Whoever knew the old password cannot sign in with it while the link is unused.
+    assert.equal((await signIn(app, 'kim@example.org', PASSWORD)).statusCode, 401);
+
+    const patch = (disabled: boolean) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/v1/staff/accounts/${kim.staff.id}`,
+        headers: as(admin),
+        payload: { disabled },
+      });
+    assert.equal((await patch(true)).statusCode, 200);
+    assert.equal((await patch(false)).statusCode, 200);
+    assert.equal((await app.inject(`/v1/staff/links/${first}`)).statusCode, 410, 'not revived');
+
+    const second = tokenOf((await reset()).json().link);
+    assert.equal((await app.inject(`/v1/staff/links/${second}`)).statusCode, 200);
+    sessionOf(
+      await app.inject({
+        method: 'POST',
+        url: `/v1/staff/links/${second}`,
+        payload: { password: 'kim new password' },
+      }),
+    );
+    assert.equal((await signIn(app, 'kim@example.org', 'kim new password')).statusCode, 200);
+  });
 });
 
 describe('sign-in', () => {

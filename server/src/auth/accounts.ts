@@ -211,8 +211,8 @@ export async function inviteStaff(
 
 /**
  * A password-reset link (valid 24 h), or a fresh invitation for someone who never set
- * a password. Every session of the person ends: whoever asked for a reset fears the
- * password is known.
+ * a password. Every session of the person ends and the old password stops working:
+ * whoever asked for a reset fears the password is known.
  */
 export async function resetLink(
   context: AccountContext,
@@ -221,6 +221,9 @@ export async function resetLink(
   const purpose: StaffLinkPurpose = staff.passwordHash === null ? 'invite' : 'reset';
   const lifetime = purpose === 'invite' ? INVITE_LINK_MS : RESET_LINK_MS;
   await context.store.deleteSessionsOf(staff.id);
+  if (staff.passwordHash !== null) {
+    await context.store.updateStaff(staff.id, { passwordHash: null }, context.now);
+  }
   const { link, expiresAt } = await issueLink(context, staff, purpose, lifetime);
   await audit(context, 'staff_link', null, { id: staff.id, purpose, expiresAt: iso(expiresAt) });
   return { staff: staffToWire(staff), link, expiresAt: new Date(expiresAt).toISOString() };
@@ -284,7 +287,9 @@ export async function changeAccount(
     const updated = await store.updateStaff(id, patch, now);
     if (!updated) throw new ApiError(404, 'not_found', 'Staff account not found');
     if (patch.disabledAt !== undefined && patch.disabledAt !== null) {
+      // Disabled: no session, and no link left that would work again once re-enabled.
       await store.deleteSessionsOf(id);
+      await store.dropLinksOf(id);
     }
     const changed = (record: StaffRecord) => ({
       id,

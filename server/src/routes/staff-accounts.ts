@@ -429,6 +429,7 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
         if (passwordHash) {
           // Every other session ends; this one goes on as it was.
           await app.store.deleteSessionsOf(before.id);
+          await app.store.dropLinksOf(before.id);
           await app.store.createSession(state.session);
           await auditPassword(ctx, after, 'change');
         }

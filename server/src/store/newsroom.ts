@@ -185,6 +185,8 @@ export interface NewsroomStore {
   // ---- one-time links ----
   /** Stores the link; any unused link of the same account (or earlier first-admin link) is dropped. */
   createLink(link: LinkRecord): Promise<void>;
+  /** Drops every unused link of the account (disabled, or its password changed). */
+  dropLinksOf(staffId: string): Promise<number>;
   /** The link if unused and unexpired, without using it. */
   peekLink(tokenHash: string, now: number): Promise<LinkRecord | null>;
   /** Uses the link: only one caller ever gets it; null if used, expired or unknown. */

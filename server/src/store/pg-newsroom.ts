@@ -148,6 +148,10 @@ export class PgNewsroom implements NewsroomStore {
 
   // ---- one-time links ----
 
+  async dropLinksOf(staffId: string): Promise<number> {
+    return (await this.#db.result(LINK.dropUnusedOf, [staffId])).rowCount ?? 0;
+  }
+
   async createLink(link: LinkRecord): Promise<void> {
     await this.#db.tx(async (client) => {
       for (const { sql, params } of linkStatements(link)) {

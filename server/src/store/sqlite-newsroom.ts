@@ -154,6 +154,10 @@ export class SqliteNewsroom implements NewsroomStore {
 
   // ---- one-time links ----
 
+  async dropLinksOf(staffId: string): Promise<number> {
+    return this.#statement(LINK_SQL.dropUnusedOf).run(staffId).changes;
+  }
+
   async createLink(link: LinkRecord): Promise<void> {
     this.#db.transaction(() => {
       for (const { sql, params } of linkStatements(link)) this.#statement(sql).run(...params);

@@ -629,6 +629,9 @@ export class SqliteStore implements Store {
   createLink(link: LinkRecord) {
     return this.#newsroom.createLink(link);
   }
+  dropLinksOf(staffId: string) {
+    return this.#newsroom.dropLinksOf(staffId);
+  }
   peekLink(tokenHash: string, now: number) {
     return this.#newsroom.peekLink(tokenHash, now);
   }
