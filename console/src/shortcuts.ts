@@ -38,11 +38,14 @@ const TEXT_INPUTS = new Set([
   'week',
 ]);
 
-/** Whether the key went to a place where letters are typed. */
+/**
+ * Whether the key went to a place where letters are typed, or to a choice being made
+ * (the reason list: a stray `a` there must not approve).
+ */
 export function isTyping(event: KeyboardEvent): boolean {
   const target = event.composedPath()[0];
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
+  if (target.isContentEditable || target.closest('fieldset')) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
   return target instanceof HTMLInputElement && TEXT_INPUTS.has(target.type);
 }

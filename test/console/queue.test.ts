@@ -105,6 +105,10 @@ describe('newsroom console: the queue', () => {
     const radios = [...detail.querySelectorAll<HTMLInputElement>('fieldset input[type="radio"]')];
     expect(radios).to.have.length(7);
     expect(focused()).to.equal(radios[0]);
+    // A letter pressed in the reason list decides nothing.
+    press('a', radios[0]);
+    await settle(queueOf(el));
+    expect(decisions(w)).to.have.length(0);
     // Each reason in both languages.
     expect(detail.querySelector('fieldset')!.textContent)
       .to.include('Spam')
