@@ -96,6 +96,35 @@ describe('newsroom console: the queue', () => {
     );
   });
 
+  it('counts a decision once when its own live event arrives before the answer', async () => {
+    const w = new World({ items: 3 });
+    const el = await openQueue(w);
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    w.api.on('POST', /\/decision$/, async () => {
+      const item = w.decideAs({ kind: 'staff', id: w.me.id, name: w.me.name }, 's1', 'approve');
+      w.api.emit('changed', {
+        type: 'changed',
+        id: 's1',
+        status: 'approved',
+        version: item.version,
+        actor: item.decision!.actor,
+        action: 'approve',
+        at: item.decision!.at,
+      });
+      await held;
+      return { body: item };
+    });
+    press('a');
+    const tab = (id: string) => shadow(queueOf(el)).querySelector(`#tab-${id}`)!.textContent;
+    await waitUntil(() => tab('approved').includes('1'), 'the event counted');
+    answer();
+    await waitUntil(() => rowText(rows(el)[0]).includes('Approved by Wang Fang'));
+    await settle(queueOf(el));
+    expect(tab('pending')).to.include('2');
+    expect(tab('approved')).to.include('1').and.not.include('2');
+  });
+
   it('r opens the reason list with focus in it, and the rejection carries the reason and note', async () => {
     const w = new World({ items: 3 });
     const el = await openQueue(w);

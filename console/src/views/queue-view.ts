@@ -750,9 +750,23 @@ export class NewsroomQueue extends ConsoleElement {
     }
   }
 
-  #landed(before: QueueItem, after: QueueItem) {
-    this.#replace(after);
-    this.#bump(before.status, after.status);
+  /** The row as it stands now (a live event may have changed it since it was sent). */
+  #shown(id: string): QueueItem | undefined {
+    return (
+      this._items.find((i) => i.id === id) ?? (this._outside?.id === id ? this._outside : undefined)
+    );
+  }
+
+  /** Puts the API's answer in place, and moves the counts from what the row showed. */
+  #apply(item: QueueItem) {
+    const shown = this.#shown(item.id);
+    if (shown && item.version < shown.version) return;
+    if (shown) this.#bump(shown.status, item.status);
+    this.#replace(item);
+  }
+
+  #landed(_sent: QueueItem, after: QueueItem) {
+    this.#apply(after);
     this._decided = new Set(this._decided).add(after.id);
     this.#toggle(after.id, false);
     const line = decisionLine(after.status, after.decision) || statusLabel(after.status);
@@ -763,8 +777,7 @@ export class NewsroomQueue extends ConsoleElement {
   #failed(item: QueueItem, error: unknown) {
     const current = staleCurrent(error);
     if (current) {
-      this.#replace(current);
-      this.#bump(item.status, current.status);
+      this.#apply(current);
     } else if (isFailure(error, 'invalid_transition') || isFailure(error, 'not_found')) {
       void this.#refresh(item.id);
     }
@@ -783,7 +796,7 @@ export class NewsroomQueue extends ConsoleElement {
     if (ask.photoPublished !== undefined) edit.photoPublished = ask.photoPublished;
     try {
       const result = await this.api.edit(item.id, edit);
-      this.#replace(result);
+      this.#apply(result);
       const text =
         edit.featured !== undefined
           ? result.featured
@@ -798,7 +811,7 @@ export class NewsroomQueue extends ConsoleElement {
       announce(this, text);
     } catch (error) {
       const current = staleCurrent(error);
-      if (current) this.#replace(current);
+      if (current) this.#apply(current);
       const text = current
         ? msg('Someone changed this item meanwhile. Check it and try again.')
         : errorText(error);
@@ -811,9 +824,7 @@ export class NewsroomQueue extends ConsoleElement {
     const id = this._openId;
     try {
       const result = await this.api.undo(entryId);
-      const before = this._items.find((i) => i.id === result.id) ?? this._outside;
-      if (before) this.#bump(before.status, result.status);
-      this.#replace(result);
+      this.#apply(result);
       const text = msg(str`Undone: the item is ${statusLabel(result.status)} again.`);
       this.#setOutcome(result.id, { kind: 'ok', text });
       announce(this, text);
@@ -852,11 +863,7 @@ export class NewsroomQueue extends ConsoleElement {
     const decided = new Set(this._decided);
     const selected = new Set(this._selected);
     for (const r of result.results) {
-      const before = byId.get(r.id);
-      if (r.item && before) {
-        this.#replace(r.item);
-        this.#bump(before.status, r.item.status);
-      }
+      if (r.item && byId.has(r.id)) this.#apply(r.item);
       if (r.ok) {
         ok++;
         decided.add(r.id);
@@ -905,11 +912,7 @@ export class NewsroomQueue extends ConsoleElement {
   async #refresh(id: string) {
     try {
       const detail = await this.api.detail(id);
-      const current = this._items.find((i) => i.id === id) ?? this._outside;
-      if (current && detail.item.version >= current.version) {
-        this.#bump(current.status, detail.item.status);
-        this.#replace(detail.item);
-      }
+      this.#apply(detail.item);
     } catch {
       // the row keeps what the event said
     }
