@@ -25,7 +25,7 @@ import {
   SQLITE_DIALECT,
 } from '../src/store/newsroom-sql.js';
 import { buildApp } from '../src/app.js';
-import { tokenHash } from '../src/auth/sessions.js';
+import { SESSION_COOKIE, newToken, tokenHash } from '../src/auth/sessions.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
@@ -469,10 +469,11 @@ async function overHttp(
     name: 'Bench Moderator',
     role: 'moderator',
     locale: 'zh-Hans',
-    passwordHash: null,
+    // Any hash: a session counts only for an account that has a password.
+    passwordHash: 'scrypt$set',
     createdAt: now,
   });
-  const token = randomUUID();
+  const token = newToken();
   await store.createSession({
     tokenHash: tokenHash(token),
     staffId: 'bench-http-moderator',
@@ -483,12 +484,14 @@ async function overHttp(
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `${address}/v1/campaigns/${CAMPAIGN}/staff`;
   const session = await fetch(`${address}/v1/staff/session`, {
-    headers: { cookie: `campaign_staff=${token}` },
+    headers: { cookie: `${SESSION_COOKIE}=${token}` },
   });
-  const csrf = session.ok ? ((await session.json()) as { csrfToken: string }).csrfToken : '';
-  const headers: Record<string, string> = session.ok
-    ? { cookie: `campaign_staff=${token}`, 'x-csrf-token': csrf }
-    : { authorization: 'Bearer bench-token-0123456789' };
+  if (!session.ok) throw new Error(`the bench's session was refused: ${session.status}`);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const headers: Record<string, string> = {
+    cookie: `${SESSION_COOKIE}=${token}`,
+    'x-csrf-token': csrfToken,
+  };
   const get = async (path: string) => {
     const response = await fetch(`${base}${path}`, { headers });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);

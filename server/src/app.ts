@@ -16,6 +16,7 @@ import { imageQueue, type ImageQueueOptions } from './image-queue.js';
 import { DEFAULT_MAX_PIXELS } from './images.js';
 import { ApiError } from './errors.js';
 import type { LiveHubOptions } from './live.js';
+import type { StaffFeedOptions } from './staff-live.js';
 import apiErrors, { answerClientError, sendApiError } from './plugins/api-errors.js';
 import campaignData, { type Settings } from './plugins/campaign-data.js';
 import openApi from './plugins/openapi.js';
@@ -72,6 +73,8 @@ export interface AppOptions {
   jsonBodyLimit?: number;
   /** Most pixels a photo may have (default 24 MP: decoding it fits about 0.4 s of CPU). */
   maxPhotoPixels?: number;
+  /** The newsroom console's live stream (see `StaffFeedOptions`). */
+  staffFeed?: StaffFeedOptions;
   /** How much photo work runs at once and may wait (default 2 at once, 16 waiting, 10 s). */
   imageQueue?: Partial<ImageQueueOptions>;
   /**
@@ -116,6 +119,7 @@ function settingsFrom(options: AppOptions): Settings {
     publicDir: options.publicDir ?? path.join(SERVER_ROOT, 'public'),
     jsonBodyLimit: options.jsonBodyLimit ?? 64 * 1024,
     maxPhotoPixels: options.maxPhotoPixels ?? DEFAULT_MAX_PIXELS,
+    staffFeed: options.staffFeed ?? {},
   };
 }
 

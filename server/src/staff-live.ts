@@ -8,6 +8,10 @@
  * Bounded: at most `maxPerPerson` streams per staff member (the service token counts
  * as one person), `maxClients` in all; a console that stops reading is dropped once
  * its unsent output passes `maxBufferedBytes`.
+ *
+ * A stream lasts only as long as the session that opened it: every `checkMs` the
+ * session is looked up again, and a stream whose session was signed out, expired or
+ * whose account was disabled (on any instance) is ended.
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
@@ -21,12 +25,16 @@ export interface StaffFeedOptions {
   maxClients?: number;
   maxPerPerson?: number;
   maxBufferedBytes?: number;
+  /** How often each stream's session is checked again (5 000 ms). */
+  checkMs?: number;
 }
 
 interface Console {
   person: string;
   campaignId: string;
   res: ServerResponse;
+  /** The session's token hash; null for the service token. */
+  session: string | null;
 }
 
 export class StaffFeed {
@@ -40,6 +48,8 @@ export class StaffFeed {
   readonly #maxBuffered: number;
   #unsubscribe: (() => void) | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
+  #check: NodeJS.Timeout | null = null;
+  readonly #checkMs: number;
 
   constructor(store: Store, options: StaffFeedOptions = {}) {
     this.#store = store;
@@ -48,12 +58,15 @@ export class StaffFeed {
     this.#maxClients = options.maxClients ?? 500;
     this.#maxPerPerson = options.maxPerPerson ?? 8;
     this.#maxBuffered = options.maxBufferedBytes ?? 256 * 1024;
+    this.#checkMs = options.checkMs ?? 5_000;
   }
 
   start(): void {
     this.#unsubscribe = this.#store.subscribeStaff((event) => this.#publish(event));
     this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
+    this.#check = setInterval(() => void this.#checkSessions(), this.#checkMs);
+    this.#check.unref();
   }
 
   get clientCount(): number {
@@ -76,8 +89,8 @@ export class StaffFeed {
   }
 
   /** Starts the stream on `res` (headers included); it ends when the client goes. */
-  open(person: string, campaignId: string, res: ServerResponse): void {
-    const client: Console = { person, campaignId, res };
+  open(person: string, campaignId: string, res: ServerResponse, session: string | null): void {
+    const client: Console = { person, campaignId, res, session };
     this.#clients.add(client);
     this.#perPerson.set(person, (this.#perPerson.get(person) ?? 0) + 1);
     res.writeHead(200, {
@@ -97,6 +110,7 @@ export class StaffFeed {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#check) clearInterval(this.#check);
     for (const client of [...this.#clients]) {
       client.res.end();
       this.#drop(client);
@@ -110,6 +124,21 @@ export class StaffFeed {
       frame ??= `event: ${event.type}\ndata: ${JSON.stringify(staffEventToWire(event))}\n\n`;
       this.#send(client, frame);
     }
+  }
+
+  async #checkSessions(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...this.#clients].map(async (client) => {
+        if (client.session === null) return;
+        const alive = await this.#store.getSession(client.session, now).catch(() => undefined);
+        // undefined: the database did not answer; keep the stream until it does.
+        if (alive === null || (alive && alive.staff.disabledAt !== null)) {
+          client.res.end();
+          this.#drop(client);
+        }
+      }),
+    );
   }
 
   #beat(): void {

@@ -15,7 +15,8 @@ import type {
   QueuePage,
 } from '../../src/api/newsroom.js';
 import { startServer } from '../src/app.js';
-import { API, TOKEN, makeApp, makeServer, staff, submit, validBody } from './helpers.js';
+import { SESSION_COOKIE, newToken, tokenHash } from '../src/auth/sessions.js';
+import { API, TOKEN, delay, makeApp, makeServer, staff, submit, validBody } from './helpers.js';
 import { TEST_DATABASE_URL, describePostgres, testSchema } from './pg-support.js';
 
 const NEWS = `${API}/staff`;
@@ -466,9 +467,16 @@ describe('newsroom privacy requests and exports', () => {
 function readEvents(
   url: string,
   headers: Record<string, string>,
-): { events: { event: string; data: unknown }[]; status: Promise<number>; close: () => void } {
+): {
+  events: { event: string; data: unknown }[];
+  status: Promise<number>;
+  ended: Promise<void>;
+  close: () => void;
+} {
   const events: { event: string; data: unknown }[] = [];
   let request: http.ClientRequest;
+  let end: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (end = resolve));
   const status = new Promise<number>((resolve, reject) => {
     request = http.get(url, { headers }, (res) => {
       resolve(res.statusCode ?? 0);
@@ -486,10 +494,11 @@ function readEvents(
         }
       });
       res.on('error', () => undefined);
+      res.on('close', () => end());
     });
     request.on('error', reject);
   });
-  return { events, status, close: () => request.destroy() };
+  return { events, status, ended, close: () => request.destroy() };
 }
 
 const until = async (check: () => boolean, ms = 3000) => {
@@ -600,6 +609,53 @@ describePostgres('newsroom across instances (PostgreSQL)', () => {
       await b.close();
       await a.close();
       await drop();
+    }
+  });
+});
+
+describe('newsroom live stream and sessions', () => {
+  it('ends a stream when its session is signed out, and when its account is disabled', async () => {
+    const server = await makeServer({ staffFeed: { checkMs: 50 } });
+    try {
+      const store = server.app.store;
+      const now = Date.now();
+      const open = async (id: string) => {
+        await store.createStaff({
+          id,
+          email: `${id}@example.org`,
+          name: id,
+          role: 'viewer',
+          locale: 'en',
+          // Any hash: a session counts only for an account that has a password.
+          passwordHash: 'scrypt$set',
+          createdAt: now,
+        });
+        const token = newToken();
+        await store.createSession({
+          tokenHash: tokenHash(token),
+          staffId: id,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: now + 3_600_000,
+        });
+        const headers = { cookie: `${SESSION_COOKIE}=${token}` };
+        const stream = readEvents(`${server.url}${NEWS}/events`, headers);
+        assert.equal(await stream.status, 200);
+        return { stream, token, headers };
+      };
+      const signedOut = await open('viewer-out');
+      const disabled = await open('viewer-disabled');
+      const ended = (stream: ReturnType<typeof readEvents>) =>
+        Promise.race([
+          stream.ended,
+          delay(5000).then(() => assert.fail('the stream outlived its session')),
+        ]);
+      await store.deleteSession(tokenHash(signedOut.token));
+      await ended(signedOut.stream);
+      await store.updateStaff('viewer-disabled', { disabledAt: Date.now() }, Date.now());
+      await ended(disabled.stream);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -3,6 +3,7 @@
  * campaigns in memory, the submission rate limit, the answer caches, the settings and
  * the public base URL. Wrapped with `fastify-plugin`, so every route plugin sees them.
  */
+import type { StaffFeedOptions } from '../staff-live.js';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
@@ -29,6 +30,8 @@ export interface Settings {
   jsonBodyLimit: number;
   /** Most pixels a photo may have. */
   maxPhotoPixels: number;
+  /** The newsroom console's live stream: caps and how often sessions are checked again. */
+  staffFeed: StaffFeedOptions;
 }
 
 /** The campaigns, read into memory once (content changes only through seeding). */

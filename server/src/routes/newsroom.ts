@@ -100,7 +100,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
   staff.addHook('onRequest', staff.requireRole('viewer'));
   staff.addHook('onRequest', resolveCampaign);
 
-  const feed = new StaffFeed(staff.store);
+  const feed = new StaffFeed(staff.store, staff.settings.staffFeed);
   feed.start();
   staff.addHook('onClose', async () => feed.close());
 
@@ -700,7 +700,12 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
       const refused = feed.admit(person);
       if (refused) throw refused;
       reply.hijack();
-      feed.open(person, request.campaign.id, reply.raw);
+      feed.open(
+        person,
+        request.campaign.id,
+        reply.raw,
+        request.staffSession?.session.tokenHash ?? null,
+      );
     },
   );
 }
