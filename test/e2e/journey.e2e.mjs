@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTIVE, tabTo, waitFor } from './support/driver.mjs';
+import { ACTIVE, waitFor } from './support/driver.mjs';
 import {
   ANNOUNCED,
   DETAIL,

@@ -25,7 +25,6 @@ import {
   LINK,
   QUEUE,
   STAFF,
-  SIGN_IN,
   linkToken,
   pageFetch,
   row,
