@@ -207,6 +207,31 @@ describe('newsroom console: the queue', () => {
     expect(shadow(q).textContent).not.to.include('2 new');
   });
 
+  it('oldest first, "N new" reloads the page the moderator is on rather than jumping back', async () => {
+    const w = new World({ items: 60 });
+    const el = await openQueue(w);
+    const q = queueOf(el);
+    button(shadow(q), 'Next page').click();
+    await waitUntil(() => q.items[0]?.id === 's51');
+    w.items.push(makeItem(61));
+    w.api.emit('received', {
+      type: 'received',
+      id: 's61',
+      status: 'pending',
+      at: new Date().toISOString(),
+    });
+    await waitUntil(() => shadow(q).textContent.includes('1 new'));
+    button(shadow(q), '1 new').click();
+    await waitUntil(() => rows(el).length === 11, 'page 2 with the new one at its end');
+    expect(
+      w.api
+        .find('GET', /\/queue$/)
+        .at(-1)!
+        .query.get('after'),
+    ).to.equal('s50');
+    expect(q.items.at(-1)!.id).to.equal('s61');
+  });
+
   it('a changed event updates the row in place, and its buttons then send the new version', async () => {
     const w = new World({ items: 3 });
     const el = await openQueue(w);

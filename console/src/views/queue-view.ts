@@ -958,9 +958,14 @@ export class NewsroomQueue extends ConsoleElement {
     void this.#refresh(item.id);
   }
 
+  /**
+   * Newest first: the first page, where they are. Oldest first: this page again (decided
+   * rows go, new ones join its end if they fall within it): new words queue behind the
+   * older ones, and the moderator keeps their place.
+   */
   async #showNew() {
     this._newCount = 0;
-    this.#pages = [null];
+    if (this._filters.order === 'newest') this.#pages = [null];
     await this.#load(true);
   }
 
