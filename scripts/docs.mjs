@@ -257,7 +257,8 @@ function screenshots() {
   const dir = 'docs/screenshots';
   const files = exists(dir)
     ? readdirSync(new URL(dir, root))
-        .filter((f) => f.endsWith('.png'))
+        // The widgets' shots; the newsroom console's are shown in docs/newsroom.md.
+        .filter((f) => f.endsWith('.png') && !f.startsWith('console-'))
         .sort()
     : [];
   if (!files.length) return '_No screenshots yet: run `npm run screenshots`._';
