@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './support/driver.mjs';
+import { QUEUE, rowIndex, search, signIn, staffAccount, waitForQueue } from './support/staff.mjs';
 import {
   API,
   ARTIFACTS,
@@ -171,23 +172,28 @@ describe(`long unbroken reader text in ${ENGINE}`, () => {
       t.skip(`${ENGINE}: no 320 px viewport for a page that refuses frames`);
       return;
     }
-    const p = await b.newPage({ width: 320, height: 800 });
-    await p.goto(`${API}/moderate`);
-    await p.click('#token');
-    await p.type(TOKEN);
-    await p.click('#login button[type=submit]');
-    await waitFor(p, `() => !document.querySelector('#workspace').hidden`, [], {
-      timeout: 15000,
-      what: 'the staff workspace',
+    const account = await staffAccount(API, TOKEN, {
+      label: `long-text-${ENGINE}`,
+      name: 'Long Text Moderator',
     });
-    await p.click('#filters [data-status=approved]');
-    await waitFor(
-      p,
-      `(id) => !!document.querySelector('#items li[data-id="' + id + '"]')`,
-      [ids[1]],
-      { timeout: 15000, what: 'the long submission among the published' },
-    );
-    const widths = await p.eval(WIDTHS, '#items, #items *');
+    const p = await b.newPage({ width: 320, height: 800 });
+    await p.goto(`${API}/moderate?status=approved`);
+    await signIn(p, account);
+    await waitForQueue(p);
+    await search(p, String(stamp));
+    await rowIndex(p, WORD, { what: 'the long submission among the published' });
+    const widths = await p.eval(`() => {
+      const outside = [];
+      const rows = deep('${QUEUE} >>> [role=row]', true);
+      for (const el of rows.flatMap((row) => [row, ...row.querySelectorAll('*')])) {
+        const r = el.getBoundingClientRect();
+        if (r.width && (r.left < -1 || r.right > innerWidth + 1)) {
+          outside.push(el.localName + '.' + el.className + ' ' + Math.round(r.left) + '…' + Math.round(r.right));
+        }
+      }
+      return { inner: innerWidth, scroll: document.documentElement.scrollWidth, outside };
+    }`);
+    await shot(p, 'moderate-320');
     figure('/moderate with the long submission at 320 px: document width', widths.scroll);
     assert.equal(widths.inner, 320);
     assert.ok(widths.scroll <= 320, `the page scrolls sideways: ${widths.scroll} px`);

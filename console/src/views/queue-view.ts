@@ -259,6 +259,16 @@ export class NewsroomQueue extends ConsoleElement {
       .meta {
         font-size: 0.8125rem;
         color: var(--_muted);
+        /* Wraps rather than clip: district, language and time stay in view on a phone. */
+        white-space: normal;
+      }
+      .meta .who {
+        display: inline-block;
+        max-width: 12em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        vertical-align: bottom;
       }
       .state {
         grid-area: state;
@@ -1358,7 +1368,7 @@ export class NewsroomQueue extends ConsoleElement {
   /** "刘洋 · Jiangbei · Chinese · 14:02 · photo · partner.example". */
   #renderMeta(item: QueueItem, who: string, now: Date) {
     const locale = consoleLocale();
-    const parts: unknown[] = [who];
+    const parts: unknown[] = [html`<span class="who" title=${who}>${who}</span>`];
     if (item.district) parts.push(item.district.name);
     parts.push(languageLabel(item.locale));
     parts.push(
