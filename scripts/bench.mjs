@@ -11,13 +11,16 @@
 //            bounded DOM and heap);
 //   console — bench/measure/console.mjs (the newsroom console: a page of 50 items
 //            rendered, DOM nodes after paging through 1,000);
+//   queue  — server/bench/queue.ts (the newsroom queue over 100,000 submissions on
+//            SQLite and PostgreSQL: pages, searches, filters, decisions, in the store
+//            and over HTTP);
 //   api    — server/bench/bench.ts (submissions, quote GETs, SSE at 1,000 / 5,000 /
 //            10,000 clients), each beside a bare node:http floor.
 // Writes bench/results.json and the table in bench/RESULTS.md, then exits 1 when a
 // figure misses its goal (unless --no-fail). Takes several minutes; not part of
 // `npm test`.
 //
-// Options: --only=weight,page,form,wall,console,api (the other sections keep their last
+// Options: --only=weight,page,form,wall,console,queue,api (the other sections keep their last
 // figures in results.json), --runs=N (page loads per case, default 5), --quick (fewer
 // runs and clients, for trying the bench itself), --no-fail.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -37,7 +40,7 @@ import { rows, textTable, markdownTable } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'api'];
+const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'queue', 'api'];
 const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only) {
   if (!SECTIONS.includes(s)) {
@@ -107,6 +110,31 @@ async function section(name, fn) {
     log(`  ${name} failed: ${error.stack ?? error}`);
     return { error: `not measured: ${String(error.message ?? error).split('\n')[0]}` };
   }
+}
+
+/** server/bench/queue.ts: the newsroom's queue over 100,000 submissions, both stores. */
+function runQueueBench() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'cw-bench-queue-'));
+  const file = join(dir, 'queue.json');
+  const args = ['--import', 'tsx', join(ROOT, 'server', 'bench', 'queue.ts'), `--json=${file}`];
+  if (quick) args.push('--rows=20000', '--runs=20');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: join(ROOT, 'server'),
+      env: process.env,
+      stdio: ['ignore', 2, 2],
+    });
+    child.once('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`server/bench/queue.ts exited with ${code}`);
+        resolve(JSON.parse(readFileSync(file, 'utf8')));
+      } catch (error) {
+        reject(error);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 }
 
 function runApiBench() {
@@ -193,6 +221,8 @@ async function main() {
       const { measureConsole } = await import('../bench/measure/console.mjs');
       return measureConsole({ log });
     })) ?? previous.console;
+
+  results.queue = (await section('queue', runQueueBench)) ?? previous.queue;
 
   results.api = (await section('api', runApiBench)) ?? previous.api;
 

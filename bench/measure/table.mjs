@@ -29,6 +29,10 @@ export const GOALS = {
    */
   consoleNodes: 6000,
   consoleRows: 50,
+  /** The queue with 100,000 submissions: a page, a search or a filter, p95. */
+  queueP95Ms: 100,
+  /** A decision, request to answer, p95. */
+  decisionP95Ms: 50,
 };
 
 /**
@@ -216,6 +220,27 @@ export function rows(results) {
       `≤ ${num(GOALS.consoleNodes)}, ≤ ${GOALS.consoleRows} rows`,
       c.nodes.afterAll <= GOALS.consoleNodes && c.nodes.rowsAfterAll <= GOALS.consoleRows,
     );
+  }
+
+  // ---- queue ----
+  const queue = results.queue;
+  if (queue?.error) skipped('queue', queue.error);
+  else if (queue) {
+    for (const result of queue.results) {
+      for (const [name, { p50, p95 }] of Object.entries(result.figures)) {
+        const decision = /^HTTP decision|^decide/.test(name);
+        const goal = decision ? GOALS.decisionP95Ms : GOALS.queueP95Ms;
+        add(
+          'queue',
+          `${result.store}, ${num(queue.rows)} submissions: ${name}, p50 / p95`,
+          `${ms(p50)} / ${ms(p95)}`,
+          '',
+          '',
+          `p95 ≤ ${goal} ms`,
+          p95 <= goal,
+        );
+      }
+    }
   }
 
   // ---- api ----
