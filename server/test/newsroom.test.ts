@@ -356,6 +356,24 @@ describe('newsroom audit trail', () => {
     assert.ok(row.includes(`"'=HYPERLINK(""http://evil.example"")"`), row);
   });
 
+  it("shows who was let in: staff account changes are in the campaign's trail", async () => {
+    const added = await app.inject({
+      method: 'POST',
+      url: '/v1/staff/accounts',
+      headers: staff,
+      payload: { email: 'li.ming@example.cn', name: '李明', role: 'moderator' },
+    });
+    assert.equal(added.statusCode, 201, added.body);
+    const trail: AuditPage = (await app.inject({ url: `${NEWS}/audit`, headers: staff })).json();
+    const entry = trail.items.find((e) => e.action === 'staff_add');
+    assert.ok(entry, 'the account change is listed');
+    assert.equal(entry.campaignId, null);
+    assert.equal(entry.actor.kind, 'service');
+    assert.equal(entry.undoable, false);
+    const csv = (await app.inject({ url: `${NEWS}/audit.csv`, headers: staff })).body;
+    assert.ok(csv.includes('staff_add'));
+  });
+
   it('has no route that edits or deletes an entry', async () => {
     for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
       const response = await app.inject({ method, url: `${NEWS}/audit/1`, headers: staff });

@@ -295,6 +295,8 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
     const q = request.query;
     return {
       campaignId: request.campaign.id,
+      // The trail of a campaign shows who was let in, too (accounts belong to no campaign).
+      withStaffChanges: !q.submission,
       ...(q.actor === 'service' ? { serviceOnly: true } : q.actor ? { actorId: q.actor } : {}),
       ...(q.action ? { action: q.action } : {}),
       ...(q.submission ? { submissionId: q.submission } : {}),

@@ -75,6 +75,8 @@ export type NewAudit = Omit<AuditRecord, 'id'>;
 
 export interface AuditQuery {
   campaignId?: string;
+  /** With `campaignId`: also the entries of no campaign (staff accounts' changes). */
+  withStaffChanges?: boolean;
   actorId?: string;
   /** `service` entries only. */
   serviceOnly?: boolean;

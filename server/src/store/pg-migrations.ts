@@ -204,9 +204,13 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
-      -- Substring search in any script: a trigram index on the lower-cased text the
-      -- store searches (PG_SEARCH_TEXT). Without pg_trgm (not installed, not allowed)
-      -- the migration still applies, and the search reads without the index.
+      -- Substring search in any script, over the three fields lower-cased once, when a
+      -- row is written (a search shorter than a trigram reads every row: lower-casing
+      -- each one then cost half the time), with a trigram index on it. Without pg_trgm
+      -- (not installed, not allowed) the migration still applies, and the search reads
+      -- without the index.
+      ALTER TABLE submissions ADD COLUMN search_text TEXT
+        GENERATED ALWAYS AS (${PG_SEARCH_TEXT}) STORED;
       DO $migration$
       DECLARE
         trgm_schema name;
@@ -222,7 +226,7 @@ export const PG_MIGRATIONS: Migration[] = [
         IF trgm_schema IS NOT NULL THEN
           EXECUTE format(
             $index$CREATE INDEX submissions_search ON submissions
-              USING gin ((${PG_SEARCH_TEXT}) %I.gin_trgm_ops)$index$,
+              USING gin (search_text %I.gin_trgm_ops)$index$,
             trgm_schema);
         END IF;
       END $migration$;
