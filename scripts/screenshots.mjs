@@ -228,7 +228,7 @@ async function staffMember(api, token, { email, name, role, locale, password }) 
     body: { email, name, role, locale },
   });
   const link = /#link=(.+)$/.exec(issued.link)[1];
-  await call(api, 'POST', `/v1/staff/links/${link}`, { body: { password } });
+  await call(api, 'POST', '/v1/staff/links/use', { body: { token: link, password } });
   const { json, response } = await call(api, 'POST', '/v1/staff/session', {
     body: { email, password },
   });

@@ -110,8 +110,18 @@ export const MeBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The one-time token from the link's fragment: sent in a body, never in a URL a log keeps. */
+const LinkToken = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'The token from the link’s fragment',
+});
+
+export const LinkInfoBody = Type.Object({ token: LinkToken }, { additionalProperties: false });
+
 export const LinkBody = Type.Object(
   {
+    token: LinkToken,
     password: Password(NEW_PASSWORD),
     email: Type.Optional(
       Type.String({ maxLength: EMAIL_MAX_LENGTH, description: 'Needed for `first-admin`' }),
@@ -145,9 +155,6 @@ export const StaffChangeBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const LinkParams = Type.Object({
-  token: Type.String({ maxLength: 100, description: 'The token from the link’s fragment' }),
-});
 export const AccountParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 
 // ---- compile-time proof that the schemas and the wire interfaces are the same ----

@@ -70,8 +70,8 @@ async function firstAdmin(app: FastifyInstance, email = 'ada@example.org'): Prom
   assert.ok(first, 'no staff yet, so a first-admin link');
   const response = await app.inject({
     method: 'POST',
-    url: `/v1/staff/links/${tokenOf(first.link)}`,
-    payload: { password: PASSWORD, email, name: 'Ada Admin' },
+    url: '/v1/staff/links/use',
+    payload: { token: tokenOf(first.link), password: PASSWORD, email, name: 'Ada Admin' },
   });
   return sessionOf(response);
 }
@@ -92,8 +92,8 @@ async function addStaff(
   assert.equal(created.statusCode, 201, created.body);
   const used = await app.inject({
     method: 'POST',
-    url: `/v1/staff/links/${tokenOf(created.json().link)}`,
-    payload: { password },
+    url: '/v1/staff/links/use',
+    payload: { token: tokenOf(created.json().link), password },
   });
   return sessionOf(used);
 }
@@ -110,6 +110,10 @@ const signIn = (
     payload: { email, password },
     ...options,
   });
+
+/** What a one-time link will do (the token in the body, never in a URL). */
+const linkInfo = (app: FastifyInstance, token: string) =>
+  app.inject({ method: 'POST', url: '/v1/staff/links/info', payload: { token } });
 
 const whoAmI = (app: FastifyInstance, session: Session) =>
   app.inject({ url: '/v1/staff/session', headers: { cookie: session.cookie } });
@@ -153,9 +157,9 @@ describe('first run and one-time links', () => {
     assert.ok(old && first);
     assert.match(first.link, /^http:\/\/127\.0\.0\.1\/moderate#link=/);
     // Each start replaces the link it printed before.
-    assert.equal((await app.inject(`/v1/staff/links/${tokenOf(old.link)}`)).statusCode, 410);
+    assert.equal((await linkInfo(app, tokenOf(old.link))).statusCode, 410);
     const token = tokenOf(first.link);
-    const info = await app.inject(`/v1/staff/links/${token}`);
+    const info = await linkInfo(app, token);
     assert.equal(info.statusCode, 200, info.body);
     assert.equal(info.headers['cache-control'], 'no-store');
     const described = info.json<Record<string, unknown>>();
@@ -173,19 +177,20 @@ describe('first run and one-time links', () => {
     ]) {
       const refused = await app.inject({
         method: 'POST',
-        url: `/v1/staff/links/${token}`,
-        payload,
+        url: '/v1/staff/links/use',
+        payload: { token: token, ...payload },
       });
       assert.equal(refused.statusCode, 400, refused.body);
       assert.equal(refused.json().code, 'validation');
       assert.ok(refused.json().fields.length >= 1);
     }
-    assert.equal((await app.inject(`/v1/staff/links/${token}`)).statusCode, 200);
+    assert.equal((await linkInfo(app, token)).statusCode, 200);
 
     const used = await app.inject({
       method: 'POST',
-      url: `/v1/staff/links/${token}`,
+      url: '/v1/staff/links/use',
       payload: {
+        token: token,
         password: PASSWORD,
         email: 'Ada@Example.org',
         name: 'Ada Admin',
@@ -206,11 +211,11 @@ describe('first run and one-time links', () => {
     assert.equal(me.json().csrfToken, session.csrf);
 
     // Used: gone, for reading and for using.
-    assert.equal((await app.inject(`/v1/staff/links/${token}`)).statusCode, 410);
+    assert.equal((await linkInfo(app, token)).statusCode, 410);
     const again = await app.inject({
       method: 'POST',
-      url: `/v1/staff/links/${token}`,
-      payload: { password: PASSWORD, email: 'eve@example.org', name: 'Eve' },
+      url: '/v1/staff/links/use',
+      payload: { token: token, password: PASSWORD, email: 'eve@example.org', name: 'Eve' },
     });
     assert.equal(again.statusCode, 410);
     assert.equal(again.json().code, 'link_invalid');
@@ -229,7 +234,7 @@ describe('first run and one-time links', () => {
 
   it('answers 410 to unknown, malformed and expired links', async () => {
     for (const token of ['x', 'A'.repeat(43), 'A'.repeat(100)]) {
-      const response = await app.inject(`/v1/staff/links/${token}`);
+      const response = await linkInfo(app, token);
       assert.equal(response.statusCode, 410, token);
       assert.equal(response.json().code, 'link_invalid');
     }
@@ -253,15 +258,15 @@ describe('first run and one-time links', () => {
     const inviteExpiry = Date.parse(invited.json().expiresAt) - Date.now();
     assert.ok(Math.abs(inviteExpiry - 7 * 24 * 3_600_000) < 60_000, 'invitations last 7 days');
     const token = tokenOf(invited.json().link);
-    const info = await app.inject(`/v1/staff/links/${token}`);
+    const info = await linkInfo(app, token);
     assert.equal(info.json().purpose, 'invite');
     assert.equal(info.json().email, 'mo@example.org');
     assert.equal(info.json().name, 'Mo Moderator');
     const mo = sessionOf(
       await app.inject({
         method: 'POST',
-        url: `/v1/staff/links/${token}`,
-        payload: { password: PASSWORD },
+        url: '/v1/staff/links/use',
+        payload: { token: token, password: PASSWORD },
       }),
     );
     assert.equal(mo.staff.role, 'moderator');
@@ -277,12 +282,12 @@ describe('first run and one-time links', () => {
     assert.ok(Math.abs(resetExpiry - 24 * 3_600_000) < 60_000, 'resets last 24 hours');
     assert.equal((await whoAmI(app, mo)).statusCode, 401, 'a reset ends the sessions');
     const resetToken = tokenOf(reset.json().link);
-    assert.equal((await app.inject(`/v1/staff/links/${resetToken}`)).json().purpose, 'reset');
+    assert.equal((await linkInfo(app, resetToken)).json().purpose, 'reset');
     const renewed = sessionOf(
       await app.inject({
         method: 'POST',
-        url: `/v1/staff/links/${resetToken}`,
-        payload: { password: 'a brand new password' },
+        url: '/v1/staff/links/use',
+        payload: { token: resetToken, password: 'a brand new password' },
       }),
     );
     assert.equal(renewed.staff.id, mo.staff.id);
@@ -312,15 +317,15 @@ describe('first run and one-time links', () => {
       });
     assert.equal((await patch(true)).statusCode, 200);
     assert.equal((await patch(false)).statusCode, 200);
-    assert.equal((await app.inject(`/v1/staff/links/${first}`)).statusCode, 410, 'not revived');
+    assert.equal((await linkInfo(app, first)).statusCode, 410, 'not revived');
 
     const second = tokenOf((await reset()).json().link);
-    assert.equal((await app.inject(`/v1/staff/links/${second}`)).statusCode, 200);
+    assert.equal((await linkInfo(app, second)).statusCode, 200);
     sessionOf(
       await app.inject({
         method: 'POST',
-        url: `/v1/staff/links/${second}`,
-        payload: { password: 'kim new password' },
+        url: '/v1/staff/links/use',
+        payload: { token: second, password: 'kim new password' },
       }),
     );
     assert.equal((await signIn(app, 'kim@example.org', 'kim new password')).statusCode, 200);
@@ -915,8 +920,8 @@ describe('the last admin, and the audit trail', () => {
     assert.equal(still.statusCode, 409);
     await app.inject({
       method: 'POST',
-      url: `/v1/staff/links/${tokenOf(invited.json().link)}`,
-      payload: { password: PASSWORD },
+      url: '/v1/staff/links/use',
+      payload: { token: tokenOf(invited.json().link), password: PASSWORD },
     });
     // Two at once demoting each other: one wins, one is refused.
     const second = (await app.store.getStaffByEmail('second@example.org'))!;
@@ -1226,8 +1231,8 @@ describePostgres('staff sign-in across two instances on one PostgreSQL', () => {
     assert.ok(token, added.out);
     const used = await b.inject({
       method: 'POST',
-      url: `/v1/staff/links/${token}`,
-      payload: { password: PASSWORD },
+      url: '/v1/staff/links/use',
+      payload: { token: token, password: PASSWORD },
     });
     assert.equal(sessionOf(used).staff.email, 'pg-cli@example.org');
   });

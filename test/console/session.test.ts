@@ -120,7 +120,7 @@ describe('newsroom console: signing in', () => {
 
   it('a one-time link sets up the first admin, signs in and clears the fragment', async () => {
     const w = new World({ signedIn: false, me: { role: 'admin' } });
-    w.api.on('GET', /^\/v1\/staff\/links\/([^/]+)$/, {
+    w.api.on('POST', /^\/v1\/staff\/links\/info$/, {
       body: {
         purpose: 'first-admin',
         email: null,
@@ -128,7 +128,7 @@ describe('newsroom console: signing in', () => {
         expiresAt: new Date(Date.now() + 3600000).toISOString(),
       },
     });
-    w.api.on('POST', /^\/v1\/staff\/links\/([^/]+)$/, () => {
+    w.api.on('POST', /^\/v1\/staff\/links\/use$/, () => {
       w.signedIn = true;
       return { body: w.session() };
     });
@@ -149,14 +149,19 @@ describe('newsroom console: signing in', () => {
     await waitUntil(() =>
       setup.querySelector('[role="alert"]')?.textContent?.includes('at least 10'),
     );
-    expect(w.api.find('POST', /\/links\//)).to.have.length(0);
+    expect(w.api.find('POST', /\/links\/use/)).to.have.length(0);
     set('password', 'a long enough passphrase');
     set('confirm', 'a long enough passphrase');
     setup.querySelector('form')!.requestSubmit();
     await waitUntil(() => rows(app).length > 0, 'signed in');
-    const used = w.api.find('POST', /\/links\//)[0];
-    expect(used.path).to.equal('/v1/staff/links/first-admin-token-123');
+    const used = w.api.find('POST', /\/links\/use/)[0];
+    // The token travels in the body, never in a URL a log would keep.
+    expect(used.path).to.equal('/v1/staff/links/use');
+    expect(w.api.find('POST', /\/links\/info/)[0].body).to.deep.equal({
+      token: 'first-admin-token-123',
+    });
     expect(used.body).to.deep.equal({
+      token: 'first-admin-token-123',
       password: 'a long enough passphrase',
       email: 'chief@newsroom.example',
       name: 'Chen Jing',
@@ -167,7 +172,7 @@ describe('newsroom console: signing in', () => {
 
   it('an expired link says so in Chinese and offers the sign-in', async () => {
     const w = new World({ signedIn: false });
-    w.api.on('GET', /^\/v1\/staff\/links\//, failure(410, 'link_invalid', 'Gone'));
+    w.api.on('POST', /^\/v1\/staff\/links\/info$/, failure(410, 'link_invalid', 'Gone'));
     localStorage.setItem('newsroom-console:locale', 'zh-Hans');
     const app = await openConsole(w, '', '#link=expired-token-123');
     await waitUntil(() =>

@@ -283,7 +283,11 @@ describe(`newsroom console in ${ENGINE}`, () => {
     });
     await shotA(again, 'first-link-refused');
     await again.close();
-    const info = await fetch(`${api.url}/v1/staff/links/${linkToken(firstLink)}`);
+    const info = await fetch(`${api.url}/v1/staff/links/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: linkToken(firstLink) }),
+    });
     assert.equal(info.status, 410);
     assert.equal((await info.json()).code, 'link_invalid');
     done.add('a');

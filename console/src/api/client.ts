@@ -224,7 +224,9 @@ export class ConsoleApi {
   }
 
   getLink(token: string, signal?: AbortSignal): Promise<StaffLinkInfo> {
-    return this.request('GET', `/v1/staff/links/${encodeURIComponent(token)}`, {
+    // The token goes in a body: a URL's path or query would end up in access logs.
+    return this.request('POST', '/v1/staff/links/info', {
+      body: { token },
       signal,
       session: false,
     });
@@ -234,11 +236,10 @@ export class ConsoleApi {
     token: string,
     body: { password: string; email?: string; name?: string; locale?: Locale },
   ): Promise<StaffSessionInfo> {
-    const session = await this.request<StaffSessionInfo>(
-      'POST',
-      `/v1/staff/links/${encodeURIComponent(token)}`,
-      { body, session: false },
-    );
+    const session = await this.request<StaffSessionInfo>('POST', '/v1/staff/links/use', {
+      body: { token, ...body },
+      session: false,
+    });
     this.csrfToken = session.csrfToken;
     return session;
   }

@@ -39,7 +39,7 @@ import { checkOrigin, type StaffSessionState } from '../plugins/staff-auth.js';
 import {
   AccountParams,
   LinkBody,
-  LinkParams,
+  LinkInfoBody,
   MeBody,
   NewStaffBody,
   SignInBody,
@@ -192,18 +192,19 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
     },
   );
 
-  staff.get<{ Params: Static<typeof LinkParams> }>(
-    '/links/:token',
+  // The token travels in the body: a path or a query string ends up in access logs.
+  staff.post<{ Body: Static<typeof LinkInfoBody> }>(
+    '/links/info',
     {
       schema: {
         ...TAGS,
         summary: 'What a one-time link will do, without using it',
-        params: LinkParams,
+        body: LinkInfoBody,
         response: { 200: staffRef('StaffLinkInfo', 'The link'), ...staffErrors(410) },
       },
     },
     async (request): Promise<StaffLinkInfo> => {
-      const { link, staff: account } = await liveLink(request.server, request.params.token);
+      const { link, staff: account } = await liveLink(request.server, request.body.token);
       return {
         purpose: link.purpose,
         email: account?.email ?? null,
@@ -213,8 +214,8 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
     },
   );
 
-  staff.post<{ Params: Static<typeof LinkParams>; Body: Static<typeof LinkBody> }>(
-    '/links/:token',
+  staff.post<{ Body: Static<typeof LinkBody> }>(
+    '/links/use',
     {
       schema: {
         ...TAGS,
@@ -223,7 +224,6 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
         description:
           'The link works once. Everything is checked before it is used, so a refused ' +
           'password leaves it valid. Ends every other session of the account.',
-        params: LinkParams,
         body: LinkBody,
         response: {
           200: staffRef('StaffSessionInfo', 'Password set; signed in'),
@@ -234,8 +234,8 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
     async (request, reply) => {
       checkOrigin(request);
       const app = request.server;
-      const { token } = request.params;
       const body = request.body;
+      const { token } = body;
       const { link, staff: account } = await liveLink(app, token);
 
       const problems: FieldProblem[] = [];

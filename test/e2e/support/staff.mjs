@@ -53,10 +53,10 @@ export async function addStaff(api, token, { email, name, role, locale = 'en' })
 
 /** Sets the password through a one-time link, outside any browser. */
 export async function useLink(api, link, body) {
-  const response = await fetch(`${api}/v1/staff/links/${linkToken(link)}`, {
+  const response = await fetch(`${api}/v1/staff/links/use`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ token: linkToken(link), ...body }),
   });
   return json(response, 'using the one-time link');
 }
