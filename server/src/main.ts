@@ -154,7 +154,8 @@ async function main(): Promise<void> {
         ? `  Data               PostgreSQL ${redact(databaseUrl)}${databaseSchema ? `, schema ${databaseSchema}` : ''}`
         : `  Data               ${dataDir}`,
       serviceToken
-        ? `  Staff token        ${serviceToken}  (CAMPAIGN_ADMIN_TOKEN, for scripts)`
+        ? // Set, never shown: start-up output ends up in logs that more people read.
+          `  Staff token        set (CAMPAIGN_ADMIN_TOKEN, for scripts)`
         : `  Staff token        none (set CAMPAIGN_ADMIN_TOKEN for scripts; people sign in at /moderate)`,
       ...(firstAdmin
         ? [`  First admin        ${firstAdmin.link}  (one-time link, valid 24 hours)`]

@@ -264,7 +264,8 @@ describe('main.ts', () => {
       });
     });
     assert.doesNotMatch(url, /:0$/);
-    assert.match(output, /Staff token\s+spawned-token-123/);
+    assert.match(output, /Staff token\s+set\b/);
+    assert.ok(!output.includes('spawned-token-123'), 'the service token is never printed');
     const response = await fetch(`${url}${API}`);
     assert.equal(response.status, 200);
     const staffList = await fetch(`${url}${API}/submissions`, {
