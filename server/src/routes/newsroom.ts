@@ -8,7 +8,6 @@
  * the CSRF token of a cookie-signed change), then needs its own role: deciding needs
  * a moderator, privacy requests an admin. Never cached, never CORS.
  */
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
@@ -71,10 +70,6 @@ const staffLocale = (request: FastifyRequest, campaign: CampaignRecord) =>
   campaign.locales.includes(request.staff?.locale ?? campaign.defaultLocale)
     ? (request.staff?.locale ?? campaign.defaultLocale)
     : campaign.defaultLocale;
-
-/** The address, reduced to what an audit entry may say about it. */
-const emailDigest = (email: string) =>
-  createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16);
 
 function decisionAnswer(result: DecisionResult, toWire: (s: SubmissionRecord) => QueueItem) {
   if (result.ok) return toWire(result.submission);
@@ -491,7 +486,9 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         reason: null,
         note: null,
         before: null,
-        after: { count: items.length, emailSha256: emailDigest(email) },
+        // Not the address, nor a digest of it: an unsalted digest of an address is easy to
+        // confirm by guessing, and the trail outlives the request.
+        after: { count: items.length },
       });
       const base = staff.publicUrl;
       const body = {
@@ -520,7 +517,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         .type('application/json; charset=utf-8')
         .header(
           'content-disposition',
-          `attachment; filename="submissions-${emailDigest(email)}.json"`,
+          `attachment; filename="submissions-${new Date().toISOString().slice(0, 10)}.json"`,
         )
         .send(JSON.stringify(body, null, 2));
     },
@@ -564,7 +561,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         reason: 'privacy_request',
         note: null,
         before: null,
-        after: { count: deleted, emailSha256: emailDigest(email) },
+        after: { count: deleted },
       });
       return { deleted };
     },
