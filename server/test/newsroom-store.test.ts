@@ -798,6 +798,18 @@ function newsroomSuite(open: () => Promise<Opened>) {
       assert.deepEqual(await find({ q: 'said "' }), ['quoted']);
     });
 
+    it('searches without the address when asked (a viewer), in every branch', async () => {
+      const without = { searchEmail: false };
+      assert.deepEqual(await find({ q: 'reader.one@example', ...without }), [], 'long');
+      assert.deepEqual(await find({ q: 'READER.ONE', ...without }), []);
+      assert.deepEqual(await find({ q: '@e', ...without }), [], 'short, with case');
+      assert.deepEqual(await find({ q: '@', ...without }), [], 'short, without case');
+      assert.ok((await find({ q: '@' })).includes('email'), 'the same, with the address');
+      assert.deepEqual(await find({ q: 'zhang', ...without }), ['hills'], 'the name still');
+      assert.deepEqual(await find({ q: '重庆', ...without }), ['chinese'], 'the words still');
+      assert.deepEqual(await find({ q: 'hills of THIS', ...without }), ['hills']);
+    });
+
     it('takes % and _ literally', async () => {
       assert.deepEqual(await find({ q: '%' }), ['percent']);
       assert.deepEqual(await find({ q: '100%' }), ['percent']);

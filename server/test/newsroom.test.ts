@@ -677,3 +677,48 @@ describe('newsroom live stream and sessions', () => {
     }
   });
 });
+
+describe('newsroom viewers', () => {
+  it('read the words but never a reader’s address, and cannot find one by searching', async () => {
+    const app = await makeApp();
+    try {
+      const now = Date.now();
+      await app.store.createStaff({
+        id: 'viewer-1',
+        email: 'editor@example.org',
+        name: 'Editor',
+        role: 'viewer',
+        locale: 'en',
+        // Any hash: a session counts only for an account that has a password.
+        passwordHash: 'scrypt$set',
+        createdAt: now,
+      });
+      const token = newToken();
+      await app.store.createSession({
+        tokenHash: tokenHash(token),
+        staffId: 'viewer-1',
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + 3_600_000,
+      });
+      const viewer = { cookie: `${SESSION_COOKIE}=${token}` };
+      const id = await create(app, { email: 'secret.reader@example.cn' });
+      const asViewer = await app.inject({ url: `${NEWS}/queue?status=pending`, headers: viewer });
+      assert.equal(asViewer.statusCode, 200, asViewer.body);
+      const item = asViewer.json<QueuePage>().items.find((i) => i.id === id)!;
+      assert.equal(item.email, null);
+      assert.ok(!asViewer.body.includes('secret.reader'));
+      const detail = await app.inject({ url: `${NEWS}/submissions/${id}`, headers: viewer });
+      assert.ok(!detail.body.includes('secret.reader'));
+      const legacy = await app.inject({ url: `${API}/submissions/${id}`, headers: viewer });
+      assert.equal(legacy.statusCode, 200);
+      assert.equal(legacy.json().email, null);
+      const search = await app.inject({ url: `${NEWS}/queue?q=secret.reader`, headers: viewer });
+      assert.deepEqual(search.json<QueuePage>().items, [], 'not found by the address');
+      const moderator = (await queue(app, '?q=secret.reader')).items.map((i) => i.id);
+      assert.deepEqual(moderator, [id], 'staff who decide see and search it');
+    } finally {
+      await app.close();
+    }
+  });
+});

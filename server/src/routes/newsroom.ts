@@ -101,9 +101,15 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
 
   const moderator = { onRequest: atLeast('moderator') };
   const admin = { onRequest: atLeast('admin') };
+  // A viewer (an editor looking for stories) reads the words, never a reader's address.
+  const seesEmail = (request: FastifyRequest) => request.staff?.role !== 'viewer';
   const wire = (request: FastifyRequest) => {
     const locale = staffLocale(request, request.campaign);
-    return (submission: SubmissionRecord) => queueItemToWire(request.campaign, submission, locale);
+    const email = seesEmail(request);
+    return (submission: SubmissionRecord) => {
+      const item = queueItemToWire(request.campaign, submission, locale);
+      return email ? item : { ...item, email: null };
+    };
   };
 
   staff.get<{ Querystring: Static<typeof QueueQuery> }>(
@@ -127,7 +133,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
           limit: q.limit ?? 50,
           ...(q.status ? { status: q.status } : {}),
           ...(q.after ? { after: Number(q.after) } : {}),
-          ...(search ? { q: search } : {}),
+          ...(search ? { q: search, searchEmail: seesEmail(request) } : {}),
           ...(q.locale ? { locale: q.locale } : {}),
           ...(q.district ? { district: q.district } : {}),
           ...(q.photo ? { hasPhoto: q.photo === 'yes' } : {}),

@@ -3,13 +3,13 @@
  * and signed-in staff alike: list, read, approve / reject / remove without a version
  * check, delete. The console uses `routes/newsroom.ts`. Never cached, never CORS.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { StaffSubmissionPage } from '../../../src/api/wire.js';
+import type { StaffSubmission, StaffSubmissionPage } from '../../../src/api/wire.js';
 import { ApiError, notFound } from '../errors.js';
 import { CampaignParams, ItemParams, StaffListQuery, errorAnswers, ref } from '../schemas.js';
 import type { StaffAction } from '../store/store.js';
-import { staffSubmissionToWire } from '../wire-mapping.js';
+import { staffSubmissionToWire as toWire } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
 
 export const StaffPhotoQuery = Type.Object({
@@ -17,6 +17,15 @@ export const StaffPhotoQuery = Type.Object({
 });
 
 const STAFF = { tags: ['staff'], security: [{ staffToken: [] }] };
+
+/** A viewer reads the words, never a reader's address. */
+function staffSubmission(
+  request: FastifyRequest,
+  ...args: Parameters<typeof toWire>
+): StaffSubmission {
+  const answer = toWire(...args);
+  return request.staff?.role === 'viewer' ? { ...answer, email: null } : answer;
+}
 const JPEG = {
   description: 'JPEG',
   content: { 'image/jpeg': { schema: Type.String({ format: 'binary' }) } },
@@ -78,7 +87,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
         ...(before === undefined ? {} : { before: Number(before) }),
       });
       const answer: StaffSubmissionPage = {
-        items: page.items.map((item) => staffSubmissionToWire(campaign, item, locale)),
+        items: page.items.map((item) => staffSubmission(request, campaign, item, locale)),
         nextBefore: page.nextBefore === null ? null : String(page.nextBefore),
         counts: await staff.store.countSubmissions(campaign.id),
       };
@@ -100,7 +109,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
       const { campaign, locale } = request;
       const submission = await staff.store.getSubmission(campaign.id, request.params.id);
       if (!submission) throw notFound('Submission');
-      return staffSubmissionToWire(campaign, submission, locale);
+      return staffSubmission(request, campaign, submission, locale);
     },
   );
 
@@ -139,7 +148,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
           if (result.reason === 'not_found') throw notFound('Submission');
           throw new ApiError(409, 'invalid_transition', result.message);
         }
-        return staffSubmissionToWire(campaign, result.submission, campaign.defaultLocale);
+        return staffSubmission(request, campaign, result.submission, campaign.defaultLocale);
       },
     );
   }

@@ -98,6 +98,8 @@ export interface QueueQuery {
   limit: number;
   /** Substring of the message, display name or email, any script (Chinese included), case-insensitive. */
   q?: string;
+  /** False: `q` searches the message and display name only (default true). */
+  searchEmail?: boolean;
   locale?: Locale;
   district?: string;
   hasPhoto?: boolean;
