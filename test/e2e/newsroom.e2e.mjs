@@ -96,6 +96,9 @@ const TEXT = {
 
 const BOUND = 15000;
 
+/** The audit view's account entries (their English labels). */
+const ACCOUNT_ENTRY = /^Staff member|^Sign-in link|^Password set/;
+
 describe(`newsroom console in ${ENGINE}`, () => {
   let api;
   let firstLink;
@@ -690,11 +693,12 @@ describe(`newsroom console in ${ENGINE}`, () => {
     assert.match(entries.find((e) => e.item === stale.id).reason, /^Duplicate · 重复投稿/);
     for (const sub of bulk) assert.deepEqual(of(sub.id), [[MODERATOR.name, 'Approved']]);
     assert.deepEqual(
-      entries.filter((e) => e.who === VIEWER.name),
+      // The viewer's own account entry (setting a password) is there; no decision is.
+      entries.filter((e) => e.who === VIEWER.name && !ACCOUNT_ENTRY.test(e.what)),
       [],
       'the viewer’s refused decision left nothing',
     );
-    const byMing = entries.filter((e) => e.who === MODERATOR.name);
+    const byMing = entries.filter((e) => e.who === MODERATOR.name && !ACCOUNT_ENTRY.test(e.what));
     assert.equal(byMing.length, 20);
     assert.ok(byMing.every((e) => e.what === 'Approved'));
     audit = entries;
@@ -703,7 +707,7 @@ describe(`newsroom console in ${ENGINE}`, () => {
 
   test('k. the audit trail shows the account changes too (who added whom, passwords set)', async (t) => {
     needs('j');
-    const accounts = audit.filter((e) => /^Staff member|^Sign-in link|^Password set/.test(e.what));
+    const accounts = audit.filter((e) => ACCOUNT_ENTRY.test(e.what));
     if (!accounts.length) {
       // The campaign's audit view (GET …/campaigns/:campaign/staff/audit) lists entries of
       // that campaign; account changes are recorded with no campaign, so none shows here.
@@ -714,10 +718,8 @@ describe(`newsroom console in ${ENGINE}`, () => {
       return;
     }
     const added = accounts.filter((e) => e.what === 'Staff member added');
-    assert.deepEqual(
-      added.map((e) => e.who),
-      [ADMIN.name, ADMIN.name],
-    );
+    // The moderator and the viewer, added by the admin (and the admin's own first entry).
+    assert.ok(added.filter((e) => e.who === ADMIN.name).length >= 2, JSON.stringify(added));
     assert.ok(accounts.some((e) => e.what === 'Password set' && e.who === MODERATOR.name));
     assert.ok(accounts.some((e) => e.what === 'Password set' && e.who === VIEWER.name));
   });
