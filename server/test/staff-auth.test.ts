@@ -725,8 +725,22 @@ describe('CSRF and cookies', () => {
     try {
       await firstAdmin(https);
       const secure = setCookie(await signIn(https, 'ada@example.org', PASSWORD));
+      assert.match(secure, /^__Host-campaign_staff=[A-Za-z0-9_-]{43}; /, 'host-only over HTTPS');
       assert.match(secure, /; Secure(;|$)/);
       assert.match(secure, /; HttpOnly; SameSite=Strict/);
+      assert.doesNotMatch(secure, /Domain=/i);
+      const token = secure.split(';')[0].split('=')[1];
+      const asHost = { cookie: `__Host-campaign_staff=${token}` };
+      assert.equal(
+        (await https.inject({ url: '/v1/staff/session', headers: asHost })).statusCode,
+        200,
+      );
+      // A cookie planted by a sibling subdomain has the plain name: not read over HTTPS.
+      const planted = { cookie: `campaign_staff=${token}` };
+      assert.equal(
+        (await https.inject({ url: '/v1/staff/session', headers: planted })).statusCode,
+        401,
+      );
     } finally {
       await https.close();
     }

@@ -59,13 +59,23 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 /** The session token a request carries, if it has a well-formed one. */
 export function sessionTokenOf(request: FastifyRequest): string | null {
-  const value = readCookie(request.headers.cookie, SESSION_COOKIE);
+  const value = readCookie(request.headers.cookie, sessionCookieName(request));
   return value && TOKEN_PATTERN.test(value) ? value : null;
 }
 
 /** `Secure` when the request came over HTTPS or the API's public address is https. */
 export function wantsSecureCookie(request: FastifyRequest): boolean {
   return request.protocol === 'https' || request.server.publicUrl.startsWith('https:');
+}
+
+/**
+ * Over HTTPS the cookie is `__Host-campaign_staff`: browsers accept that name only from
+ * this very host (Secure, Path=/, no Domain), so a page on a sibling subdomain cannot
+ * plant a session cookie of its own (sign staff out for good, or into its session).
+ * Over plain HTTP (a partner trying it out locally) it is `campaign_staff`.
+ */
+export function sessionCookieName(request: FastifyRequest): string {
+  return wantsSecureCookie(request) ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 }
 
 export function setSessionCookie(
@@ -75,7 +85,7 @@ export function setSessionCookie(
   maxAgeMs: number,
 ): void {
   const attributes = [
-    `${SESSION_COOKIE}=${token}`,
+    `${sessionCookieName(request)}=${token}`,
     'Path=/',
     `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`,
     'HttpOnly',
@@ -86,7 +96,13 @@ export function setSessionCookie(
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  const attributes = [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'HttpOnly', 'SameSite=Strict'];
+  const attributes = [
+    `${sessionCookieName(request)}=`,
+    'Path=/',
+    'Max-Age=0',
+    'HttpOnly',
+    'SameSite=Strict',
+  ];
   if (wantsSecureCookie(request)) attributes.push('Secure');
   void reply.header('set-cookie', attributes.join('; '));
 }

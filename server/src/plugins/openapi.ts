@@ -45,6 +45,7 @@ async function openApi(app: FastifyInstance): Promise<void> {
           // Scripts: `Authorization: Bearer <CAMPAIGN_ADMIN_TOKEN>`.
           staffToken: { type: 'http', scheme: 'bearer' },
           // People: the cookie `POST /v1/staff/session` sets, with `X-CSRF-Token` on changes.
+          // `__Host-campaign_staff` over HTTPS (auth/sessions.ts).
           staffSession: { type: 'apiKey', in: 'cookie', name: 'campaign_staff' },
         },
       },

@@ -152,7 +152,7 @@ export default async function staffAccountRoutes(staff: FastifyInstance): Promis
         summary: 'Sign in with email and password; sets the session cookie',
         description:
           'Answers the session and its CSRF token, with `Set-Cookie: campaign_staff=…; ' +
-          'HttpOnly; SameSite=Strict; Path=/` (and `Secure` over HTTPS). A wrong email and a ' +
+          'HttpOnly; SameSite=Strict; Path=/` (over HTTPS `__Host-campaign_staff=…` and `Secure`). A wrong email and a ' +
           'wrong password answer the same `401`. Failed attempts are limited per account and ' +
           'per client address (`429` with `Retry-After`, even for the right password).',
         body: SignInBody,
