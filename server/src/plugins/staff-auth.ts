@@ -83,6 +83,19 @@ declare module 'fastify' {
 
 export const ROLE_RANK: Record<StaffRole, number> = { viewer: 0, moderator: 1, admin: 2 };
 
+/**
+ * A route's own role check, for a group whose `requireRole` hook has already signed the
+ * person in: it reads `request.staff` rather than looking the session up again.
+ */
+export function roleAtLeast(role: StaffRole): onRequestAsyncHookHandler {
+  return async (request) => {
+    const staff = request.staff;
+    if (!staff || ROLE_RANK[staff.role] < ROLE_RANK[role]) {
+      throw new ApiError(403, 'forbidden', `This needs the ${role} role`);
+    }
+  };
+}
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The service token, compared in constant time. */

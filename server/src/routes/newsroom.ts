@@ -9,7 +9,7 @@
  * a moderator, privacy requests an admin. Never cached, never CORS.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type {
   BulkDecisionRequest,
@@ -18,7 +18,6 @@ import type {
   QueueItem,
   QueueItemDetail,
   QueuePage,
-  StaffRole,
   SubmissionEdit,
   DecisionRequest,
 } from '../../../src/api/newsroom.js';
@@ -36,7 +35,7 @@ import {
 import { UNDO, auditToWire, csvRow, isUndoable, queueItemToWire } from '../newsroom-mapping.js';
 import { errorAnswers } from '../schemas.js';
 import { ItemParams } from '../schemas.js';
-import { ROLE_RANK } from '../plugins/staff-auth.js';
+import { roleAtLeast } from '../plugins/staff-auth.js';
 import { StaffFeed } from '../staff-live.js';
 import type { AuditRecord, DecisionResult } from '../store/newsroom.js';
 import type { CampaignRecord, SubmissionRecord } from '../store/store.js';
@@ -46,16 +45,6 @@ import { staffPhotoRoute } from './staff.js';
 
 const STAFF = { tags: ['newsroom'], security: [{ staffToken: [] }] };
 const DAY = 86_400_000;
-
-/** A route-level check, after the group's hook has signed the person in. */
-function atLeast(role: StaffRole): onRequestAsyncHookHandler {
-  return async (request) => {
-    const staff = request.staff;
-    if (!staff || ROLE_RANK[staff.role] < ROLE_RANK[role]) {
-      throw new ApiError(403, 'forbidden', `This needs the ${role} role`);
-    }
-  };
-}
 
 /** `YYYY-MM-DD` is that day's start (UTC); `end` makes it the next day's start. */
 function parseDate(value: string | undefined, field: string, end = false): number | undefined {
@@ -99,8 +88,8 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
   feed.start();
   staff.addHook('onClose', async () => feed.close());
 
-  const moderator = { onRequest: atLeast('moderator') };
-  const admin = { onRequest: atLeast('admin') };
+  const moderator = { onRequest: roleAtLeast('moderator') };
+  const admin = { onRequest: roleAtLeast('admin') };
   // A viewer (an editor looking for stories) reads the words, never a reader's address.
   const seesEmail = (request: FastifyRequest) => request.staff?.role !== 'viewer';
   const wire = (request: FastifyRequest) => {

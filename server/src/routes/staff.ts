@@ -10,6 +10,7 @@ import { ApiError, notFound } from '../errors.js';
 import { CampaignParams, ItemParams, StaffListQuery, errorAnswers, ref } from '../schemas.js';
 import type { StaffAction } from '../store/store.js';
 import { staffSubmissionToWire as toWire } from '../wire-mapping.js';
+import { roleAtLeast } from '../plugins/staff-auth.js';
 import { resolveCampaign } from './campaign-scope.js';
 
 export const StaffPhotoQuery = Type.Object({
@@ -124,7 +125,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
     staff.post<{ Params: Static<typeof ItemParams> }>(
       `/submissions/:id/${action}`,
       {
-        onRequest: staff.requireRole('moderator'),
+        onRequest: roleAtLeast('moderator'),
         schema: {
           ...STAFF,
           summary: SUMMARIES[action],
@@ -156,7 +157,7 @@ export default async function staffRoutes(staff: FastifyInstance): Promise<void>
   staff.delete<{ Params: Static<typeof ItemParams> }>(
     '/submissions/:id',
     {
-      onRequest: staff.requireRole('admin'),
+      onRequest: roleAtLeast('admin'),
       schema: {
         ...STAFF,
         summary: 'Delete a submission and its photo for good (staff; privacy requests)',
