@@ -12,10 +12,14 @@ import type {
   Locale,
   Photo,
   QuotePage,
+  ReceiptStatus,
+  ReportAccepted,
+  ReportRequest,
   Story,
   StoryList,
   SubmissionAccepted,
   SubmissionRequest,
+  WithdrawAnswer,
 } from './wire.js';
 
 export interface RequestOptions {
@@ -113,6 +117,37 @@ export class CampaignApiClient {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(body),
+      },
+      options,
+    );
+  }
+
+  /** What became of a submission, told by its receipt (`404` once withdrawn or unknown). */
+  getReceipt(id: string, secret: string, options: RequestOptions = {}): Promise<ReceiptStatus> {
+    return this.#post(`/submissions/${encodeURIComponent(id)}/receipt`, { secret }, options);
+  }
+
+  /** Withdraws a submission with its receipt: deleted for good, and off every wall. */
+  withdraw(id: string, secret: string, options: RequestOptions = {}): Promise<WithdrawAnswer> {
+    return this.#post(`/submissions/${encodeURIComponent(id)}/withdraw`, { secret }, options);
+  }
+
+  /** Reports a published quote (one report per client and quote counts). */
+  report(
+    quoteId: string,
+    body: ReportRequest,
+    options: RequestOptions = {},
+  ): Promise<ReportAccepted> {
+    return this.#post(`/quotes/${encodeURIComponent(quoteId)}/reports`, body, options);
+  }
+
+  #post<T>(path: string, body: unknown, options: RequestOptions): Promise<T> {
+    return this.request(
+      this.url(path, { locale: options.locale }),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       },
       options,

@@ -8,7 +8,7 @@
  * session answers gave. Scripts may instead send `Authorization: Bearer
  * <CAMPAIGN_ADMIN_TOKEN>` (the service token: an admin, audited as "service").
  */
-import type { District, IsoDateTime, Locale, SubmissionStatus } from './wire.js';
+import type { District, IsoDateTime, Locale, ReportReason, SubmissionStatus } from './wire.js';
 
 export const STAFF_ROLES = ['admin', 'moderator', 'viewer'] as const;
 /** admin: staff and settings, and everything a moderator may; moderator: decides; viewer: reads. */
@@ -16,8 +16,13 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Who did something: a staff member, or the service token (scripts). */
 export interface Actor {
-  kind: 'staff' | 'service';
-  /** The staff member's id; null for the service token. */
+  /**
+   * staff: a person; service: the service token; reader: a reader (a withdrawal with
+   * their receipt, or readers' reports hiding a quote); rule: the campaign's own rules
+   * (post-moderation, the external check).
+   */
+  kind: 'staff' | 'service' | 'reader' | 'rule';
+  /** The staff member's id; null for the others. */
   id: string | null;
   /** The name at the time (kept in the audit trail even if it changes later). */
   name: string;
@@ -115,9 +120,76 @@ export interface QueueItem {
   /** Featured quotes lead the wall. */
   featured: boolean;
   decision: DecisionSummary | null;
+  /** The reader allowed the photo to be published; without it the photo is never public. */
+  photoPermission: boolean;
+  /** What the campaign's rules and external check flagged (empty: nothing). */
+  flags: ItemFlag[];
+  /** Readers' reports of the published quote (null: never reported). */
+  reports: ReportSummary | null;
+  /** Hidden from every wall after reports, until staff restore or remove it. */
+  hidden: boolean;
 }
 
-export const QUEUE_FLAGS = ['featured', 'anonymous', 'has_email', 'no_permission'] as const;
+export const HOLD_FLAGS = [
+  'word',
+  'link',
+  'phone',
+  'email',
+  'repeat',
+  'external_hold',
+  'external_flag',
+  'external_error',
+] as const;
+/**
+ * Why a submission needs a closer look: a word on the campaign's list, a link, a phone
+ * number or an email address in the message, the same text again from the same client,
+ * or the external check's hold, flag, or failure (timeout, error, bad signature).
+ */
+export type HoldFlag = (typeof HOLD_FLAGS)[number];
+
+export interface ItemFlag {
+  code: HoldFlag;
+  /** What matched (the word, the link's host), or the external check's reason; null for none. */
+  detail: string | null;
+}
+
+export interface ReportSummary {
+  /** Reports in all, one per client. */
+  count: number;
+  /** Reports since staff last dealt with them (restore or remove sets it to 0). */
+  open: number;
+  reasons: Record<ReportReason, number>;
+  lastAt: IsoDateTime;
+}
+
+/** One reader's report (no one's address or identity is kept). */
+export interface ReportEntry {
+  reason: ReportReason;
+  note: string | null;
+  at: IsoDateTime;
+}
+
+export const QUEUE_FLAGS = [
+  'featured',
+  'anonymous',
+  'has_email',
+  'no_permission',
+  /** Any hold flag. */
+  'flagged',
+  /** Open reports (the Reported queue). */
+  'reported',
+  /** Hidden after reports. */
+  'hidden',
+  /** A photo without permission to publish it. */
+  'photo_private',
+  'word',
+  'link',
+  'phone',
+  'email',
+  'repeat',
+  /** Any of the external check's flags. */
+  'external',
+] as const;
 export type QueueFlag = (typeof QUEUE_FLAGS)[number];
 
 /**
@@ -171,6 +243,14 @@ export const AUDIT_ACTIONS = [
   'staff_enable',
   'staff_link',
   'staff_password',
+  /** Readers' reports reached the campaign's threshold: off every wall. */
+  'hide',
+  /** Staff dealt with the reports and kept the quote (back on the walls if hidden). */
+  'restore',
+  /** The reader withdrew it with their receipt: deleted for good. */
+  'withdraw',
+  /** The campaign's safety settings changed (before and after). */
+  'safety_settings',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -183,10 +263,16 @@ export interface AuditPage {
 export interface QueueItemDetail {
   item: QueueItem;
   history: AuditEntry[];
+  /** Readers' reports, newest first (at most 100). */
+  reports: ReportEntry[];
 }
 
-export const DECISIONS = ['approve', 'reject', 'remove', 'reopen'] as const;
-/** approve: publish; reject: a pending one; remove: take a published one down; reopen: back to pending. */
+export const DECISIONS = ['approve', 'reject', 'remove', 'reopen', 'restore'] as const;
+/**
+ * approve: publish; reject: a pending one; remove: take a published one down; reopen:
+ * back to pending; restore: a published, reported one stays (or, hidden, returns to
+ * the walls at its place) and its open reports are closed.
+ */
 export type Decision = (typeof DECISIONS)[number];
 
 /** `POST …/staff/submissions/:id/decision`. */
@@ -235,7 +321,7 @@ export interface BulkDecisionResult {
 
 /**
  * Events on `GET /v1/campaigns/:campaign/staff/events` (Server-Sent Events; a cookie
- * or the service token). `received`: a new submission; `changed`: a decision or edit.
+ * or the service token). `received`: a new submission; `changed`: a decision or edit; `reported`: a reader's report.
  * A console that reconnects reloads its counts: events missed meanwhile are not replayed.
  */
 export type StaffEventData =
@@ -249,7 +335,41 @@ export type StaffEventData =
       action: AuditAction;
       at: IsoDateTime;
     }
-  | { type: 'deleted'; id: string; actor: Actor; at: IsoDateTime };
+  | { type: 'deleted'; id: string; actor: Actor; at: IsoDateTime }
+  /** A reader reported a published quote; `open` reports now wait for staff. */
+  | { type: 'reported'; id: string; open: number; at: IsoDateTime };
+
+/** The campaign's line for reports, in both languages. */
+export interface ReportContactSetting {
+  kind: 'phone' | 'email' | 'url';
+  value: string;
+  label: Record<Locale, string>;
+}
+
+/** `GET/PUT …/staff/safety`: the campaign's trust and safety settings (PUT: admins). */
+export interface SafetySettings {
+  /** pre: every submission waits for a person (the default); post: what has no flag is published at once. */
+  moderation: 'pre' | 'post';
+  /** Distinct reports that hide a quote from every wall (1–100, default 3). */
+  reportThreshold: number;
+  /** Whether partners may hide the wall's report action. */
+  reportsOptional: boolean;
+  reportContact: ReportContactSetting | null;
+  /** Words that flag a submission, each list up to 500 words of up to 50 characters. */
+  words: Record<Locale, string[]>;
+  holdLinks: boolean;
+  holdPhones: boolean;
+  holdEmails: boolean;
+  holdRepeats: boolean;
+  /** The newsroom's own content-safety service; the secret is never sent back. */
+  externalCheck: { url: string; timeoutMs: number; secretSet: boolean } | null;
+}
+
+/** PUT body: the settings, with the external check's secret when it is set or changed. */
+export interface SafetySettingsUpdate extends Omit<SafetySettings, 'externalCheck'> {
+  /** `secret` (16–200 characters) may be left out to keep the one set before. */
+  externalCheck: { url: string; timeoutMs: number; secret?: string } | null;
+}
 
 /** `GET …/staff/privacy?email=`: every submission sent with the address. */
 export interface PrivacyMatches {

@@ -29,6 +29,15 @@ export interface SubmissionLimits {
   photoTypes: string[];
 }
 
+/** Where a reader reports illegal or harmful content: the campaign's own line. */
+export interface ReportContact {
+  kind: 'phone' | 'email' | 'url';
+  /** A phone number as dialled (`+86-23-67158993`), an email address, or an https URL. */
+  value: string;
+  /** What the line is for, in the answer's locale. */
+  label: string;
+}
+
 export interface Campaign {
   id: string;
   /** Locale of the localized fields in this answer. */
@@ -43,6 +52,10 @@ export interface Campaign {
   consent: { version: string; text: string };
   limits: SubmissionLimits;
   districts: District[];
+  /** The campaign's line for reporting illegal or harmful content; null when it has none. */
+  reportContact: ReportContact | null;
+  /** Whether a partner may hide the wall's report action (`hide-report`). */
+  reportsOptional: boolean;
 }
 
 export interface Story {
@@ -100,6 +113,17 @@ export interface SubmissionRequest {
   consentVersion: string;
   /** Permission to publish the words and (unless anonymous) the name. */
   publishPermission: boolean;
+  /**
+   * Permission to publish the photo: the reader took it, or may share it. Without it the
+   * photo reaches the newsroom only and is never public. Absent means false.
+   */
+  photoPermission?: boolean;
+  /**
+   * The reader's receipt: a secret only this browser keeps (22–128 characters of
+   * `A–Z a–z 0–9 - _`, e.g. 32 random bytes in base64url). The API stores its SHA-256
+   * only; with it the reader can later see what became of the submission, or withdraw it.
+   */
+  receiptSecret?: string;
   /** Language the reader wrote in. */
   locale: Locale;
   /** Honeypot: people never fill it in. */
@@ -132,6 +156,49 @@ export interface QuotePage {
   nextBefore: string | null;
   /** Id of the newest live event when this page was read: resume the stream from it. */
   lastEventId: number;
+}
+
+/** What became of a submission, as its receipt tells the reader. */
+export const RECEIPT_STATUSES = ['pending', 'published', 'not_published'] as const;
+export type ReceiptState = (typeof RECEIPT_STATUSES)[number];
+
+/** Body of `POST …/submissions/:id/receipt` and `POST …/submissions/:id/withdraw`. */
+export interface ReceiptRequest {
+  secret: string;
+}
+
+/**
+ * `POST …/submissions/:id/receipt`: waiting for review (also while a published quote is
+ * hidden after reports), published (on the wall, with the same id), or not published.
+ * An unknown id, a wrong secret and a withdrawn submission all answer `404`.
+ */
+export interface ReceiptStatus {
+  id: string;
+  status: ReceiptState;
+  receivedAt: IsoDateTime;
+}
+
+/** `POST …/submissions/:id/withdraw`: deleted for good, and off every wall. */
+export interface WithdrawAnswer {
+  id: string;
+  withdrawn: true;
+}
+
+export const REPORT_REASONS = ['illegal', 'harassment', 'spam', 'personal_info', 'other'] as const;
+/** Why a reader reports a quote: illegal; harassment or hate; spam; someone's personal information; other. */
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** Body of `POST …/quotes/:id/reports`. */
+export interface ReportRequest {
+  reason: ReportReason;
+  /** Optional, at most 500 characters. */
+  note?: string;
+}
+
+/** `202`: the report is received (a second one from the same client changes nothing). */
+export interface ReportAccepted {
+  id: string;
+  received: true;
 }
 
 /** Data of the `quote` Server-Sent Event (added or changed). */
