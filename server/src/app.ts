@@ -28,6 +28,7 @@ import staffAuth, { type StaffAuthOptions } from './plugins/staff-auth.js';
 import newsroomRoutes from './routes/newsroom.js';
 import staffAccountRoutes from './routes/staff-accounts.js';
 import staffRoutes from './routes/staff.js';
+import reportRoutes from './routes/reports.js';
 import submissionRoutes, { parseJson } from './routes/submissions.js';
 import { PgStore } from './store/pg.js';
 import { SqliteStore } from './store/sqlite.js';
@@ -217,6 +218,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
   await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
+  await app.register(reportRoutes, { prefix: '/v1/campaigns/:campaign/quotes/:id/reports' });
   await app.register(staffAuth, options.staffAuth ?? {});
   await app.register(staffRoutes, { prefix: '/v1/campaigns/:campaign' });
   await app.register(newsroomRoutes, { prefix: '/v1/campaigns/:campaign/staff' });

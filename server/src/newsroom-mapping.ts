@@ -2,6 +2,7 @@
 import type { AuditEntry, Decision, QueueItem, StaffEventData } from '../../src/api/newsroom.js';
 import type { Locale } from '../../src/api/wire.js';
 import type { AuditRecord, StaffEvent } from './store/newsroom.js';
+import type { ReportTotals } from './store/safety.js';
 import type { CampaignRecord, SubmissionRecord } from './store/store.js';
 import { districtToWire, iso } from './wire-mapping.js';
 
@@ -9,6 +10,8 @@ export function queueItemToWire(
   campaign: CampaignRecord,
   submission: SubmissionRecord,
   locale: Locale,
+  /** The submission's report totals, when it has any. */
+  reports?: ReportTotals,
 ): QueueItem {
   return {
     id: submission.id,
@@ -37,6 +40,17 @@ export function queueItemToWire(
             note: submission.note,
           }
         : null,
+    photoPermission: submission.photoPermission,
+    flags: submission.flags,
+    reports: reports
+      ? {
+          count: reports.count,
+          open: submission.reportsOpen,
+          reasons: reports.reasons,
+          lastAt: iso(reports.lastAt),
+        }
+      : null,
+    hidden: submission.hiddenAt !== null,
   };
 }
 
@@ -90,6 +104,8 @@ export function staffEventToWire(event: StaffEvent): StaffEventData {
       };
     case 'deleted':
       return { type: 'deleted', id: event.id, actor: event.actor, at: iso(event.at) };
+    case 'reported':
+      return { type: 'reported', id: event.id, open: event.open, at: iso(event.at) };
   }
 }
 

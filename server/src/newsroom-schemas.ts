@@ -8,6 +8,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   AUDIT_ACTIONS,
   DECISIONS,
+  HOLD_FLAGS,
   QUEUE_FLAGS,
   REJECT_REASONS,
   type Actor,
@@ -17,13 +18,19 @@ import {
   type BulkDecisionResult,
   type DecisionRequest,
   type DecisionSummary,
+  type ItemFlag,
+  type ReportEntry,
+  type ReportSummary,
   type PrivacyMatches,
   type QueueItem,
   type QueueItemDetail,
   type QueuePage,
+  type ReportContactSetting,
+  type SafetySettings,
+  type SafetySettingsUpdate,
   type SubmissionEdit,
 } from '../../src/api/newsroom.js';
-import { LOCALES } from '../../src/api/wire.js';
+import { LOCALES, REPORT_REASONS, type ReportReason } from '../../src/api/wire.js';
 import {
   DateTime,
   DistrictSchema,
@@ -47,7 +54,12 @@ const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
 export const ActorSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('staff'), Type.Literal('service')]),
+    kind: Type.Union([
+      Type.Literal('staff'),
+      Type.Literal('service'),
+      Type.Literal('reader'),
+      Type.Literal('rule'),
+    ]),
     id: Nullable(Type.String()),
     name: Type.String(),
   },
@@ -61,6 +73,29 @@ export const DecisionSummarySchema = Type.Object(
     reason: Nullable(Type.String()),
     note: Nullable(Type.String()),
   },
+  { additionalProperties: false },
+);
+
+export const ItemFlagSchema = Type.Object(
+  { code: literals(HOLD_FLAGS), detail: Nullable(Type.String()) },
+  { additionalProperties: false },
+);
+
+const ReasonCounts = Type.Object(
+  Object.fromEntries(REPORT_REASONS.map((reason) => [reason, Type.Integer()])) as Record<
+    ReportReason,
+    ReturnType<typeof Type.Integer>
+  >,
+  { additionalProperties: false },
+);
+
+export const ReportSummarySchema = Type.Object(
+  { count: Type.Integer(), open: Type.Integer(), reasons: ReasonCounts, lastAt: DateTime },
+  { additionalProperties: false },
+);
+
+export const ReportEntrySchema = Type.Object(
+  { reason: literals(REPORT_REASONS), note: Nullable(Type.String()), at: DateTime },
   { additionalProperties: false },
 );
 
@@ -84,6 +119,10 @@ export const QueueItemSchema = Type.Object(
     photoAlt: Nullable(Type.String()),
     featured: Type.Boolean(),
     decision: Nullable(DecisionSummarySchema),
+    photoPermission: Type.Boolean(),
+    flags: Type.Array(ItemFlagSchema),
+    reports: Nullable(ReportSummarySchema),
+    hidden: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -123,7 +162,11 @@ export const AuditPageSchema = Type.Object(
 );
 
 export const QueueItemDetailSchema = Type.Object(
-  { item: QueueItemSchema, history: Type.Array(AuditEntrySchema) },
+  {
+    item: QueueItemSchema,
+    history: Type.Array(AuditEntrySchema),
+    reports: Type.Array(ReportEntrySchema),
+  },
   { additionalProperties: false },
 );
 
@@ -237,6 +280,73 @@ export const AuditParams = Type.Object({
 });
 
 /** Named components of the OpenAPI document (registered with the wire contract's). */
+/** Longest word or phrase on a list, and most of them per language. */
+export const WORD_MAX = 50;
+export const WORDS_MAX = 500;
+
+export const ReportContactSettingSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('url')]),
+    value: Type.String({ minLength: 1, maxLength: 300 }),
+    label: Type.Object(
+      {
+        en: Type.String({ minLength: 1, maxLength: 200 }),
+        'zh-Hans': Type.String({ minLength: 1, maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const WordList = Type.Array(Type.String({ maxLength: WORD_MAX }), { maxItems: WORDS_MAX });
+const Words = Type.Object(
+  { en: WordList, 'zh-Hans': WordList },
+  { additionalProperties: false },
+);
+
+const safetyFields = {
+  moderation: Type.Union([Type.Literal('pre'), Type.Literal('post')]),
+  reportThreshold: Type.Integer({ minimum: 1, maximum: 100 }),
+  reportsOptional: Type.Boolean(),
+  reportContact: Nullable(ReportContactSettingSchema),
+  words: Words,
+  holdLinks: Type.Boolean(),
+  holdPhones: Type.Boolean(),
+  holdEmails: Type.Boolean(),
+  holdRepeats: Type.Boolean(),
+};
+
+export const SafetySettingsSchema = Type.Object(
+  {
+    ...safetyFields,
+    externalCheck: Nullable(
+      Type.Object(
+        { url: Type.String(), timeoutMs: Type.Integer(), secretSet: Type.Boolean() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SafetySettingsUpdateSchema = Type.Object(
+  {
+    ...safetyFields,
+    externalCheck: Nullable(
+      Type.Object(
+        {
+          url: Type.String({ minLength: 1, maxLength: 2000 }),
+          timeoutMs: Type.Integer({ minimum: 500, maximum: 10_000 }),
+          secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const NEWSROOM_COMPONENTS = {
   Actor: ActorSchema,
   DecisionSummary: DecisionSummarySchema,
@@ -250,6 +360,12 @@ export const NEWSROOM_COMPONENTS = {
   BulkDecisionRequest: BulkDecisionRequestSchema,
   BulkDecisionResult: BulkDecisionResultSchema,
   PrivacyMatches: PrivacyMatchesSchema,
+  ItemFlag: ItemFlagSchema,
+  ReportSummary: ReportSummarySchema,
+  ReportEntry: ReportEntrySchema,
+  ReportContactSetting: ReportContactSettingSchema,
+  SafetySettings: SafetySettingsSchema,
+  SafetySettingsUpdate: SafetySettingsUpdateSchema,
 } as const;
 
 export type NewsroomComponent = keyof typeof NEWSROOM_COMPONENTS;
@@ -271,4 +387,10 @@ export type NewsroomContractChecks = [
   Assert<Equals<Static<typeof BulkDecisionRequestSchema>, BulkDecisionRequest>>,
   Assert<Equals<Static<typeof BulkDecisionResultSchema>, BulkDecisionResult>>,
   Assert<Equals<Static<typeof PrivacyMatchesSchema>, PrivacyMatches>>,
+  Assert<Equals<Static<typeof ItemFlagSchema>, ItemFlag>>,
+  Assert<Equals<Static<typeof ReportSummarySchema>, ReportSummary>>,
+  Assert<Equals<Static<typeof ReportEntrySchema>, ReportEntry>>,
+  Assert<Equals<Static<typeof ReportContactSettingSchema>, ReportContactSetting>>,
+  Assert<Equals<Static<typeof SafetySettingsSchema>, SafetySettings>>,
+  Assert<Equals<Static<typeof SafetySettingsUpdateSchema>, SafetySettingsUpdate>>,
 ];

@@ -162,3 +162,10 @@ export function parseRateLimit(
     throw new Error(`CAMPAIGN_RATE_LIMIT must look like 20/600 (max/seconds), got ${value}`);
   return { max: Number(match[1]), windowMs: Number(match[2]) * 1000 };
 }
+
+/** A limiter that counts in the store's shared table when it has one, else in memory. */
+export function limiterFor(backend: unknown, options: RateLimitOptions): Limiter {
+  return isRateLimitBackend(backend)
+    ? new SharedRateLimiter(backend, options)
+    : new RateLimiter(options);
+}

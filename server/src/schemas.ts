@@ -9,8 +9,16 @@ import {
   ERROR_CODES,
   FIELD_ERROR_CODES,
   LOCALES,
+  RECEIPT_STATUSES,
+  REPORT_REASONS,
   SUBMISSION_STATUSES,
   type ApiErrorBody,
+  type ReceiptRequest,
+  type ReceiptStatus,
+  type ReportAccepted,
+  type ReportContact,
+  type ReportRequest,
+  type WithdrawAnswer,
   type Campaign,
   type District,
   type Photo,
@@ -79,6 +87,15 @@ export const SubmissionLimitsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const ReportContactSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('url')]),
+    value: Type.String(),
+    label: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 export const CampaignSchema = Type.Object(
   {
     id: Type.String(),
@@ -96,6 +113,8 @@ export const CampaignSchema = Type.Object(
     ),
     limits: SubmissionLimitsSchema,
     districts: Type.Array(DistrictSchema),
+    reportContact: Nullable(ReportContactSchema),
+    reportsOptional: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -145,6 +164,9 @@ export const PhotoSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A receipt secret: 22–128 characters of the base64url alphabet (128 bits or more). */
+export const RECEIPT_SECRET = /^[A-Za-z0-9_-]{22,128}$/;
+
 export const SubmissionRequestSchema = Type.Object(
   {
     message: Type.String({ maxLength: HARD_LIMITS.message }),
@@ -155,6 +177,8 @@ export const SubmissionRequestSchema = Type.Object(
     consentGiven: Type.Boolean(),
     consentVersion: Type.String({ maxLength: HARD_LIMITS.consentVersion }),
     publishPermission: Type.Boolean(),
+    photoPermission: Type.Optional(Type.Boolean()),
+    receiptSecret: Type.Optional(Type.String({ pattern: RECEIPT_SECRET.source })),
     locale: LocaleSchema,
     website: Type.Optional(
       Type.String({
@@ -179,6 +203,37 @@ export const SubmissionRequestSchema = Type.Object(
 
 export const SubmissionAcceptedSchema = Type.Object(
   { id: Type.String(), status: Type.Literal('pending'), receivedAt: DateTime },
+  { additionalProperties: false },
+);
+
+export const ReceiptRequestSchema = Type.Object(
+  { secret: Type.String({ pattern: RECEIPT_SECRET.source }) },
+  { additionalProperties: false },
+);
+
+export const ReceiptStatusSchema = Type.Object(
+  { id: Type.String(), status: literals(RECEIPT_STATUSES), receivedAt: DateTime },
+  { additionalProperties: false },
+);
+
+export const WithdrawAnswerSchema = Type.Object(
+  { id: Type.String(), withdrawn: Type.Literal(true) },
+  { additionalProperties: false },
+);
+
+/** Longest note a reader may add to a report. */
+export const REPORT_NOTE_MAX = 500;
+
+export const ReportRequestSchema = Type.Object(
+  {
+    reason: literals(REPORT_REASONS),
+    note: Type.Optional(Type.String({ maxLength: REPORT_NOTE_MAX })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportAcceptedSchema = Type.Object(
+  { id: Type.String(), received: Type.Literal(true) },
   { additionalProperties: false },
 );
 
@@ -329,6 +384,12 @@ export type WireContractChecks = [
   Assert<Equals<Static<typeof StaffSubmissionSchema>, StaffSubmission>>,
   Assert<Equals<Static<typeof StaffSubmissionPageSchema>, StaffSubmissionPage>>,
   Assert<Equals<Static<typeof ApiErrorBodySchema>, ApiErrorBody>>,
+  Assert<Equals<Static<typeof ReportContactSchema>, ReportContact>>,
+  Assert<Equals<Static<typeof ReceiptRequestSchema>, ReceiptRequest>>,
+  Assert<Equals<Static<typeof ReceiptStatusSchema>, ReceiptStatus>>,
+  Assert<Equals<Static<typeof WithdrawAnswerSchema>, WithdrawAnswer>>,
+  Assert<Equals<Static<typeof ReportRequestSchema>, ReportRequest>>,
+  Assert<Equals<Static<typeof ReportAcceptedSchema>, ReportAccepted>>,
 ];
 
 /** Named components of the OpenAPI document. */
@@ -350,6 +411,12 @@ export const COMPONENTS = {
   StaffSubmission: StaffSubmissionSchema,
   StaffSubmissionPage: StaffSubmissionPageSchema,
   ApiErrorBody: ApiErrorBodySchema,
+  ReportContact: ReportContactSchema,
+  ReceiptRequest: ReceiptRequestSchema,
+  ReceiptStatus: ReceiptStatusSchema,
+  WithdrawAnswer: WithdrawAnswerSchema,
+  ReportRequest: ReportRequestSchema,
+  ReportAccepted: ReportAcceptedSchema,
 } as const;
 
 // ---- response schemas of the routes (they are the OpenAPI document's responses) ----

@@ -117,6 +117,8 @@ export function validateSubmission(raw: unknown, campaign: CampaignRecord): Clea
     consentGiven: true,
     consentVersion: body.consentVersion,
     publishPermission: body.publishPermission,
+    photoPermission: body.photoPermission === true,
+    ...(body.receiptSecret === undefined ? {} : { receiptSecret: body.receiptSecret }),
     locale: body.locale,
   };
 }
@@ -135,6 +137,9 @@ export function submissionHash(body: CleanSubmission, photo: Buffer | null): str
       body.consentVersion,
       body.publishPermission,
       body.locale,
+      // Only when sent, so a retry from a form that predates them hashes as it did.
+      ...(body.photoPermission ? ['photo'] : []),
+      ...(body.receiptSecret ? [body.receiptSecret] : []),
     ]),
   );
   hash.update(photo ? createHash('sha256').update(photo).digest('hex') : '-');

@@ -1,4 +1,5 @@
 /** From store records to the wire types, in one locale, with absolute URLs. */
+import { safetyOf } from './safety/settings.js';
 import type {
   Campaign,
   District,
@@ -47,6 +48,7 @@ export function campaignToWire(
   now: number,
 ): Campaign {
   const text = campaign.text[locale] ?? campaign.text[campaign.defaultLocale];
+  const safety = safetyOf(campaign);
   return {
     id: campaign.id,
     locale,
@@ -63,6 +65,14 @@ export function campaignToWire(
       id: district.id,
       name: district.names[locale] ?? district.names[campaign.defaultLocale],
     })),
+    reportContact: safety.reportContact
+      ? {
+          kind: safety.reportContact.kind,
+          value: safety.reportContact.value,
+          label: safety.reportContact.label[locale] ?? safety.reportContact.label.en,
+        }
+      : null,
+    reportsOptional: safety.reportsOptional,
   };
 }
 

@@ -4,6 +4,7 @@
  * launch article of 24 March 2024; the wording here is our own. The pictures are
  * illustrations drawn for this demo, and their captions say so.
  */
+import { DEFAULT_SAFETY } from '../safety/settings.js';
 import type { Locale } from '../../../src/api/wire.js';
 import type { CampaignRecord, DistrictRecord, PhotoText, StoryRecord } from '../store/store.js';
 
@@ -74,6 +75,18 @@ export const DEMO_CAMPAIGN: CampaignRecord = {
   },
   districts: DISTRICTS,
   allowedOrigins: [],
+  safety: {
+    ...DEFAULT_SAFETY,
+    // The line the city's own news pages give for reporting illegal and harmful content.
+    reportContact: {
+      kind: 'phone',
+      value: '+86-23-67158993',
+      label: {
+        en: 'Chongqing reporting line for illegal and harmful online information',
+        'zh-Hans': '重庆互联网违法和不良信息举报电话',
+      },
+    },
+  },
 };
 
 const PUBLISHED = Date.parse('2024-03-24T08:00:00.000Z');

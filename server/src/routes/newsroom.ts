@@ -20,7 +20,14 @@ import type {
   QueuePage,
   SubmissionEdit,
   DecisionRequest,
+  SafetySettingsUpdate,
 } from '../../../src/api/newsroom.js';
+import {
+  applySafetyUpdate,
+  safetyForAudit,
+  safetyOf,
+  safetyToWire,
+} from '../safety/settings.js';
 import { ApiError, notFound, validation } from '../errors.js';
 import {
   AuditParams,
@@ -38,6 +45,7 @@ import { ItemParams } from '../schemas.js';
 import { roleAtLeast } from '../plugins/staff-auth.js';
 import { StaffFeed } from '../staff-live.js';
 import type { AuditRecord, DecisionResult } from '../store/newsroom.js';
+import type { ReportTotals } from '../store/safety.js';
 import type { CampaignRecord, SubmissionRecord } from '../store/store.js';
 import { iso, photoFileUrl } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
@@ -92,11 +100,15 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
   const admin = { onRequest: roleAtLeast('admin') };
   // A viewer (an editor looking for stories) reads the words, never a reader's address.
   const seesEmail = (request: FastifyRequest) => request.staff?.role !== 'viewer';
-  const wire = (request: FastifyRequest) => {
+  /** The mapper to the console's items, with the report totals of the ids given read first. */
+  const wire = async (request: FastifyRequest, ids: readonly string[]) => {
     const locale = staffLocale(request, request.campaign);
     const email = seesEmail(request);
+    const totals = ids.length
+      ? await staff.store.reportTotals(request.campaign.id, ids)
+      : new Map<string, ReportTotals>();
     return (submission: SubmissionRecord) => {
-      const item = queueItemToWire(request.campaign, submission, locale);
+      const item = queueItemToWire(request.campaign, submission, locale, totals.get(submission.id));
       return email ? item : { ...item, email: null };
     };
   };
@@ -135,7 +147,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         staff.store.listOrigins(campaign.id),
       ]);
       const answer: QueuePage = {
-        items: page.items.map(wire(request)),
+        items: page.items.map(await wire(request, page.items.map((item) => item.id))),
         next: page.next === null ? null : String(page.next),
         counts,
         origins,
@@ -164,8 +176,11 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         limit: 200,
       });
       const answer: QueueItemDetail = {
-        item: wire(request)(submission),
+        item: (await wire(request, [submission.id]))(submission),
         history: items.map((entry) => auditToWire(entry, isUndoable(entry, submission))),
+        reports: (await staff.store.listReports(campaign.id, submission.id, 100)).map(
+          (report) => ({ reason: report.reason, note: report.note, at: iso(report.at) }),
+        ),
       };
       return answer;
     },
@@ -197,7 +212,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         note: note?.trim() || null,
         ...(withPhoto === undefined ? {} : { withPhoto }),
       });
-      return decisionAnswer(result, wire(request));
+      return decisionAnswer(result, await wire(request, [request.params.id]));
     },
   );
 
@@ -226,7 +241,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         ...(photoAlt === undefined ? {} : { photoAlt: photoAlt?.trim() || null }),
         ...(photoPublished === undefined ? {} : { photoPublished }),
       });
-      return decisionAnswer(result, wire(request));
+      return decisionAnswer(result, await wire(request, [request.params.id]));
     },
   );
 
@@ -247,7 +262,10 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
       if (new Set(items.map((item) => item.id)).size !== items.length) {
         throw validation([{ field: 'items', code: 'invalid' }], 'An item is listed twice');
       }
-      const toWire = wire(request);
+      const toWire = await wire(
+        request,
+        items.map((item) => item.id),
+      );
       const answer: BulkDecisionResult = { results: [] };
       const now = Date.now();
       for (const { id, version } of items) {
@@ -278,6 +296,57 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
   );
 
   staffPhotoRoute(staff);
+
+  // ---- trust and safety settings ----
+
+  staff.get(
+    '/safety',
+    {
+      schema: {
+        ...STAFF,
+        summary: "The campaign's trust and safety settings (staff; the secret is never sent)",
+        response: { 200: nref('SafetySettings'), ...errorAnswers(401, 403, 404) },
+      },
+    },
+    async (request) => safetyToWire(safetyOf(request.campaign)),
+  );
+
+  staff.put<{ Body: SafetySettingsUpdate }>(
+    '/safety',
+    {
+      ...admin,
+      schema: {
+        ...STAFF,
+        summary: "Change the campaign's trust and safety settings (admin; audited)",
+        body: nref('SafetySettingsUpdate'),
+        response: { 200: nref('SafetySettings'), ...errorAnswers(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const campaign = request.campaign;
+      const before = safetyOf(campaign);
+      const result = applySafetyUpdate(before, request.body);
+      if (!result.ok) {
+        throw new ApiError(422, 'validation', 'Some settings are not valid', {
+          fields: result.fields,
+        });
+      }
+      await staff.store.putCampaign({ ...campaign, safety: result.safety });
+      await staff.store.appendAudit({
+        campaignId: campaign.id,
+        at: Date.now(),
+        actor: request.staff!.actor,
+        action: 'safety_settings',
+        submissionId: null,
+        reason: null,
+        note: null,
+        before: safetyForAudit(before),
+        after: safetyForAudit(result.safety),
+      });
+      await staff.campaigns.reload();
+      return safetyToWire(result.safety);
+    },
+  );
 
   // ---- the audit trail ----
 
@@ -427,7 +496,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         reason: action === 'remove' || action === 'reject' ? (entry.reason ?? 'other') : null,
         note: `undo #${entry.id}`,
       });
-      return decisionAnswer(result, wire(request));
+      return decisionAnswer(result, await wire(request, [entry.submissionId]));
     },
   );
 
@@ -447,7 +516,7 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
     async (request) => {
       const email = request.query.email.trim();
       const items = await staff.store.findByEmail(request.campaign.id, email);
-      return { email, items: items.map(wire(request)) };
+      return { email, items: items.map(await wire(request, items.map((item) => item.id))) };
     },
   );
 

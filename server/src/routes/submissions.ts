@@ -11,7 +11,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
-import { CampaignParams, errorAnswers, ref } from '../schemas.js';
+import { CampaignParams, ItemParams, errorAnswers, ref } from '../schemas.js';
+import receiptRoutes from './receipts.js';
 import { clientKey } from '../client-address.js';
 import type { CampaignRecord, CreateResult, NewPhoto, PhotoText } from '../store/store.js';
 import {
@@ -22,10 +23,19 @@ import {
 } from '../validate.js';
 import { isOpen } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
+import { receiptDigest, screenSubmission, type Screening } from '../safety/screen.js';
+import { safetyOf } from '../safety/settings.js';
+import { RULE_ACTOR } from '../store/safety.js';
 import type { CorsCallback } from './public.js';
 
 /** The route this plugin serves, as Fastify names it (the prefix it is registered under). */
 const SUBMISSIONS_ROUTE = '/v1/campaigns/:campaign/submissions';
+/** The routes partner pages on the allowlist may call across origins. */
+const PARTNER_ROUTES = new Set([
+  SUBMISSIONS_ROUTE,
+  `${SUBMISSIONS_ROUTE}/:id/receipt`,
+  `${SUBMISSIONS_ROUTE}/:id/withdraw`,
+]);
 
 const PARTNER_CORS: FastifyCorsOptions = {
   origin: true,
@@ -78,14 +88,14 @@ function readerPhotoText(displayName: string | null): Record<Locale, PhotoText> 
     en: {
       alt: 'Photo a reader sent with their words',
       caption: displayName ? `Sent by ${displayName}` : 'Sent by a reader',
-      photographer: displayName ?? 'A reader',
+      photographer: displayName ?? 'a reader',
       organization: null,
       license: 'Shared by the reader for this campaign',
     },
     'zh-Hans': {
       alt: '读者随留言发送的照片',
       caption: displayName ? `由${displayName}提供` : '由一位读者提供',
-      photographer: displayName ?? '一位读者',
+      photographer: displayName ?? '读者',
       organization: null,
       license: '由读者为本活动提供',
     },
@@ -263,15 +273,25 @@ interface CheckedSubmission {
   photoBytes: Buffer | null;
   /** The sending page's origin, when the browser named one and it is allowed. */
   origin: string | null;
+  /** `clientKey(request.ip)`: for "the same text again from the same client". */
+  client: string;
 }
 
 /** Re-encodes the photo (through the bounded image queue) and stores it all at once. */
 async function storeSubmission(
   app: FastifyInstance,
   campaign: CampaignRecord,
-  { body, bodyHash, key, photoBytes, origin }: CheckedSubmission,
+  { body, bodyHash, key, photoBytes, origin, client }: CheckedSubmission,
 ): Promise<CreateResult> {
   const submissionId = randomUUID();
+  const receivedAt = Date.now();
+  const screening = await screenSubmission(app.store, campaign, {
+    id: submissionId,
+    body,
+    client,
+    hasPhoto: photoBytes !== null,
+    receivedAt,
+  });
   let photo: NewPhoto | null = null;
   if (photoBytes) {
     const processed = await processPhoto(photoBytes, {
@@ -291,7 +311,7 @@ async function storeSubmission(
       files: processed.files,
     };
   }
-  return app.store.createSubmission({
+  const result = await app.store.createSubmission({
     submission: {
       id: submissionId,
       campaignId: campaign.id,
@@ -303,13 +323,49 @@ async function storeSubmission(
       locale: body.locale,
       publishPermission: body.publishPermission,
       consentVersion: body.consentVersion,
-      receivedAt: Date.now(),
+      receivedAt,
       origin,
+      photoPermission: photo !== null && body.photoPermission === true,
+      receiptHash: body.receiptSecret ? receiptDigest(body.receiptSecret) : null,
+      flags: screening.flags,
+      clientHash: screening.clientHash,
+      textHash: screening.textHash,
     },
     photo,
     idempotencyKey: key,
     bodyHash,
   });
+  if (result.kind === 'created' && screening.outcome !== 'hold') {
+    await applyScreening(app, campaign, submissionId, screening);
+  }
+  return result;
+}
+
+/**
+ * The rules' decision, made as the campaign's rules in the audit trail: the external
+ * check's rejection, or post-moderation's publication. It runs after the commit; if it
+ * fails the submission simply waits for a person, which is the safe way round.
+ */
+async function applyScreening(
+  app: FastifyInstance,
+  campaign: CampaignRecord,
+  id: string,
+  screening: Screening,
+): Promise<void> {
+  try {
+    await app.store.decide({
+      campaignId: campaign.id,
+      id,
+      action: screening.outcome === 'reject' ? 'reject' : 'approve',
+      now: Date.now(),
+      actor: RULE_ACTOR,
+      ...(screening.outcome === 'reject'
+        ? { reason: 'other', note: `external check: ${screening.reason ?? 'rejected'}`.slice(0, 500) }
+        : {}),
+    });
+  } catch (error) {
+    app.log.error({ err: error, id }, 'the rules could not decide; the submission waits');
+  }
 }
 
 const MULTIPART_BODY = {
@@ -337,27 +393,35 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
   await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
     const allowed =
       request.headers.origin !== undefined &&
-      request.routeOptions.url === SUBMISSIONS_ROUTE &&
+      PARTNER_ROUTES.has(request.routeOptions.url ?? '') &&
       originAllowed(request, request.campaign);
     // `origin: true` reflects the request's Origin: given only once it is known allowed.
     callback(null, allowed ? PARTNER_CORS : NO_CORS);
   });
 
-  app.options(
-    '',
-    {
-      schema: {
-        summary: 'CORS preflight for a submission',
-        tags: ['submissions'],
-        params: CampaignParams,
-        response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
+  for (const [path, what] of [
+    ['', 'a submission'],
+    ['/:id/receipt', "a receipt's question"],
+    ['/:id/withdraw', 'a withdrawal'],
+  ] as const) {
+    app.options(
+      path,
+      {
+        schema: {
+          summary: `CORS preflight for ${what}`,
+          tags: ['submissions'],
+          params: path ? ItemParams : CampaignParams,
+          response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
+        },
       },
-    },
-    async (request, reply) => {
-      if (!originAllowed(request, request.campaign)) throw originNotAllowed();
-      return reply.code(204).send();
-    },
-  );
+      async (request, reply) => {
+        if (!originAllowed(request, request.campaign)) throw originNotAllowed();
+        return reply.code(204).send();
+      },
+    );
+  }
+
+  await app.register(receiptRoutes);
 
   app.post(
     '',
@@ -412,8 +476,9 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
       const body = validateSubmission(data, campaign);
       const bodyHash = submissionHash(body, photoBytes);
 
-      if (photoBytes) {
-        // Spare a retry the photo work; createSubmission checks the key again anyway.
+      if (photoBytes || safetyOf(campaign).externalCheck) {
+        // Spare a retry the photo work and the external check; createSubmission checks
+        // the key again anyway.
         const earlier = await app.store.findIdempotent(campaign.id, key);
         if (earlier?.kind === 'deleted') throw submissionDeleted();
         if (earlier) {
@@ -432,6 +497,7 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
             request.headers.origin !== undefined && originAllowed(request, campaign)
               ? request.headers.origin
               : null,
+          client: clientKey(request.ip),
         }),
       );
       if (result.kind === 'conflict') throw idempotencyConflict();

@@ -362,6 +362,28 @@ export function queueSearch(
     case 'no_permission':
       add('publish_permission = ?', dialect.flag(false));
       break;
+    case 'flagged':
+      add('flags IS NOT NULL');
+      break;
+    case 'reported':
+      add('reports_open > 0');
+      break;
+    case 'hidden':
+      add('hidden_at IS NOT NULL');
+      break;
+    case 'photo_private':
+      add('photo_id IS NOT NULL AND photo_permission = ?', dialect.flag(false));
+      break;
+    case 'word':
+    case 'link':
+    case 'phone':
+    case 'email':
+    case 'repeat':
+    case 'external':
+      // The flags' JSON as written by JSON.stringify ({"code":"…","detail":…}); external
+      // matches its three codes.
+      add(`flags LIKE ? ESCAPE '\\'`, `%"code":"${query.flag === 'external' ? 'external\\_' : query.flag}%`);
+      break;
   }
   const q = query.q ?? '';
   if (q !== '') {
@@ -463,7 +485,8 @@ export function queuePage<R, T extends { seq: number }>(
 
 export const DECIDE_SQL = {
   decide: `UPDATE submissions SET status = ?, version = version + 1, decided_at = ?,
-      decided_by = ?, reason = ?, note = ?, approved_at = ?, wall_seq = ?, photo_published = ?
+      decided_by = ?, reason = ?, note = ?, approved_at = ?, wall_seq = ?, photo_published = ?,
+      hidden_at = NULL, reports_open = 0
     WHERE campaign_id = ? AND id = ?
     RETURNING *`,
   edit: `UPDATE submissions SET featured = ?, photo_alt = ?, photo_published = ?,
@@ -485,7 +508,7 @@ export const decideParams = (
   write.reason,
   write.note,
   write.approvedAt,
-  write.event === 'quote' ? eventId : null,
+  write.wallSeq === 'event' ? (write.event === 'quote' ? eventId : null) : write.wallSeq,
   dialect.flag(write.photoPublished),
   campaignId,
   id,

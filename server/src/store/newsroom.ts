@@ -161,7 +161,8 @@ export type StaffEvent =
       action: AuditAction;
       at: number;
     }
-  | { campaignId: string; type: 'deleted'; id: string; actor: Actor; at: number };
+  | { campaignId: string; type: 'deleted'; id: string; actor: Actor; at: number }
+  | { campaignId: string; type: 'reported'; id: string; open: number; at: number };
 
 export interface NewsroomStore {
   // ---- staff accounts ----

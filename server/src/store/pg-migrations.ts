@@ -232,6 +232,37 @@ export const PG_MIGRATIONS: Migration[] = [
       END $migration$;
     `,
   },
+  {
+    version: 4,
+    name: 'trust and safety: photo permission, receipts, hold flags, reports',
+    sql: `
+      ALTER TABLE submissions ADD COLUMN photo_permission BOOLEAN NOT NULL DEFAULT false;
+      ALTER TABLE submissions ADD COLUMN receipt_hash TEXT;
+      -- TEXT, not JSONB: the queue filters on its exact text, as SQLite does.
+      ALTER TABLE submissions ADD COLUMN flags TEXT;
+      ALTER TABLE submissions ADD COLUMN client_hash TEXT;
+      ALTER TABLE submissions ADD COLUMN text_hash TEXT;
+      ALTER TABLE submissions ADD COLUMN hidden_at BIGINT;
+      ALTER TABLE submissions ADD COLUMN reports_open INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX submissions_by_text ON submissions (campaign_id, text_hash);
+      CREATE INDEX submissions_reported ON submissions (campaign_id, seq) WHERE reports_open > 0;
+
+      CREATE TABLE reports (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+        reporter_hash TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        note TEXT,
+        created_at BIGINT NOT NULL,
+        UNIQUE (submission_id, reporter_hash)
+      );
+
+      ALTER TABLE audit_log DROP CONSTRAINT audit_log_actor_kind_check;
+      ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_kind_check
+        CHECK (actor_kind IN ('staff', 'service', 'reader', 'rule'));
+    `,
+  },
 ];
 
 /**

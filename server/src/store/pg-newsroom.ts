@@ -56,6 +56,18 @@ import type { PgLiveFeed } from './pg-live.js';
 import { type SubmissionRow, toQuote, toSubmission } from './rows.js';
 import type { SubmissionRecord } from './store.js';
 import { changedEvent, decisionAudit, planDecision, planEdit, wallEvent } from './transitions.js';
+import {
+  countReportParams,
+  hideAudit,
+  type ReportInput,
+  type ReportResult,
+  type ReportTotals,
+  reportEvents,
+  reportable,
+  SAFETY_SQL,
+  toReport,
+  toTotals,
+} from './safety.js';
 
 const NOT_FOUND: DecisionResult = {
   ok: false,
@@ -77,6 +89,14 @@ const QUEUE = pgSql(QUEUE_SQL);
 const DECIDE = pgSql(DECIDE_SQL);
 
 const LOCKED_SUBMISSION = 'SELECT * FROM submissions WHERE campaign_id = $1 AND id = $2 FOR UPDATE';
+
+/** The safety statements, numbered for PostgreSQL once. */
+const SAFETY = {
+  repeat: pgPlaceholders(SAFETY_SQL.repeat),
+  insertReport: pgPlaceholders(SAFETY_SQL.insertReport),
+  countReport: pgPlaceholders(SAFETY_SQL.countReport),
+  list: pgPlaceholders(SAFETY_SQL.list),
+};
 
 export class PgNewsroom implements NewsroomStore {
   readonly #db: PgConnection;
@@ -264,6 +284,80 @@ export class PgNewsroom implements NewsroomStore {
     });
     if (result.ok && result.event) await this.#live.handedOut(result.event.id);
     return result;
+  }
+
+  // ---- trust and safety ----
+
+  async hasRepeat(campaignId: string, textHash: string, clientHash: string): Promise<boolean> {
+    const rows = await this.#db.query(SAFETY.repeat, [campaignId, textHash, clientHash]);
+    return rows.length > 0;
+  }
+
+  async addReport(input: ReportInput): Promise<ReportResult> {
+    const result = await this.#db.tx(async (client): Promise<ReportResult> => {
+      const row = await lockedRow(client, input.campaignId, input.id);
+      const current = row ? toSubmission(row) : null;
+      if (!reportable(current)) return { kind: 'not_found' };
+      const inserted = await client.query(SAFETY.insertReport, [
+        input.campaignId,
+        input.id,
+        input.reporterHash,
+        input.reason,
+        input.note,
+        input.now,
+      ]);
+      if (!inserted.rowCount) return { kind: 'duplicate' };
+      const { rows } = await client.query<SubmissionRow>(
+        SAFETY.countReport,
+        countReportParams(input),
+      );
+      const updated = toSubmission(rows[0]);
+      let reported: ReportResult = {
+        kind: 'reported',
+        submission: updated,
+        event: null,
+        audit: null,
+      };
+      if (updated.hiddenAt !== null) {
+        const eventId = await this.#live.addEvent(
+          client,
+          input.campaignId,
+          'remove',
+          input.id,
+          input.now,
+        );
+        const audit = await this.appendAuditIn(client, hideAudit(current, updated, input));
+        reported = {
+          ...reported,
+          event: { id: eventId, campaignId: input.campaignId, type: 'remove', quoteId: input.id },
+          audit,
+        };
+      }
+      for (const event of reportEvents(reported, input.now)) {
+        await this.#live.notifyStaff(client, event);
+      }
+      return reported;
+    });
+    if (result.kind === 'reported' && result.event) await this.#live.handedOut(result.event.id);
+    return result;
+  }
+
+  async reportTotals(campaignId: string, ids: readonly string[]) {
+    if (!ids.length) return new Map<string, ReportTotals>();
+    const rows = await this.#db.query<Parameters<typeof toTotals>[0][number]>(
+      pgPlaceholders(SAFETY_SQL.totals(ids.length)),
+      [campaignId, ...ids],
+    );
+    return toTotals(rows);
+  }
+
+  async listReports(campaignId: string, id: string, limit: number) {
+    const rows = await this.#db.query<Parameters<typeof toReport>[0]>(SAFETY.list, [
+      campaignId,
+      id,
+      limit,
+    ]);
+    return rows.map(toReport);
   }
 
   subscribeStaff(listener: (event: StaffEvent) => void): () => void {

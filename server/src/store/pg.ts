@@ -24,8 +24,9 @@ import {
   toReplay,
   toSubmission,
 } from './rows.js';
-import { deleteAudit, toTransitionResult } from './transitions.js';
+import { deleteAudit, flagsColumn, toTransitionResult } from './transitions.js';
 import { PgNewsroom } from './pg-newsroom.js';
+import type { ReportInput } from './safety.js';
 import { pgPlaceholders, QUEUE_SQL, toCounts } from './newsroom-sql.js';
 import {
   type AuditQuery,
@@ -40,10 +41,10 @@ import {
   type StaffEvent,
   type StaffPatch,
 } from './newsroom.js';
-import type { Actor } from '../../../src/api/newsroom.js';
 import type {
   CampaignRecord,
   CreateResult,
+  DeletedBy,
   IdempotentRecord,
   LiveEvent,
   LiveStatusListener,
@@ -193,7 +194,8 @@ export class PgStore implements Store {
       publicOnly
         ? `SELECT p.* FROM photos p LEFT JOIN submissions s ON s.id = p.submission_id
            WHERE p.campaign_id = $1 AND p.id = $2
-             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published))`
+             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published
+               AND s.photo_permission AND s.hidden_at IS NULL))`
         : 'SELECT * FROM photos WHERE campaign_id = $1 AND id = $2',
       [campaignId, id],
     );
@@ -212,7 +214,8 @@ export class PgStore implements Store {
            JOIN photos p ON p.campaign_id = f.campaign_id AND p.id = f.photo_id
            LEFT JOIN submissions s ON s.id = p.submission_id
            WHERE f.campaign_id = $1 AND f.photo_id = $2 AND f.width = $3
-             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published))`
+             AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published
+               AND s.photo_permission AND s.hidden_at IS NULL))`
         : `SELECT f.width, f.bytes, f.etag FROM photo_files f
            WHERE f.campaign_id = $1 AND f.photo_id = $2 AND f.width = $3`,
       [campaignId, id, width],
@@ -284,8 +287,9 @@ export class PgStore implements Store {
       await client.query(
         `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
            district, email, locale, publish_permission, consent_version, received_at, photo_id,
-           origin)
-         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+           origin, photo_permission, receipt_hash, flags, client_hash, text_hash)
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+           $17, $18)`,
         [
           submission.id,
           submission.campaignId,
@@ -300,6 +304,11 @@ export class PgStore implements Store {
           submission.receivedAt,
           photo?.record.id ?? null,
           submission.origin,
+          Boolean(submission.photoPermission) && photo !== null,
+          submission.receiptHash ?? null,
+          flagsColumn(submission.flags ?? []),
+          submission.clientHash ?? null,
+          submission.textHash ?? null,
         ],
       );
       if (photo) await this.#putPhoto(client, photo);
@@ -399,7 +408,7 @@ export class PgStore implements Store {
   async deleteSubmission(
     campaignId: string,
     id: string,
-    by?: { actor: Actor; now: number; reason?: string | null },
+    by?: DeletedBy,
   ) {
     const result = await this.#db.tx(async (client) => {
       const { rows } = await client.query<SubmissionRow>(
@@ -493,7 +502,7 @@ export class PgStore implements Store {
          (SELECT coalesce(max(id), 0) AS last_event_id FROM events WHERE campaign_id = $1) m
        LEFT JOIN LATERAL (
          SELECT * FROM submissions
-         WHERE campaign_id = $1 AND status = 'approved' AND wall_seq < $2
+         WHERE campaign_id = $1 AND status = 'approved' AND hidden_at IS NULL AND wall_seq < $2
          ORDER BY wall_seq DESC LIMIT $3
        ) s ON true`,
       [campaignId, query.before ?? FROM_TOP, rowsToRead(query.limit)],
@@ -514,7 +523,7 @@ export class PgStore implements Store {
   async eventsAfter(campaignId: string, afterId: number, limit: number) {
     const rows = await this.#db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events e
-       LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved'
+       LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved' AND s.hidden_at IS NULL
        WHERE e.campaign_id = $1 AND e.id > $2
        ORDER BY e.id LIMIT $3`,
       [campaignId, afterId, limit],
@@ -616,5 +625,17 @@ export class PgStore implements Store {
   }
   subscribeStaff(listener: (event: StaffEvent) => void) {
     return this.#newsroom.subscribeStaff(listener);
+  }
+  hasRepeat(campaignId: string, textHash: string, clientHash: string) {
+    return this.#newsroom.hasRepeat(campaignId, textHash, clientHash);
+  }
+  addReport(input: ReportInput) {
+    return this.#newsroom.addReport(input);
+  }
+  reportTotals(campaignId: string, ids: readonly string[]) {
+    return this.#newsroom.reportTotals(campaignId, ids);
+  }
+  listReports(campaignId: string, id: string, limit: number) {
+    return this.#newsroom.listReports(campaignId, id, limit);
   }
 }

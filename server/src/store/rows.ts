@@ -5,7 +5,7 @@
  * numbers, and INTEGER 0/1 for flags), which the mappers even out.
  */
 import type { Locale, SubmissionStatus } from '../../../src/api/wire.js';
-import type { Actor } from '../../../src/api/newsroom.js';
+import type { Actor, ItemFlag } from '../../../src/api/newsroom.js';
 import type { LiveEvent, PhotoRecord, QuoteRecord, SubmissionRecord } from './store.js';
 
 type Int = number | string;
@@ -38,6 +38,14 @@ export interface SubmissionRow {
   decided_by: string | null;
   reason: string | null;
   note: string | null;
+  photo_permission: Flag;
+  receipt_hash: string | null;
+  /** JSON of ItemFlag[], or null for none. */
+  flags: string | null;
+  client_hash: string | null;
+  text_hash: string | null;
+  hidden_at: Int | null;
+  reports_open: Int;
 }
 
 const num = (value: Int | null): number | null => (value === null ? null : Number(value));
@@ -67,11 +75,22 @@ export const toSubmission = (row: SubmissionRow): SubmissionRecord => ({
   decidedBy: row.decided_by ? (JSON.parse(row.decided_by) as Actor) : null,
   reason: row.reason,
   note: row.note,
+  wallSeq: num(row.wall_seq),
+  photoPermission: Boolean(row.photo_permission),
+  receiptHash: row.receipt_hash,
+  flags: row.flags ? (JSON.parse(row.flags) as ItemFlag[]) : [],
+  hiddenAt: num(row.hidden_at),
+  reportsOpen: Number(row.reports_open),
 });
+
+/** A reader's photo is public only with its own permission, once staff publish it. */
+export const photoIsPublic = (row: SubmissionRow): boolean =>
+  Boolean(row.photo_published) && Boolean(row.photo_permission) && row.photo_id !== null;
 
 /**
  * The quote a published submission shows on the wall: an anonymous one without a name,
- * and without its photo when staff published the words alone.
+ * and without its photo when staff published the words alone or the reader did not
+ * allow the photo to be published.
  */
 export const toQuote = (row: SubmissionRow): QuoteRecord => ({
   id: row.id,
@@ -80,8 +99,8 @@ export const toQuote = (row: SubmissionRow): QuoteRecord => ({
   districtId: row.district,
   locale: row.locale,
   approvedAt: Number(row.approved_at ?? row.decided_at ?? row.received_at),
-  photoId: row.photo_published ? row.photo_id : null,
-  photoAlt: row.photo_published && row.photo_id ? row.photo_alt : null,
+  photoId: photoIsPublic(row) ? row.photo_id : null,
+  photoAlt: photoIsPublic(row) ? row.photo_alt : null,
   featured: Boolean(row.featured),
   wallSeq: Number(row.wall_seq ?? 0),
 });

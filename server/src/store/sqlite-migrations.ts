@@ -208,4 +208,66 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       INSERT INTO submissions_search (submissions_search) VALUES ('rebuild');
     `,
   },
+  {
+    version: 4,
+    name: 'trust and safety: photo permission, receipts, hold flags, reports',
+    sql: `
+      -- Without its own permission a reader's photo is never public (rows before this
+      -- migration had none: their photos leave the walls).
+      ALTER TABLE submissions ADD COLUMN photo_permission INTEGER NOT NULL DEFAULT 0;
+      -- SHA-256 of the reader's receipt secret (the secret stays in their browser).
+      ALTER TABLE submissions ADD COLUMN receipt_hash TEXT;
+      -- The rules' and external check's flags: JSON [{ "code", "detail" }], NULL for none.
+      ALTER TABLE submissions ADD COLUMN flags TEXT;
+      -- SHA-256 of the campaign and the client's address key, and of the folded text:
+      -- "the same text again from the same client" without keeping the address.
+      ALTER TABLE submissions ADD COLUMN client_hash TEXT;
+      ALTER TABLE submissions ADD COLUMN text_hash TEXT;
+      -- Off every wall after readers' reports, until staff restore or remove it.
+      ALTER TABLE submissions ADD COLUMN hidden_at INTEGER;
+      ALTER TABLE submissions ADD COLUMN reports_open INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX submissions_by_text ON submissions (campaign_id, text_hash);
+      CREATE INDEX submissions_reported ON submissions (campaign_id, seq) WHERE reports_open > 0;
+
+      -- One report per client and quote; the client only as a digest. Deleted with the
+      -- submission.
+      CREATE TABLE reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        campaign_id TEXT NOT NULL,
+        submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+        reporter_hash TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        note TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (submission_id, reporter_hash)
+      );
+
+      -- Readers and the campaign's rules act too: the audit trail's actor check is
+      -- rebuilt with them (SQLite cannot alter a CHECK; dropping a table fires no trigger).
+      CREATE TABLE audit_log_next (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        campaign_id TEXT,
+        at INTEGER NOT NULL,
+        actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff', 'service', 'reader', 'rule')),
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        submission_id TEXT,
+        reason TEXT,
+        note TEXT,
+        state_before TEXT,
+        state_after TEXT
+      );
+      INSERT INTO audit_log_next SELECT * FROM audit_log;
+      DROP TABLE audit_log;
+      ALTER TABLE audit_log_next RENAME TO audit_log;
+      CREATE INDEX audit_log_by_campaign ON audit_log (campaign_id, id);
+      CREATE INDEX audit_log_by_submission ON audit_log (submission_id, id);
+      CREATE INDEX audit_log_by_actor ON audit_log (actor_id, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
 ];

@@ -52,6 +52,18 @@ import type {
 import { type SubmissionRow, toQuote, toSubmission } from './rows.js';
 import type { LiveEvent, SubmissionRecord } from './store.js';
 import { changedEvent, decisionAudit, planDecision, planEdit, wallEvent } from './transitions.js';
+import {
+  countReportParams,
+  hideAudit,
+  type ReportInput,
+  type ReportResult,
+  type ReportTotals,
+  reportEvents,
+  reportable,
+  SAFETY_SQL,
+  toReport,
+  toTotals,
+} from './safety.js';
 
 /** What the newsroom needs of the store it belongs to. */
 export interface SqliteNewsroomHost {
@@ -268,6 +280,55 @@ export class SqliteNewsroom implements NewsroomStore {
     this.emitStaff([changedEvent(result.submission, result.audit)]);
   }
 
+  // ---- trust and safety ----
+
+  async hasRepeat(campaignId: string, textHash: string, clientHash: string): Promise<boolean> {
+    return this.#s.repeat.get(campaignId, textHash, clientHash) !== undefined;
+  }
+
+  async addReport(input: ReportInput): Promise<ReportResult> {
+    const events: LiveEvent[] = [];
+    const result = this.#db.transaction((): ReportResult => {
+      const row = this.#s.getSubmission.get(input.campaignId, input.id) as
+        SubmissionRow | undefined;
+      const current = row ? toSubmission(row) : null;
+      if (!reportable(current)) return { kind: 'not_found' };
+      const inserted = this.#s.insertReport.run(
+        input.campaignId,
+        input.id,
+        input.reporterHash,
+        input.reason,
+        input.note,
+        input.now,
+      ).changes;
+      if (!inserted) return { kind: 'duplicate' };
+      const updated = toSubmission(
+        this.#s.countReport.get(...countReportParams(input)) as SubmissionRow,
+      );
+      if (updated.hiddenAt === null) {
+        return { kind: 'reported', submission: updated, event: null, audit: null };
+      }
+      const eventId = this.#host.addEvent(input.campaignId, 'remove', input.id, input.now);
+      events.push({ id: eventId, campaignId: input.campaignId, type: 'remove', quoteId: input.id });
+      const audit = this.appendAuditNow(hideAudit(current, updated, input));
+      return { kind: 'reported', submission: updated, event: events[0], audit };
+    })();
+    this.#host.emitLive(events);
+    this.emitStaff(reportEvents(result, input.now));
+    return result;
+  }
+
+  async reportTotals(campaignId: string, ids: readonly string[]) {
+    if (!ids.length) return new Map<string, ReportTotals>();
+    const rows = this.#statement(SAFETY_SQL.totals(ids.length)).all(campaignId, ...ids);
+    return toTotals(rows as Parameters<typeof toTotals>[0]);
+  }
+
+  async listReports(campaignId: string, id: string, limit: number) {
+    const rows = this.#s.listReports.all(campaignId, id, limit);
+    return (rows as Parameters<typeof toReport>[0][]).map(toReport);
+  }
+
   subscribeStaff(listener: (event: StaffEvent) => void): () => void {
     this.#staffListeners.add(listener);
     return () => this.#staffListeners.delete(listener);
@@ -314,5 +375,9 @@ function prepare(db: Database.Database) {
     getSubmission: db.prepare('SELECT * FROM submissions WHERE campaign_id = ? AND id = ?'),
     decide: db.prepare(DECIDE_SQL.decide),
     edit: db.prepare(DECIDE_SQL.edit),
+    repeat: db.prepare(SAFETY_SQL.repeat),
+    insertReport: db.prepare(SAFETY_SQL.insertReport),
+    countReport: db.prepare(SAFETY_SQL.countReport),
+    listReports: db.prepare(SAFETY_SQL.list),
   };
 }

@@ -18,7 +18,7 @@ import {
   toReplay,
   toSubmission,
 } from './rows.js';
-import { deleteAudit, toTransitionResult } from './transitions.js';
+import { deleteAudit, flagsColumn, toTransitionResult } from './transitions.js';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { acceptedAnswer, keyDigest } from './idempotency.js';
 import { type Migration, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
@@ -26,6 +26,7 @@ import { FROM_TOP, rowsToRead, toPage } from './paging.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { QUEUE_SQL, toCounts } from './newsroom-sql.js';
 import { SqliteNewsroom } from './sqlite-newsroom.js';
+import type { ReportInput } from './safety.js';
 import {
   type AuditQuery,
   type DecisionInput,
@@ -39,10 +40,10 @@ import {
   type StaffEvent,
   type StaffPatch,
 } from './newsroom.js';
-import type { Actor } from '../../../src/api/newsroom.js';
 import type {
   CampaignRecord,
   CreateResult,
+  DeletedBy,
   IdempotentRecord,
   LiveEvent,
   NewPhoto,
@@ -178,7 +179,8 @@ export class SqliteStore implements Store {
       getPublicPhoto: db.prepare(
         `SELECT p.* FROM photos p LEFT JOIN submissions s ON s.id = p.submission_id
          WHERE p.campaign_id = ? AND p.id = ?
-           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1))`,
+           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1
+             AND s.photo_permission = 1 AND s.hidden_at IS NULL))`,
       ),
       getPhotoFile: db.prepare(
         `SELECT f.width, f.bytes, f.etag FROM photo_files f
@@ -189,7 +191,8 @@ export class SqliteStore implements Store {
          JOIN photos p ON p.campaign_id = f.campaign_id AND p.id = f.photo_id
          LEFT JOIN submissions s ON s.id = p.submission_id
          WHERE f.campaign_id = ? AND f.photo_id = ? AND f.width = ?
-           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1))`,
+           AND (p.submission_id IS NULL OR (s.status = 'approved' AND s.photo_published = 1
+             AND s.photo_permission = 1 AND s.hidden_at IS NULL))`,
       ),
       findKey: db.prepare(
         'SELECT body_hash, response FROM idempotency_keys WHERE campaign_id = ? AND key = ?',
@@ -217,9 +220,10 @@ export class SqliteStore implements Store {
       insertSubmission: db.prepare(
         `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
            district, email, locale, publish_permission, consent_version, received_at, photo_id,
-           origin)
+           origin, photo_permission, receipt_hash, flags, client_hash, text_hash)
          VALUES (@id, @campaignId, 'pending', @message, @displayName, @anonymous, @district,
-           @email, @locale, @publishPermission, @consentVersion, @receivedAt, @photoId, @origin)`,
+           @email, @locale, @publishPermission, @consentVersion, @receivedAt, @photoId, @origin,
+           @photoPermission, @receiptHash, @flags, @clientHash, @textHash)`,
       ),
       getSubmission: db.prepare('SELECT * FROM submissions WHERE campaign_id = ? AND id = ?'),
       listByStatus: db.prepare(
@@ -241,13 +245,13 @@ export class SqliteStore implements Store {
         .prepare('SELECT coalesce(max(id), 0) FROM events WHERE campaign_id = ?')
         .pluck(),
       listQuotes: db.prepare(
-        `SELECT * FROM submissions WHERE campaign_id = ? AND status = 'approved' AND wall_seq < ?
+        `SELECT * FROM submissions WHERE campaign_id = ? AND status = 'approved' AND hidden_at IS NULL AND wall_seq < ?
          ORDER BY wall_seq DESC LIMIT ?`,
       ),
       eventsAfter: db.prepare(
         `SELECT ${EVENT_COLUMNS}
          FROM events e
-         LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved'
+         LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved' AND s.hidden_at IS NULL
          WHERE e.campaign_id = ? AND e.id > ?
          ORDER BY e.id LIMIT ?`,
       ),
@@ -450,6 +454,11 @@ export class SqliteStore implements Store {
         anonymous: submission.anonymous ? 1 : 0,
         publishPermission: submission.publishPermission ? 1 : 0,
         photoId: photo?.record.id ?? null,
+        photoPermission: submission.photoPermission && photo ? 1 : 0,
+        receiptHash: submission.receiptHash ?? null,
+        flags: flagsColumn(submission.flags ?? []),
+        clientHash: submission.clientHash ?? null,
+        textHash: submission.textHash ?? null,
       });
       if (photo) this.#putPhoto(photo);
       this.#s.insertKey.run(
@@ -509,7 +518,7 @@ export class SqliteStore implements Store {
   async deleteSubmission(
     campaignId: string,
     id: string,
-    by?: { actor: Actor; now: number; reason?: string | null },
+    by?: DeletedBy,
   ) {
     const events: LiveEvent[] = [];
     const staffEvents: StaffEvent[] = [];
@@ -664,5 +673,17 @@ export class SqliteStore implements Store {
   }
   subscribeStaff(listener: (event: StaffEvent) => void) {
     return this.#newsroom.subscribeStaff(listener);
+  }
+  hasRepeat(campaignId: string, textHash: string, clientHash: string) {
+    return this.#newsroom.hasRepeat(campaignId, textHash, clientHash);
+  }
+  addReport(input: ReportInput) {
+    return this.#newsroom.addReport(input);
+  }
+  reportTotals(campaignId: string, ids: readonly string[]) {
+    return this.#newsroom.reportTotals(campaignId, ids);
+  }
+  listReports(campaignId: string, id: string, limit: number) {
+    return this.#newsroom.listReports(campaignId, id, limit);
   }
 }

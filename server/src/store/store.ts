@@ -11,8 +11,14 @@ import type {
   SubmissionStatus,
   SubmissionAccepted,
 } from '../../../src/api/wire.js';
-import type { Actor } from '../../../src/api/newsroom.js';
+import type {
+  Actor,
+  AuditAction,
+  ItemFlag,
+  ReportContactSetting,
+} from '../../../src/api/newsroom.js';
 import type { NewsroomStore } from './newsroom.js';
+import type { SafetyStore } from './safety.js';
 
 export type Localized<T> = Record<Locale, T>;
 
@@ -35,6 +41,22 @@ export interface CampaignRecord {
   districts: DistrictRecord[];
   /** Origins (scheme://host[:port]) allowed to send submissions, beyond the API's own. */
   allowedOrigins: string[];
+  /** Trust and safety; absent in older records (`safetyOf` gives the defaults). */
+  safety?: SafetyRecord;
+}
+
+/** A campaign's trust and safety settings as kept (the external check's secret included). */
+export interface SafetyRecord {
+  moderation: 'pre' | 'post';
+  reportThreshold: number;
+  reportsOptional: boolean;
+  reportContact: ReportContactSetting | null;
+  words: Localized<string[]>;
+  holdLinks: boolean;
+  holdPhones: boolean;
+  holdEmails: boolean;
+  holdRepeats: boolean;
+  externalCheck: { url: string; timeoutMs: number; secret: string } | null;
 }
 
 export interface StoryRecord {
@@ -111,6 +133,17 @@ export interface SubmissionRecord {
   decidedBy: Actor | null;
   reason: string | null;
   note: string | null;
+  /** Position on the wall while published (the id of the event that published it). */
+  wallSeq: number | null;
+  /** The reader allowed the photo to be published: without it, it never is. */
+  photoPermission: boolean;
+  /** SHA-256 (hex) of the reader's receipt secret, or null when none was sent. */
+  receiptHash: string | null;
+  flags: ItemFlag[];
+  /** When readers' reports hid it from every wall (null: not hidden). */
+  hiddenAt: number | null;
+  /** Reports since staff last dealt with them. */
+  reportsOpen: number;
 }
 
 export interface NewSubmission {
@@ -126,6 +159,16 @@ export interface NewSubmission {
   consentVersion: string;
   receivedAt: number;
   origin: string | null;
+  /** Left out: false (the photo is never public). */
+  photoPermission?: boolean;
+  /** SHA-256 (hex) of the reader's receipt secret. */
+  receiptHash?: string | null;
+  /** What the campaign's rules and external check flagged. */
+  flags?: ItemFlag[];
+  /** SHA-256 of the campaign and the client's address key (for "sent again"). */
+  clientHash?: string | null;
+  /** `textFingerprint` of the message. */
+  textHash?: string | null;
 }
 
 /** A published quote as the store knows it (district by id; the API localizes it). */
@@ -170,6 +213,13 @@ export type IdempotentRecord =
 
 export type StaffAction = 'approve' | 'reject' | 'remove';
 
+export interface DeletedBy {
+  actor: Actor;
+  now: number;
+  reason?: string | null;
+  action?: Extract<AuditAction, 'delete' | 'withdraw'>;
+}
+
 export type TransitionResult =
   | { ok: true; submission: SubmissionRecord; event: LiveEvent | null }
   | { ok: false; reason: 'not_found' | 'invalid_transition'; message: string };
@@ -190,7 +240,7 @@ export class StoreUnavailableError extends Error {
 /** Called when the live feed stops (`false`: events may be late) and when it is back. */
 export type LiveStatusListener = (live: boolean) => void;
 
-export interface Store extends NewsroomStore {
+export interface Store extends NewsroomStore, SafetyStore {
   readonly kind: string;
   /** Creates or upgrades the schema. */
   migrate(): Promise<void>;
@@ -251,8 +301,11 @@ export interface Store extends NewsroomStore {
   deleteSubmission(
     campaignId: string,
     id: string,
-    /** Who deleted it: writes a `delete` audit entry (no content) and a staff event. */
-    by?: { actor: Actor; now: number; reason?: string | null },
+    /**
+     * Who deleted it: writes an audit entry (no content; `delete` unless `action` says
+     * otherwise, e.g. `withdraw`) and a staff event.
+     */
+    by?: DeletedBy,
   ): Promise<{ deleted: boolean; event: LiveEvent | null }>;
   /** Drops idempotency records and tombstones made before `olderThan` (epoch ms). */
   pruneIdempotencyKeys(olderThan: number): Promise<number>;

@@ -4,7 +4,7 @@
  * decision does not apply, and what the audit trail and the consoles hear of a change.
  * Each store runs a plan inside its own transaction.
  */
-import type { Actor, AuditAction, Decision } from '../../../src/api/newsroom.js';
+import type { AuditAction, Decision, ItemFlag } from '../../../src/api/newsroom.js';
 import type { SubmissionStatus } from '../../../src/api/wire.js';
 import type {
   AuditRecord,
@@ -14,7 +14,13 @@ import type {
   NewAudit,
   StaffEvent,
 } from './newsroom.js';
-import type { LiveEvent, QuoteRecord, SubmissionRecord, TransitionResult } from './store.js';
+import type {
+  DeletedBy,
+  LiveEvent,
+  QuoteRecord,
+  SubmissionRecord,
+  TransitionResult,
+} from './store.js';
 
 export type TransitionPlan =
   /** Already in the status the action leads to: nothing to write, no event. */
@@ -32,7 +38,7 @@ export type TransitionPlan =
 export function planTransition(
   from: SubmissionStatus,
   publishPermission: boolean,
-  action: Decision,
+  action: Exclude<Decision, 'restore'>,
 ): TransitionPlan {
   switch (action) {
     case 'approve':
@@ -77,6 +83,10 @@ export function planTransition(
   }
 }
 
+/** The flags as the `flags` column keeps them: JSON, or NULL for none (the queue filters on it). */
+export const flagsColumn = (flags: readonly ItemFlag[]): string | null =>
+  flags.length ? JSON.stringify(flags.map(({ code, detail }) => ({ code, detail }))) : null;
+
 /** The columns a decision writes (the version goes up by one in the same statement). */
 export interface DecisionWrite {
   status: SubmissionStatus;
@@ -89,6 +99,11 @@ export interface DecisionWrite {
   photoPublished: boolean;
   /** What the wall hears; the store gives it an id (a quote's id is its wall position). */
   event: 'quote' | 'remove' | null;
+  /**
+   * The wall position: `event` (the id of a `quote` event, else none), or the one it had
+   * (a restored quote). Every decision also clears `hidden_at` and the open reports.
+   */
+  wallSeq: number | null | 'event';
 }
 
 /**
@@ -102,7 +117,10 @@ export function planDecision(
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
     return { done: stale(current) };
   }
-  const plan = planTransition(current.status, current.publishPermission, input.action);
+  const plan =
+    input.action === 'restore'
+      ? planRestore(current)
+      : planTransition(current.status, current.publishPermission, input.action);
   if (plan.kind === 'refused') {
     return {
       done: { ok: false, reason: 'invalid_transition', message: plan.message, submission: current },
@@ -125,7 +143,30 @@ export function planDecision(
       photoPublished:
         input.action === 'approve' ? input.withPhoto !== false : current.photoPublished,
       event: plan.event,
+      // A restored quote returns at its place; a new approval takes the top.
+      wallSeq: plan.approvedAt === 'kept' && plan.status === 'approved' ? current.wallSeq : 'event',
     },
+  };
+}
+
+/**
+ * Restore: staff dealt with a published quote's reports and keep it. Hidden, it returns
+ * to the walls where it was (the same approval time and position); either way its open
+ * reports are closed.
+ */
+function planRestore(current: SubmissionRecord): TransitionPlan {
+  if (current.status !== 'approved') {
+    return {
+      kind: 'refused',
+      message: `Only a published submission can be restored; this one is ${current.status}`,
+    };
+  }
+  if (current.hiddenAt === null && current.reportsOpen === 0) return { kind: 'unchanged' };
+  return {
+    kind: 'change',
+    status: 'approved',
+    event: current.hiddenAt === null ? null : 'quote',
+    approvedAt: 'kept',
   };
 }
 
@@ -143,11 +184,17 @@ export function decisionAudit(
     submissionId: input.id,
     reason: input.reason ?? null,
     note: input.note ?? null,
-    before: { status: before.status, version: before.version },
+    before: {
+      status: before.status,
+      version: before.version,
+      ...(before.hiddenAt !== null ? { hidden: true } : {}),
+      ...(before.reportsOpen ? { reports: before.reportsOpen } : {}),
+    },
     after: {
       status: after.status,
       version: after.version,
       ...(input.action === 'approve' ? { photoPublished: after.photoPublished } : {}),
+      ...(before.hiddenAt !== null ? { hidden: false } : {}),
     },
   };
 }
@@ -194,6 +241,16 @@ export function planEdit(
     });
   }
   const photoPublished = input.photoPublished ?? current.photoPublished;
+  if (photoPublished && !current.photoPublished && !current.photoPermission) {
+    return {
+      done: {
+        ok: false,
+        reason: 'invalid_transition',
+        message: 'The reader did not give permission to publish the photo',
+        submission: current,
+      },
+    };
+  }
   if (photoPublished !== current.photoPublished) {
     changes.push({
       action: photoPublished ? 'photo_published' : 'photo_withheld',
@@ -207,7 +264,8 @@ export function planEdit(
       featured,
       photoAlt,
       photoPublished,
-      republish: current.status === 'approved',
+      // A hidden quote stays off the walls until staff restore it.
+      republish: current.status === 'approved' && current.hiddenAt === null,
       audit: (version) =>
         changes.map((change) => ({
           campaignId: input.campaignId,
@@ -281,13 +339,13 @@ export function deleteAudit(
   campaignId: string,
   status: SubmissionStatus,
   id: string,
-  by: { actor: Actor; now: number; reason?: string | null },
+  by: DeletedBy,
 ): NewAudit {
   return {
     campaignId,
     at: by.now,
     actor: by.actor,
-    action: 'delete',
+    action: by.action ?? 'delete',
     submissionId: id,
     reason: by.reason ?? null,
     note: null,

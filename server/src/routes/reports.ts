@@ -1,0 +1,112 @@
+/**
+ * `POST /v1/campaigns/:campaign/quotes/:id/reports`: a reader reports a published quote.
+ * No sign-in; from partner pages on the allowlist (as a submission is) and from the
+ * API's own pages. One report per client and quote counts (the client is a digest of
+ * its address key, never the address); a second is answered the same and changes
+ * nothing. Reports are rate-limited per client. When a quote's open reports reach the
+ * campaign's threshold it leaves every wall at once, until staff restore or remove it.
+ */
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ReportAccepted, ReportRequest } from '../../../src/api/wire.js';
+import { clientKey } from '../client-address.js';
+import { ApiError, notFound } from '../errors.js';
+import { limiterFor } from '../rate-limit.js';
+import { clientDigest } from '../safety/screen.js';
+import { safetyOf } from '../safety/settings.js';
+import { ItemParams, errorAnswers, ref } from '../schemas.js';
+import { resolveCampaign } from './campaign-scope.js';
+import type { CorsCallback } from './public.js';
+import { originAllowed } from './submissions.js';
+
+/** Reports per client and window: enough for a reader, too few to hide a wall. */
+export const REPORT_LIMIT = { max: 20, windowMs: 3_600_000 };
+
+const REPORT_CORS: FastifyCorsOptions = {
+  origin: true,
+  methods: ['POST'],
+  allowedHeaders: 'Content-Type',
+  exposedHeaders: 'Retry-After',
+  maxAge: 600,
+  preflightContinue: true,
+  strictPreflight: false,
+};
+
+const originNotAllowed = () =>
+  new ApiError(403, 'origin_not_allowed', 'This site may not send reports');
+
+export default async function reportRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', resolveCampaign);
+  await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
+    const allowed =
+      request.headers.origin !== undefined && originAllowed(request, request.campaign);
+    callback(null, allowed ? REPORT_CORS : { ...REPORT_CORS, origin: false });
+  });
+  const limiter = limiterFor(app.store, REPORT_LIMIT);
+
+  app.options(
+    '',
+    {
+      schema: {
+        summary: 'CORS preflight for a report',
+        tags: ['quotes'],
+        params: ItemParams,
+        response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!originAllowed(request, request.campaign)) throw originNotAllowed();
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: ReportRequest }>(
+    '',
+    {
+      schema: {
+        summary: 'Report a published quote (no sign-in; one report per client counts)',
+        tags: ['quotes'],
+        params: ItemParams,
+        body: ref('ReportRequest'),
+        response: {
+          202: ref('ReportAccepted'),
+          ...errorAnswers(400, 403, 404, 429),
+        },
+      },
+      onRequest: async (request) => {
+        if (!originAllowed(request, request.campaign)) throw originNotAllowed();
+      },
+    },
+    async (request, reply) => {
+      const { campaign } = request;
+      const client = clientKey(request.ip);
+      const key = `report:${client}`;
+      const wait = await limiter.take(key);
+      if (wait !== null) {
+        throw new ApiError(429, 'rate_limited', 'Too many reports; try again later', {
+          headers: { 'retry-after': String(wait) },
+        });
+      }
+      let result;
+      try {
+        result = await app.store.addReport({
+          campaignId: campaign.id,
+          id: request.params.id,
+          reporterHash: clientDigest(campaign.id, client),
+          reason: request.body.reason,
+          note: request.body.note?.trim() || null,
+          now: Date.now(),
+          threshold: safetyOf(campaign).reportThreshold,
+        });
+      } catch (error) {
+        await limiter.release(key);
+        throw error;
+      }
+      // Only a report that counted spends the client's allowance.
+      if (result.kind !== 'reported') await limiter.release(key);
+      if (result.kind === 'not_found') throw notFound('Quote');
+      const answer: ReportAccepted = { id: request.params.id, received: true };
+      return reply.code(202).send(answer);
+    },
+  );
+}

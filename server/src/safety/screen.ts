@@ -1,0 +1,108 @@
+/**
+ * What happens to a new submission before a person sees it: the campaign's hold rules
+ * flag it (they never decide), the newsroom's external check may hold, flag or reject
+ * it, and under post-moderation what has no flag at all is published at once. A check
+ * that times out, fails or answers with a bad signature publishes nothing: the item is
+ * held with a flag saying why.
+ */
+import { createHash } from 'node:crypto';
+import { HOLD_FLAGS, type ItemFlag } from '../../../src/api/newsroom.js';
+import type { CampaignRecord, SafetyRecord, Store } from '../store/store.js';
+import type { CleanSubmission } from '../validate.js';
+import { runExternalCheck } from './external-check.js';
+import { compileRules, checkMessage, textFingerprint, type CompiledRules } from './rules.js';
+import { safetyOf } from './settings.js';
+
+export interface Screening {
+  flags: ItemFlag[];
+  textHash: string;
+  clientHash: string;
+  /** hold: a person decides (the default); reject: the external check said so; publish: post-moderation with no flag. */
+  outcome: 'hold' | 'reject' | 'publish';
+  /** The external check's reason for a rejection. */
+  reason: string | null;
+}
+
+/** Compiled once per settings object (a campaign reload makes new ones). */
+const compiled = new WeakMap<SafetyRecord, CompiledRules>();
+
+function rulesOf(safety: SafetyRecord): CompiledRules {
+  let rules = compiled.get(safety);
+  if (!rules) {
+    rules = compileRules({
+      words: [...safety.words.en, ...safety.words['zh-Hans']],
+      holdLinks: safety.holdLinks,
+      holdPhones: safety.holdPhones,
+      holdEmails: safety.holdEmails,
+    });
+    compiled.set(safety, rules);
+  }
+  return rules;
+}
+
+/** SHA-256 of the campaign and the client's address key: who sent it, without the address. */
+export const clientDigest = (campaignId: string, client: string) =>
+  createHash('sha256').update(`${campaignId}|${client}`).digest('hex');
+
+/** SHA-256 (hex) of a receipt secret: all the API keeps of it. */
+export const receiptDigest = (secret: string) =>
+  createHash('sha256').update(secret).digest('hex');
+
+const order = (flag: ItemFlag) => HOLD_FLAGS.indexOf(flag.code);
+
+export async function screenSubmission(
+  store: Store,
+  campaign: CampaignRecord,
+  input: {
+    id: string;
+    body: CleanSubmission;
+    /** `clientKey(request.ip)`. */
+    client: string;
+    hasPhoto: boolean;
+    receivedAt: number;
+  },
+): Promise<Screening> {
+  const safety = safetyOf(campaign);
+  const flags = checkMessage(rulesOf(safety), input.body.message);
+  const textHash = textFingerprint(input.body.message);
+  const clientHash = clientDigest(campaign.id, input.client);
+  if (safety.holdRepeats && (await store.hasRepeat(campaign.id, textHash, clientHash))) {
+    flags.push({ code: 'repeat', detail: null });
+  }
+  let outcome: Screening['outcome'] = 'hold';
+  let reason: string | null = null;
+  if (safety.externalCheck) {
+    const answer = await runExternalCheck(safety.externalCheck, {
+      id: input.id,
+      campaign: campaign.id,
+      message: input.body.message,
+      displayName: input.body.anonymous ? null : input.body.displayName,
+      locale: input.body.locale,
+      district: input.body.district,
+      hasPhoto: input.hasPhoto,
+      receivedAt: new Date(input.receivedAt).toISOString(),
+    });
+    switch (answer.action) {
+      case 'pass':
+        break;
+      case 'hold':
+        flags.push({ code: 'external_hold', detail: answer.reason });
+        break;
+      case 'flag':
+        flags.push({ code: 'external_flag', detail: answer.reason });
+        break;
+      case 'reject':
+        outcome = 'reject';
+        reason = answer.reason;
+        break;
+      case 'error':
+        flags.push({ code: 'external_error', detail: answer.reason });
+        break;
+    }
+  }
+  flags.sort((a, b) => order(a) - order(b));
+  if (outcome === 'hold' && safety.moderation === 'post' && flags.length === 0) {
+    outcome = 'publish';
+  }
+  return { flags, textHash, clientHash, outcome, reason };
+}
