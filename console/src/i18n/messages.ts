@@ -8,14 +8,21 @@ import type {
   Actor,
   AuditAction,
   DecisionSummary,
+  ItemFlag,
   QueueFlag,
   QueueItem,
   RejectReason,
+  ReportSummary,
   StaffRole,
 } from '../../../src/api/newsroom.js';
-import type { Locale, SubmissionStatus } from '../../../src/api/wire.js';
+import {
+  REPORT_REASONS,
+  type Locale,
+  type ReportReason,
+  type SubmissionStatus,
+} from '../../../src/api/wire.js';
 import { ApiFailure } from '../api/client.js';
-import { formatWhen } from './format.js';
+import { formatNumber, formatWhen } from './format.js';
 import { consoleLocale } from './locale.js';
 
 export const REASON_LABELS: Record<RejectReason, Record<Locale, string>> = {
@@ -72,6 +79,100 @@ export function flagLabel(flag: QueueFlag): string {
       return msg('Left an email address');
     case 'no_permission':
       return msg('No permission to publish');
+    case 'flagged':
+      return msg('Any flag of the rules or the check');
+    case 'reported':
+      return msg('Open reports');
+    case 'hidden':
+      return msg('Hidden from walls');
+    case 'photo_private':
+      return msg('Photo for the newsroom only');
+    case 'word':
+      return msg('Word on the list');
+    case 'link':
+      return msg('Link in the message');
+    case 'phone':
+      return msg('Phone number');
+    case 'email':
+      return msg('Email address in the message');
+    case 'repeat':
+      return msg('Sent again by the same client');
+    case 'external':
+      return msg('Any flag of the external check');
+  }
+}
+
+/** Why the external check failed, from its `external_error` detail. */
+function checkFailure(detail: string): string {
+  switch (detail) {
+    case 'timeout':
+      return msg('timeout');
+    case 'unreachable':
+      return msg('unreachable');
+    case 'status':
+      return msg('it answered with an error');
+    case 'bad_signature':
+      return msg('its answer’s signature is wrong');
+    case 'bad_answer':
+      return msg('its answer could not be read');
+    case 'too_large':
+      return msg('its answer is too large');
+    default:
+      return detail;
+  }
+}
+
+/** A hold flag with its reason: "Word on the list: 坏词", "Link: example.com". */
+export function holdFlagText({ code, detail }: ItemFlag): string {
+  switch (code) {
+    case 'word':
+      return detail ? msg(str`Word on the list: ${detail}`) : msg('Word on the list');
+    case 'link':
+      return detail ? msg(str`Link: ${detail}`) : msg('Link in the message');
+    case 'phone':
+      return msg('Phone number');
+    case 'email':
+      return msg('Email address in the message');
+    case 'repeat':
+      return msg('Sent again by the same client');
+    case 'external_hold':
+      return detail ? msg(str`External check: hold — ${detail}`) : msg('External check: hold');
+    case 'external_flag':
+      return detail
+        ? msg(str`External check: flagged — ${detail}`)
+        : msg('External check: flagged');
+    case 'external_error': {
+      const why = checkFailure(detail ?? '');
+      return why ? msg(str`External check failed: ${why}`) : msg('External check failed');
+    }
+  }
+}
+
+/** "Reports: 2 open of 3 · Illegal content ×2 · Spam ×1". */
+export function reportLine(reports: ReportSummary): string {
+  const locale = consoleLocale();
+  const open = formatNumber(reports.open, locale);
+  const count = formatNumber(reports.count, locale);
+  return [
+    msg(str`Reports: ${open} open of ${count}`),
+    ...REPORT_REASONS.filter((r) => reports.reasons[r]).map(
+      (r) => `${reportReasonLabel(r)} ×${formatNumber(reports.reasons[r], locale)}`,
+    ),
+  ].join(' · ');
+}
+
+export function reportReasonLabel(reason: ReportReason): string {
+  switch (reason) {
+    case 'illegal':
+      return msg('Illegal content');
+    case 'harassment':
+      return msg('Harassment or hate');
+    case 'spam':
+      return msg('Spam');
+    case 'personal_info':
+      return msg('Someone’s personal information');
+    case 'other':
+      return msg('Other reason');
   }
 }
 
@@ -117,11 +218,36 @@ export function actionLabel(action: AuditAction): string {
       return msg('Sign-in link issued');
     case 'staff_password':
       return msg('Password set');
+    case 'hide':
+      return msg('Hidden after reports');
+    case 'restore':
+      return msg('Restored after reports');
+    case 'withdraw':
+      return msg('Withdrawn by the reader');
+    case 'safety_settings':
+      return msg('Safety settings changed');
   }
 }
 
 export function actorName(actor: Actor): string {
-  return actor.kind === 'service' ? msg('Service token') : actor.name;
+  switch (actor.kind) {
+    case 'service':
+      return msg('Service token');
+    case 'reader':
+      return msg('A reader');
+    case 'rule':
+      return msg('Campaign rules');
+    default:
+      return actor.name;
+  }
+}
+
+/** "by 李明", "by a reader", "by the campaign rules". */
+export function byActor(actor: Actor): string {
+  if (actor.kind === 'reader') return msg('by a reader');
+  if (actor.kind === 'rule') return msg('by the campaign rules');
+  const name = actorName(actor);
+  return msg(str`by ${name}`);
 }
 
 /** "Approved by 李明 at 14:02 · Spam · 垃圾信息". */

@@ -10,7 +10,7 @@ import type { StaffEventData } from '../../../src/api/newsroom.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'off';
 
-export const STAFF_EVENT_TYPES = ['received', 'changed', 'deleted'] as const;
+export const STAFF_EVENT_TYPES = ['received', 'changed', 'deleted', 'reported'] as const;
 
 export interface StaffEventsOptions {
   /** The stream's URL, or null while there is nothing to listen to. */

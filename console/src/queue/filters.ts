@@ -6,20 +6,32 @@ import { msg } from '@lit/localize';
 import { QUEUE_FLAGS, type QueueFlag } from '../../../src/api/newsroom.js';
 import { LOCALES, type Locale, type SubmissionStatus } from '../../../src/api/wire.js';
 
+/** The tabs' counts: per status, and the items with open reports. */
+export type TabCounts = Partial<Record<SubmissionStatus | 'reported', number>>;
+
 export interface QueueTab {
   id: string;
-  /** What the tab adds to the queue query. */
-  status: SubmissionStatus;
+  /** What the tab adds to the queue query: a status (null: any), and a flag. */
+  status: SubmissionStatus | null;
+  flag?: QueueFlag;
   label: () => string;
-  count: (counts: Partial<Record<SubmissionStatus, number>>) => number | undefined;
+  count: (counts: TabCounts) => number | undefined;
 }
 
-/** The tabs, in order. A "reported" tab is one more entry here. */
+/** The tabs, in order. */
 export const QUEUE_TABS: readonly QueueTab[] = [
   { id: 'pending', status: 'pending', label: () => msg('Pending'), count: (c) => c.pending },
   { id: 'approved', status: 'approved', label: () => msg('Approved'), count: (c) => c.approved },
   { id: 'rejected', status: 'rejected', label: () => msg('Rejected'), count: (c) => c.rejected },
   { id: 'removed', status: 'removed', label: () => msg('Removed'), count: (c) => c.removed },
+  // Open reports whatever the status (published quotes, in practice).
+  {
+    id: 'reported',
+    status: null,
+    flag: 'reported',
+    label: () => msg('Reported'),
+    count: (c) => c.reported,
+  },
 ];
 
 export const ORDERS = ['oldest', 'newest'] as const;
@@ -103,8 +115,9 @@ export function writeFilters(filters: QueueFilters, params: URLSearchParams): vo
 
 /** How many filters besides the tab, the order and the search are set. */
 export function activeFilterCount(filters: QueueFilters): number {
+  const fixed = tabOf(filters).flag;
   return (['locale', 'district', 'photo', 'origin', 'from', 'to', 'flag'] as const).filter(
-    (key) => filters[key] !== '',
+    (key) => filters[key] !== '' && !(key === 'flag' && fixed),
   ).length;
 }
 
@@ -116,8 +129,9 @@ export function queueQuery(
   after: string | null,
   limit = PAGE_SIZE,
 ): Record<string, string | number | null> {
+  const tab = tabOf(filters);
   return {
-    status: tabOf(filters).status,
+    status: tab.status,
     order: filters.order,
     q: filters.q.trim(),
     locale: filters.locale,
@@ -126,7 +140,8 @@ export function queueQuery(
     origin: filters.origin,
     from: filters.from,
     to: filters.to,
-    flag: filters.flag,
+    // A tab that is a flag (Reported) takes the one flag the API filters by.
+    flag: tab.flag ?? filters.flag,
     after,
     limit,
   };

@@ -224,6 +224,21 @@ export const shared = css`
     color: var(--_warn);
     border-color: currentColor;
   }
+  /* A hold flag: its words say what it is; the colour only repeats it. */
+  .chip {
+    display: inline-block;
+    padding: 0 0.4em;
+    border: 1px solid currentColor;
+    border-radius: 4px;
+    background: var(--_warn-soft);
+    color: var(--_warn);
+    font-size: 0.8125rem;
+    overflow-wrap: anywhere;
+  }
+  .chip::before {
+    content: '⚑ ';
+    content: '⚑ ' / '';
+  }
   @media (prefers-reduced-motion: no-preference) {
     button {
       transition: background-color 0.1s;

@@ -24,7 +24,8 @@ interface AuditFilters {
 }
 
 const EMPTY: AuditFilters = { actor: '', action: '', submission: '', from: '', to: '' };
-const actorKey = (actor: Actor) => (actor.kind === 'service' ? 'service' : (actor.id ?? ''));
+/** The `actor` filter: a staff member's id, or `service`, `reader`, `rule` for the others. */
+const actorKey = (actor: Actor) => (actor.kind === 'staff' ? (actor.id ?? '') : actor.kind);
 
 /**
  * The audit trail: who did what and when, filtered by person, action and dates, with
@@ -193,7 +194,9 @@ export class NewsroomAudit extends ConsoleElement {
       const key = actorKey(entry.actor);
       if (key && !seen.has(key)) seen.set(key, actorName(entry.actor));
     }
-    if (!seen.has('service')) seen.set('service', msg('Service token'));
+    for (const kind of ['service', 'reader', 'rule'] as const) {
+      if (!seen.has(kind)) seen.set(kind, actorName({ kind, id: null, name: '' }));
+    }
     return [...seen];
   }
 

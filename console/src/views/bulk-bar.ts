@@ -61,6 +61,8 @@ export class NewsroomBulkBar extends ConsoleElement {
   @property({ type: Number }) total = 0;
   @property() status: SubmissionStatus = 'pending';
   @property({ type: Boolean }) busy = false;
+  /** Offer restoring the selected (the Reported tab). */
+  @property({ type: Boolean }) restore = false;
 
   @state() private _asking: 'reject' | 'remove' | null = null;
   @state() private _reason: RejectReason | '' = '';
@@ -118,15 +120,26 @@ export class NewsroomBulkBar extends ConsoleElement {
                   ${msg('Reject selected…')}
                 </button>`
             : this.status === 'approved'
-              ? html`<button
-                  class="reject"
-                  type="button"
-                  ?disabled=${disabled}
-                  aria-expanded=${this._asking ? 'true' : 'false'}
-                  @click=${() => this.#ask('remove')}
-                >
-                  ${msg('Remove selected…')}
-                </button>`
+              ? html`${
+                    this.restore
+                      ? html`<button
+                          class="approve"
+                          type="button"
+                          ?disabled=${disabled}
+                          @click=${() => emit(this, 'newsroom-bulk', { action: 'restore' })}
+                        >
+                          ${msg('Restore selected')}
+                        </button>`
+                      : nothing
+                  }<button
+                    class="reject"
+                    type="button"
+                    ?disabled=${disabled}
+                    aria-expanded=${this._asking ? 'true' : 'false'}
+                    @click=${() => this.#ask('remove')}
+                  >
+                    ${msg('Remove selected…')}
+                  </button>`
               : html`<button
                   type="button"
                   ?disabled=${disabled}

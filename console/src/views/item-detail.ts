@@ -7,6 +7,7 @@ import {
   type AuditEntry,
   type QueueItem,
   type RejectReason,
+  type ReportEntry,
   type StaffMember,
 } from '../../../src/api/newsroom.js';
 import type { Locale } from '../../../src/api/wire.js';
@@ -17,14 +18,18 @@ import { consoleLocale } from '../i18n/locale.js';
 import {
   REASON_LABELS,
   actionLabel,
-  actorName,
+  byActor,
   decisionLine,
   errorText,
+  holdFlagText,
   languageLabel,
   reasonLabel,
+  reportLine,
+  reportReasonLabel,
   statusLabel,
 } from '../i18n/messages.js';
 import type { ItemOutcome } from '../queue/outcome.js';
+import { canRestore } from '../queue/reports.js';
 import { shared } from '../styles/shared.js';
 
 interface Draft {
@@ -40,7 +45,7 @@ interface Draft {
  * note, the alt text — per item until the change lands, whatever goes wrong meanwhile.
  *
  * @summary The detail of one queue item.
- * @fires newsroom-decision - Approve, reject, remove or reopen.
+ * @fires newsroom-decision - Approve, reject, remove, reopen or restore.
  * @fires newsroom-edit - Featured, alt text or whether the photo is published.
  * @fires newsroom-undo - Undo an entry of the history.
  * @fires newsroom-move - Next, previous, or back to the list.
@@ -150,6 +155,14 @@ export class NewsroomItemDetail extends ConsoleElement {
       .reason .other {
         color: var(--_muted);
       }
+      ul.chips {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.375rem;
+      }
       ol.history {
         list-style: none;
         margin: 0;
@@ -191,6 +204,7 @@ export class NewsroomItemDetail extends ConsoleElement {
   @property({ type: Boolean }) hasNext = false;
 
   @state() private _history: AuditEntry[] | null = null;
+  @state() private _reports: ReportEntry[] = [];
   @state() private _historyError = '';
   /** The decision whose reason list is open (reject or remove), if any. */
   @state() private _asking: 'reject' | 'remove' | null = null;
@@ -268,7 +282,9 @@ export class NewsroomItemDetail extends ConsoleElement {
     ) {
       this.#dropDraft(this.item.id, ['alt']);
     }
-    const key = this.item ? `${this.item.id}@${this.item.version}` : '';
+    // A new report changes no version: its count reloads the list of reports too.
+    const item = this.item;
+    const key = item ? `${item.id}@${item.version}@${item.reports?.count ?? 0}` : '';
     if (key !== this.#historyFor) {
       this.#historyFor = key;
       void this.#loadHistory();
@@ -289,6 +305,7 @@ export class NewsroomItemDetail extends ConsoleElement {
       const detail = await this.api.detail(item.id, controller.signal);
       if (controller.signal.aborted) return;
       this._history = detail.history;
+      this._reports = detail.reports ?? [];
       this._historyError = '';
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -369,8 +386,16 @@ export class NewsroomItemDetail extends ConsoleElement {
           }
         </p>
         <blockquote lang=${item.locale}>${item.message}</blockquote>
+        ${
+          item.flags.length
+            ? html`<ul class="chips" aria-label=${msg('Flags')}>
+                ${item.flags.map((flag) => html`<li class="chip">${holdFlagText(flag)}</li>`)}
+              </ul>`
+            : nothing
+        }
         ${this.deleted ? nothing : this.#renderActions(item)} ${this.#renderOutcome()}
-        ${this.#renderPhoto(item)} ${this.#renderFacts(item, locale)} ${this.#renderHistory(locale)}
+        ${this.#renderReports(item, locale)} ${this.#renderPhoto(item)}
+        ${this.#renderFacts(item, locale)} ${this.#renderHistory(locale)}
       </section>
     `;
   }
@@ -413,6 +438,31 @@ export class NewsroomItemDetail extends ConsoleElement {
     </dl>`;
   }
 
+  #renderReports(item: QueueItem, locale: Locale) {
+    if (!item.reports?.count && !item.hidden) return nothing;
+    return html`<h3>${msg('Readers’ reports')}</h3>
+      <p>
+        ${item.hidden ? html`<span class="badge removed">${msg('Hidden from walls')}</span>` : nothing}
+        ${item.reports ? reportLine(item.reports) : nothing}
+      </p>
+      ${
+        this._reports.length
+          ? html`<ol class="history">
+              ${this._reports.map(
+                (report) =>
+                  html`<li>
+                    <time datetime=${report.at} title=${formatFull(report.at, locale)}
+                      >${formatWhen(report.at, locale)}</time
+                    >
+                    <strong>${reportReasonLabel(report.reason)}</strong>
+                    ${report.note ? html`<span class="muted">“${report.note}”</span>` : nothing}
+                  </li>`,
+              )}
+            </ol>`
+          : nothing
+      }`;
+  }
+
   #renderPhoto(item: QueueItem) {
     if (!item.photoId) return nothing;
     const draft = this.#draft();
@@ -427,6 +477,17 @@ export class NewsroomItemDetail extends ConsoleElement {
         decoding="async"
       />
       <figcaption class="field">
+        ${
+          item.photoPermission
+            ? html`<p class="hint" id="photo-permission">
+                ${msg('The reader allowed publishing this photo.')}
+              </p>`
+            : html`<p class="notice" id="photo-permission">
+                <strong
+                  >${msg('Newsroom only: the reader did not allow publishing this photo')}</strong
+                >
+              </p>`
+        }
         ${
           canEdit
             ? html`<label for="alt">${msg('Alt text')}</label>
@@ -458,6 +519,8 @@ export class NewsroomItemDetail extends ConsoleElement {
                     item.status === 'approved'
                       ? html`<button
                           type="button"
+                          ?disabled=${!item.photoPublished && !item.photoPermission}
+                          aria-describedby="photo-permission"
                           @click=${() =>
                             emit(this, 'newsroom-edit', {
                               id: item.id,
@@ -491,13 +554,15 @@ export class NewsroomItemDetail extends ConsoleElement {
       return html`<p class="hint">${msg('Your role can read the queue but not decide.')}</p>`;
     }
     const busy = this.outcome?.kind === 'sending';
-    const decide = (action: 'approve' | 'reopen', withPhoto?: boolean) =>
+    const decide = (action: 'approve' | 'reopen' | 'restore', withPhoto?: boolean) =>
       emit(this, 'newsroom-decision', {
         id: item.id,
         action,
         ...(withPhoto === undefined ? {} : { withPhoto }),
       });
-    const missingAlt = item.photoId && !(item.photoAlt ?? '').trim();
+    const missingAlt = item.photoId && item.photoPermission && !(item.photoAlt ?? '').trim();
+    // Without the reader's permission the photo is never published: words only.
+    const privatePhoto = Boolean(item.photoId) && !item.photoPermission;
     return html`
       <div class="actions" role="group" aria-label=${msg('Decision')}>
         ${
@@ -505,21 +570,25 @@ export class NewsroomItemDetail extends ConsoleElement {
             ? html`<button
                   class="approve"
                   type="button"
-                  ?disabled=${busy}
-                  aria-keyshortcuts="a"
+                  ?disabled=${busy || privatePhoto}
+                  aria-keyshortcuts=${privatePhoto ? nothing : 'a'}
+                  aria-describedby=${privatePhoto ? 'photo-permission' : nothing}
                   @click=${() => decide('approve', item.photoId ? true : undefined)}
                 >
                   ${item.photoId ? msg('Approve with photo') : msg('Approve')}
-                  <kbd aria-hidden="true">a</kbd>
+                  ${privatePhoto ? nothing : html`<kbd aria-hidden="true">a</kbd>`}
                 </button>
                 ${
                   item.photoId
                     ? html`<button
                         type="button"
+                        class=${privatePhoto ? 'approve' : ''}
                         ?disabled=${busy}
+                        aria-keyshortcuts=${privatePhoto ? 'a' : nothing}
                         @click=${() => decide('approve', false)}
                       >
                         ${msg('Approve words only')}
+                        ${privatePhoto ? html`<kbd aria-hidden="true">a</kbd>` : nothing}
                       </button>`
                     : nothing
                 }`
@@ -536,6 +605,20 @@ export class NewsroomItemDetail extends ConsoleElement {
                 @click=${() => void this.askReason()}
               >
                 ${msg('Reject…')} <kbd aria-hidden="true">r</kbd>
+              </button>`
+            : nothing
+        }
+        ${
+          canRestore(item)
+            ? html`<button
+                class="approve"
+                type="button"
+                ?disabled=${busy}
+                aria-keyshortcuts="a"
+                aria-describedby="restore-hint"
+                @click=${() => decide('restore')}
+              >
+                ${msg('Restore')} <kbd aria-hidden="true">a</kbd>
               </button>`
             : nothing
         }
@@ -570,6 +653,15 @@ export class NewsroomItemDetail extends ConsoleElement {
             : nothing
         }
       </div>
+      ${
+        canRestore(item)
+          ? html`<p class="hint" id="restore-hint">
+              ${msg(
+                'Restore keeps it published, closes its reports and, if it was hidden, puts it back on every wall. Remove takes it down.',
+              )}
+            </p>`
+          : nothing
+      }
       ${
         item.status === 'pending' && !item.publishPermission
           ? html`<p class="hint">
@@ -692,7 +784,7 @@ export class NewsroomItemDetail extends ConsoleElement {
                           >${formatWhen(entry.at, locale)}</time
                         >
                         <strong>${actionLabel(entry.action)}</strong>
-                        <span>${msg(str`by ${actorName(entry.actor)}`)}</span>
+                        <span>${byActor(entry.actor)}</span>
                         ${entry.reason ? html`<span>· ${reasonLabel(entry.reason)}</span>` : nothing}
                         ${entry.note ? html`<span class="muted">“${entry.note}”</span>` : nothing}
                         ${

@@ -21,7 +21,9 @@ import {
   decisionLine,
   errorText,
   flagLabel,
+  holdFlagText,
   languageLabel,
+  reportLine,
   staleCurrent,
   staleLine,
   statusLabel,
@@ -37,8 +39,10 @@ import {
   tabOf,
   writeFilters,
   type QueueFilters,
+  type TabCounts,
 } from '../queue/filters.js';
 import type { ItemOutcome } from '../queue/outcome.js';
+import { canRestore } from '../queue/reports.js';
 import { isShortcut } from '../shortcuts.js';
 import { shared } from '../styles/shared.js';
 import type { NewsroomItemDetail } from './item-detail.js';
@@ -55,6 +59,7 @@ const AFTER: Record<Decision, SubmissionStatus> = {
   reject: 'rejected',
   remove: 'removed',
   reopen: 'pending',
+  restore: 'approved',
 };
 
 /**
@@ -262,6 +267,14 @@ export class NewsroomQueue extends ConsoleElement {
         /* Wraps rather than clip: district, language and time stay in view on a phone. */
         white-space: normal;
       }
+      .flags,
+      .reports {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        margin-top: 0.125rem;
+        font-size: 0.8125rem;
+      }
       .meta .who {
         display: inline-block;
         max-width: 12em;
@@ -317,7 +330,10 @@ export class NewsroomQueue extends ConsoleElement {
 
   @state() private _filters: QueueFilters = { ...DEFAULT_FILTERS };
   @state() private _items: QueueItem[] = [];
-  @state() private _counts: Partial<Record<SubmissionStatus, number>> = {};
+  @state() private _counts: TabCounts = {};
+  /** Items with open reports (the Reported tab's count), and whether there are more. */
+  @state() private _reported = new Set<string>();
+  @state() private _reportedMore = false;
   @state() private _origins: string[] = [];
   @state() private _next: string | null = null;
   @state() private _loading = true;
@@ -380,6 +396,7 @@ export class NewsroomQueue extends ConsoleElement {
     this.#onMedia();
     window.addEventListener('popstate', this.#onPopState);
     this.#readUrl();
+    void this.#refreshCounts();
   }
 
   override disconnectedCallback() {
@@ -441,7 +458,7 @@ export class NewsroomQueue extends ConsoleElement {
       const page = await this.api.queue(queueQuery(this._filters, after), controller.signal);
       if (controller.signal.aborted) return;
       this._items = page.items.slice(0, PAGE_SIZE);
-      this._counts = page.counts;
+      this._counts = { ...page.counts, reported: this._counts.reported };
       this._origins = page.origins;
       this._next = page.next;
       this._loadError = '';
@@ -477,14 +494,29 @@ export class NewsroomQueue extends ConsoleElement {
     }
   }
 
+  /** The counts per status and, in the same answer, the items with open reports. */
   async #refreshCounts() {
     try {
-      const page = await this.api.queue(queueQuery(this._filters, null, 1));
-      this._counts = page.counts;
+      const page = await this.api.queue({ flag: 'reported', limit: 100 });
+      this._reported = new Set(
+        page.items.filter((i) => (i.reports?.open ?? 0) > 0).map((i) => i.id),
+      );
+      this._reportedMore = page.next !== null;
+      this._counts = { ...page.counts, reported: this._reported.size };
       this._origins = page.origins;
     } catch {
       // the counts stay as they were; the next change tries again
     }
+  }
+
+  /** Follows an item's open reports into the Reported tab's count. */
+  #trackReports(id: string, open: number) {
+    if (open > 0 === this._reported.has(id)) return;
+    const reported = new Set(this._reported);
+    if (open > 0) reported.add(id);
+    else reported.delete(id);
+    this._reported = reported;
+    this._counts = { ...this._counts, reported: reported.size };
   }
 
   #scheduleCounts() {
@@ -639,6 +671,10 @@ export class NewsroomQueue extends ConsoleElement {
         return true;
       case 'a':
         if (!item || !this.#canDecide) return this.#refuse();
+        if (canRestore(item)) {
+          void this.#decide({ id: item.id, action: 'restore' });
+          return true;
+        }
         if (item.status !== 'pending') {
           announce(this, msg('Only a pending item can be approved.'));
           return true;
@@ -647,7 +683,12 @@ export class NewsroomQueue extends ConsoleElement {
           announce(this, msg('The reader did not allow publishing: it can only be rejected.'));
           return true;
         }
-        void this.#decide({ id: item.id, action: 'approve' });
+        // Without the reader's permission for the photo: the words only.
+        void this.#decide({
+          id: item.id,
+          action: 'approve',
+          ...(item.photoId && !item.photoPermission ? { withPhoto: false } : {}),
+        });
         return true;
       case 'r':
         if (!item || !this.#canDecide) return this.#refuse();
@@ -743,7 +784,7 @@ export class NewsroomQueue extends ConsoleElement {
         ...(ask.reason ? { reason: ask.reason } : {}),
         ...(ask.note ? { note: ask.note } : {}),
       });
-      this.#landed(item, result);
+      this.#landed(ask.action, result);
     } catch (error) {
       const current = staleCurrent(error);
       // Sent twice across a dropped connection: the first one landed.
@@ -751,9 +792,10 @@ export class NewsroomQueue extends ConsoleElement {
         current &&
         current.status === AFTER[ask.action] &&
         current.decision?.actor.id === this.me?.id &&
-        current.decision?.actor.kind === 'staff'
+        current.decision?.actor.kind === 'staff' &&
+        !(ask.action === 'restore' && canRestore(current))
       ) {
-        this.#landed(item, current);
+        this.#landed(ask.action, current);
         return;
       }
       this.#failed(item, error);
@@ -772,14 +814,18 @@ export class NewsroomQueue extends ConsoleElement {
     const shown = this.#shown(item.id);
     if (shown && item.version < shown.version) return;
     if (shown) this.#bump(shown.status, item.status);
+    this.#trackReports(item.id, item.reports?.open ?? 0);
     this.#replace(item);
   }
 
-  #landed(_sent: QueueItem, after: QueueItem) {
+  #landed(action: Decision, after: QueueItem) {
     this.#apply(after);
     this._decided = new Set(this._decided).add(after.id);
     this.#toggle(after.id, false);
-    const line = decisionLine(after.status, after.decision) || statusLabel(after.status);
+    const line =
+      action === 'restore'
+        ? msg('Restored: its reports are closed and it is on the walls.')
+        : decisionLine(after.status, after.decision) || statusLabel(after.status);
     this.#setOutcome(after.id, { kind: 'ok', text: line });
     announce(this, `${line}: ${excerpt(after.message).slice(0, 60)}`);
   }
@@ -911,7 +957,9 @@ export class NewsroomQueue extends ConsoleElement {
             ? msg(str`${n} rejected`)
             : action === 'remove'
               ? msg(str`${n} removed`)
-              : msg(str`${n} reopened`),
+              : action === 'restore'
+                ? msg(str`${n} restored`)
+                : msg(str`${n} reopened`),
       );
     }
     if (stale) parts.push(msg(str`${formatNumber(stale, locale)} already decided by others`));
@@ -936,12 +984,17 @@ export class NewsroomQueue extends ConsoleElement {
       if (tabOf(this._filters).status === 'pending') this._newCount++;
       return;
     }
+    if (event.type === 'reported') {
+      this.#reportedLive(event.id, event.open);
+      return;
+    }
     const item = this._items.find((i) => i.id === event.id) ?? this._outside;
     if (!item || item.id !== event.id) {
       this.#scheduleCounts();
       return;
     }
     if (event.type === 'deleted') {
+      this.#trackReports(event.id, 0);
       this._gone = new Set(this._gone).add(event.id);
       this.#toggle(event.id, false);
       const counts = { ...this._counts };
@@ -966,6 +1019,21 @@ export class NewsroomQueue extends ConsoleElement {
     }
     // The event says who and what; the rest (reason, featured, alt text) is one GET.
     void this.#refresh(item.id);
+  }
+
+  /** A reader reported a quote: the count, the row (one GET for its reasons), a word. */
+  #reportedLive(id: string, open: number) {
+    const known = this._reported.has(id);
+    this.#trackReports(id, open);
+    const item = this.#shown(id);
+    if (!item) {
+      if (open > 0 && !known && tabOf(this._filters).flag === 'reported') this._newCount++;
+      announce(this, msg('A reader reported a quote.'));
+      return;
+    }
+    if (item.reports) this.#replace({ ...item, reports: { ...item.reports, open } });
+    void this.#refresh(id);
+    announce(this, msg(str`A reader reported: ${excerpt(item.message).slice(0, 60)}`));
   }
 
   /**
@@ -1061,7 +1129,8 @@ export class NewsroomQueue extends ConsoleElement {
             ? html`<newsroom-bulk-bar
                 .selected=${this._selected.size}
                 .total=${this._items.filter((i) => !this._gone.has(i.id)).length}
-                .status=${tab.status}
+                .status=${tab.status ?? 'approved'}
+                ?restore=${tab.flag === 'reported'}
                 ?busy=${this._bulkBusy}
                 @newsroom-select-all=${(e: CustomEvent<{ selected: boolean }>) => {
                   this._selected = e.detail.selected
@@ -1164,7 +1233,11 @@ export class NewsroomQueue extends ConsoleElement {
           ${
             count === undefined
               ? nothing
-              : html`<span class="count">${formatNumber(count, locale)}</span>`
+              : html`<span class="count"
+                  >${formatNumber(count, locale)}${
+                    tab.flag === 'reported' && this._reportedMore ? '+' : ''
+                  }</span
+                >`
           }
         </button>`;
       })}
@@ -1224,11 +1297,15 @@ export class NewsroomQueue extends ConsoleElement {
         this._origins.map((o) => [o, siteName(o)]),
       )}
       ${date('from', msg('Received from'))} ${date('to', msg('Received until'))}
-      ${select(
-        'flag',
-        msg('Flag'),
-        QUEUE_FLAGS.map((flag) => [flag, flagLabel(flag)]),
-      )}
+      ${
+        tabOf(f).flag
+          ? nothing
+          : select(
+              'flag',
+              msg('Flag'),
+              QUEUE_FLAGS.map((flag) => [flag, flagLabel(flag)]),
+            )
+      }
       <div class="end">
         <button
           type="button"
@@ -1275,7 +1352,9 @@ export class NewsroomQueue extends ConsoleElement {
       role="grid"
       aria-label=${tabLabel}
       aria-rowcount=${
-        this._filters.q || activeFilterCount(this._filters)
+        this._filters.q ||
+        activeFilterCount(this._filters) ||
+        (tabOf(this._filters).flag && this._reportedMore)
           ? -1
           : (tabOf(this._filters).count(this._counts) ?? -1)
       }
@@ -1326,6 +1405,27 @@ export class NewsroomQueue extends ConsoleElement {
               >
                 <span class="excerpt" lang=${item.locale}>${text}</span>
                 <span class="meta">${this.#renderMeta(item, who, now)}</span>
+                ${
+                  item.flags.length
+                    ? html`<span class="flags"
+                        >${item.flags.map(
+                          (flag) => html`<span class="chip">${holdFlagText(flag)}</span>`,
+                        )}</span
+                      >`
+                    : nothing
+                }
+                ${
+                  item.reports?.count || item.hidden
+                    ? html`<span class="reports"
+                        >${item.reports?.count ? html`<span>${reportLine(item.reports)}</span>` : nothing}
+                        ${
+                          item.hidden
+                            ? html`<span class="badge removed">${msg('Hidden from walls')}</span>`
+                            : nothing
+                        }</span
+                      >`
+                    : nothing
+                }
               </button>
             </div>
             <div role="gridcell" class="state">
@@ -1383,7 +1483,7 @@ export class NewsroomQueue extends ConsoleElement {
               fill="currentColor"
               d="M2 4h3l1-1.5h4L11 4h3v9H2zm6 7.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6z"
             /></svg
-          >${msg('photo')}`,
+          >${item.photoPermission ? msg('photo, may be published') : msg('photo, newsroom only')}`,
       );
     }
     if (item.origin) parts.push(siteName(item.origin));

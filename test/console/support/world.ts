@@ -7,11 +7,21 @@
 import type {
   Actor,
   AuditEntry,
+  HoldFlag,
   QueueItem,
+  ReportEntry,
+  SafetySettings,
+  StaffEventData,
   StaffMember,
   StaffSessionInfo,
 } from '../../../src/api/newsroom.js';
-import type { Campaign, Locale, SubmissionStatus } from '../../../src/api/wire.js';
+import type {
+  Campaign,
+  FieldErrorCode,
+  Locale,
+  ReportReason,
+  SubmissionStatus,
+} from '../../../src/api/wire.js';
 import { FakeApi, failure, type Recorded, type Reply } from './fake-api.js';
 
 export const CAMPAIGN = 'spirit-of-chongqing';
@@ -78,8 +88,64 @@ export function makeItem(i: number, overrides: Partial<QueueItem> = {}): QueueIt
     photoAlt: null,
     featured: false,
     decision: null,
+    photoPermission: true,
+    flags: [],
+    reports: null,
+    hidden: false,
     ...overrides,
   };
+}
+
+/** The campaign's safety settings as a new campaign has them. */
+export function safetyDefaults(overrides: Partial<SafetySettings> = {}): SafetySettings {
+  return {
+    moderation: 'pre',
+    reportThreshold: 3,
+    reportsOptional: false,
+    reportContact: null,
+    words: { en: [], 'zh-Hans': [] },
+    holdLinks: true,
+    holdPhones: true,
+    holdEmails: true,
+    holdRepeats: true,
+    externalCheck: null,
+    ...overrides,
+  };
+}
+
+/** What each `flag=` of the queue matches, as the API filters. */
+const HOLD_OF: Record<string, (code: HoldFlag) => boolean> = {
+  flagged: () => true,
+  word: (c) => c === 'word',
+  link: (c) => c === 'link',
+  phone: (c) => c === 'phone',
+  email: (c) => c === 'email',
+  repeat: (c) => c === 'repeat',
+  external: (c) => c.startsWith('external_'),
+};
+
+function matchesFlag(item: QueueItem, flag: string | null): boolean {
+  if (!flag) return true;
+  const hold = HOLD_OF[flag];
+  if (hold) return item.flags.some((f) => hold(f.code));
+  switch (flag) {
+    case 'featured':
+      return item.featured;
+    case 'anonymous':
+      return item.anonymous;
+    case 'has_email':
+      return item.email !== null;
+    case 'no_permission':
+      return !item.publishPermission;
+    case 'reported':
+      return (item.reports?.open ?? 0) > 0;
+    case 'hidden':
+      return item.hidden;
+    case 'photo_private':
+      return item.photoId !== null && !item.photoPermission;
+    default:
+      return false;
+  }
 }
 
 const AFTER: Record<string, SubmissionStatus> = {
@@ -87,12 +153,14 @@ const AFTER: Record<string, SubmissionStatus> = {
   reject: 'rejected',
   remove: 'removed',
   reopen: 'pending',
+  restore: 'approved',
 };
 const ALLOWED: Record<string, SubmissionStatus[]> = {
   approve: ['pending'],
   reject: ['pending'],
   remove: ['approved'],
   reopen: ['rejected', 'removed', 'approved'],
+  restore: ['approved'],
 };
 
 export class World {
@@ -103,6 +171,11 @@ export class World {
   accounts: StaffMember[];
   signedIn = true;
   csrfToken = 'csrf-1';
+  /** Readers' reports per item, newest first. */
+  reports = new Map<string, ReportEntry[]>();
+  safety: SafetySettings = safetyDefaults();
+  /** The secret of the external check (the API never sends it back). */
+  checkSecret: string | null = null;
   #auditId = 0;
 
   constructor(options: { items?: number; me?: Partial<StaffMember>; signedIn?: boolean } = {}) {
@@ -161,6 +234,30 @@ export class World {
     return item;
   }
 
+  /**
+   * A reader reports a published quote (as the wall's report button does): the item's
+   * summary changes, and at the threshold it is hidden. Returns the live event.
+   */
+  report(id: string, reason: ReportReason, note: string | null = null): StaffEventData {
+    const item = this.item(id);
+    const at = new Date().toISOString();
+    this.reports.set(id, [{ reason, note, at }, ...(this.reports.get(id) ?? [])]);
+    const before = item.reports ?? {
+      count: 0,
+      open: 0,
+      reasons: { illegal: 0, harassment: 0, spam: 0, personal_info: 0, other: 0 },
+      lastAt: at,
+    };
+    item.reports = {
+      count: before.count + 1,
+      open: before.open + 1,
+      reasons: { ...before.reasons, [reason]: before.reasons[reason] + 1 },
+      lastAt: at,
+    };
+    if (item.reports.open >= this.safety.reportThreshold) item.hidden = true;
+    return { type: 'reported', id, open: item.reports.open, at };
+  }
+
   counts(): Record<SubmissionStatus, number> {
     const counts = { pending: 0, approved: 0, rejected: 0, removed: 0 };
     for (const item of this.items) counts[item.status]++;
@@ -189,6 +286,8 @@ export class World {
         photoTypes: ['image/jpeg'],
       },
       districts: DISTRICTS.map((d) => ({ id: d.id, name: zh ? d.zh : d.en })),
+      reportContact: null,
+      reportsOptional: false,
     };
   }
 
@@ -234,16 +333,29 @@ export class World {
     if (!ALLOWED[body.action]?.includes(item.status)) {
       return { ok: false, code: 'invalid_transition', item };
     }
+    const reported = (item.reports?.open ?? 0) > 0 || item.hidden;
+    if (body.action === 'restore' && !reported) {
+      return { ok: false, code: 'invalid_transition', item };
+    }
     const at = new Date().toISOString();
+    if (body.action === 'restore' || body.action === 'remove') {
+      // Dealt with: the reports are closed, and a hidden quote is back (or gone).
+      if (item.reports) item.reports = { ...item.reports, open: 0 };
+      item.hidden = false;
+    }
     Object.assign(item, {
       status: AFTER[body.action],
       version: item.version + 1,
-      decision: {
-        actor: this.#meActor(),
-        at,
-        reason: body.reason ?? null,
-        note: body.note ?? null,
-      },
+      // A restore keeps the approval as the item's decision.
+      decision:
+        body.action === 'restore'
+          ? item.decision
+          : {
+              actor: this.#meActor(),
+              at,
+              reason: body.reason ?? null,
+              note: body.note ?? null,
+            },
     });
     this.#log(this.#meActor(), body.action, id, body.reason ?? null, body.note ?? null);
     return { ok: true, code: null, item };
@@ -280,7 +392,13 @@ export class World {
       if (refused) return refused;
       const item = this.items.find((i) => i.id === m[1]);
       if (!item) return failure(404, 'not_found');
-      return { body: { item, history: this.audit.filter((a) => a.submissionId === item.id) } };
+      return {
+        body: {
+          item,
+          history: this.audit.filter((a) => a.submissionId === item.id),
+          reports: this.reports.get(item.id) ?? [],
+        },
+      };
     });
     api.on('POST', new RegExp(`^${STAFF}/submissions/([^/]+)/decision$`), (r, m) => {
       const refused = this.#guard(r, true);
@@ -393,6 +511,66 @@ export class World {
         },
       };
     });
+    api.on('GET', `${STAFF}/safety`, (r) => this.#guard(r) ?? { body: this.#safetyAnswer() });
+    api.on('PUT', `${STAFF}/safety`, (r) => {
+      const refused = this.#guard(r, true);
+      if (refused) return refused;
+      if (this.me.role !== 'admin') return failure(403, 'forbidden', 'Admins only');
+      const body = r.body as SafetySettings & {
+        externalCheck: { url: string; timeoutMs: number; secret?: string } | null;
+      };
+      const fields: { field: string; code: FieldErrorCode }[] = [];
+      const threshold = body.reportThreshold;
+      if (!Number.isInteger(threshold) || threshold < 1 || threshold > 100) {
+        fields.push({ field: 'reportThreshold', code: 'invalid' });
+      }
+      if (body.reportContact?.kind === 'email' && !body.reportContact.value.includes('@')) {
+        fields.push({ field: 'reportContact.value', code: 'invalid_email' });
+      }
+      for (const locale of ['en', 'zh-Hans'] as const) {
+        if (body.words[locale].some((w) => [...w].length > 50)) {
+          fields.push({ field: `words.${locale}`, code: 'too_long' });
+        }
+      }
+      const check = body.externalCheck;
+      if (check && !/^https:\/\//.test(check.url)) {
+        fields.push({ field: 'externalCheck.url', code: 'invalid' });
+      }
+      if (check && check.secret === undefined && !this.checkSecret) {
+        fields.push({ field: 'externalCheck.secret', code: 'required' });
+      }
+      if (check?.secret !== undefined && (check.secret.length < 16 || check.secret.length > 200)) {
+        fields.push({ field: 'externalCheck.secret', code: 'too_short' });
+      }
+      if (fields.length) {
+        return {
+          status: 422,
+          body: { statusCode: 422, code: 'validation', message: 'Invalid', fields },
+        };
+      }
+      const before = this.#safetyAnswer();
+      this.checkSecret = check ? (check.secret ?? this.checkSecret) : null;
+      this.safety = {
+        ...body,
+        externalCheck: check
+          ? { url: check.url, timeoutMs: check.timeoutMs, secretSet: true }
+          : null,
+      };
+      this.audit.unshift({
+        id: `a${++this.#auditId}`,
+        campaignId: CAMPAIGN,
+        at: new Date().toISOString(),
+        actor: this.#meActor(),
+        action: 'safety_settings',
+        submissionId: null,
+        reason: null,
+        note: null,
+        before: before as unknown as Record<string, unknown>,
+        after: this.safety as unknown as Record<string, unknown>,
+        undoable: false,
+      });
+      return { body: this.#safetyAnswer() };
+    });
     api.on('GET', `${STAFF}/privacy`, (r) => {
       const refused = this.#guard(r);
       if (refused) return refused;
@@ -408,8 +586,14 @@ export class World {
     });
   }
 
+  #safetyAnswer(): SafetySettings {
+    return structuredClone(this.safety);
+  }
+
   #queue(query: URLSearchParams) {
-    const status = query.get('status') ?? 'pending';
+    // No status: any (the Reported tab).
+    const status = query.get('status');
+    const flag = query.get('flag');
     const q = (query.get('q') ?? '').toLowerCase();
     const locale = query.get('locale');
     const photo = query.get('photo');
@@ -417,7 +601,8 @@ export class World {
     const origin = query.get('origin');
     let list = this.items.filter(
       (i) =>
-        i.status === status &&
+        (!status || i.status === status) &&
+        matchesFlag(i, flag) &&
         (!q || i.message.toLowerCase().includes(q) || i.displayName?.toLowerCase().includes(q)) &&
         (!locale || i.locale === locale) &&
         (!district || i.district?.id === district) &&
