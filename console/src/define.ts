@@ -12,6 +12,7 @@ import { NewsroomItemDetail } from './views/item-detail.js';
 import { NewsroomLinkSetup } from './views/link-setup.js';
 import { NewsroomPrivacy } from './views/privacy-view.js';
 import { NewsroomQueue } from './views/queue-view.js';
+import { NewsroomSafety } from './views/safety-view.js';
 import { NewsroomSignIn } from './views/sign-in.js';
 import { NewsroomStaff } from './views/staff-view.js';
 
@@ -25,6 +26,7 @@ export const TAGS = {
   'newsroom-audit': NewsroomAudit,
   'newsroom-staff': NewsroomStaff,
   'newsroom-privacy': NewsroomPrivacy,
+  'newsroom-safety': NewsroomSafety,
   'newsroom-exports': NewsroomExports,
   'newsroom-help-dialog': NewsroomHelpDialog,
   'newsroom-account-dialog': NewsroomAccountDialog,
@@ -45,6 +47,7 @@ declare global {
     'newsroom-audit': NewsroomAudit;
     'newsroom-staff': NewsroomStaff;
     'newsroom-privacy': NewsroomPrivacy;
+    'newsroom-safety': NewsroomSafety;
     'newsroom-exports': NewsroomExports;
     'newsroom-help-dialog': NewsroomHelpDialog;
     'newsroom-account-dialog': NewsroomAccountDialog;

@@ -14,7 +14,7 @@ import type { NewsroomHelpDialog } from './views/help-dialog.js';
 import type { NewsroomQueue } from './views/queue-view.js';
 import type { NewsroomSignIn } from './views/sign-in.js';
 
-export const VIEWS = ['queue', 'audit', 'staff', 'privacy', 'exports'] as const;
+export const VIEWS = ['queue', 'audit', 'safety', 'staff', 'privacy', 'exports'] as const;
 export type View = (typeof VIEWS)[number];
 const ADMIN_VIEWS: readonly View[] = ['staff', 'privacy'];
 
@@ -28,9 +28,10 @@ export function linkToken(hash: string): string | null {
 
 /**
  * The newsroom console: sign-in (or a one-time link), then the header (campaign,
- * who is signed in, language, sign out), the views (queue, audit, staff, privacy,
- * exports), the keyboard shortcuts and one polite live region. A session that ends
- * mid-work asks to sign in again over what was on screen, so nothing typed is lost.
+ * who is signed in, language, sign out), the views (queue, audit, safety, staff,
+ * privacy, exports), the keyboard shortcuts and one polite live region. A session
+ * that ends mid-work asks to sign in again over what was on screen, so nothing typed
+ * is lost.
  *
  * @summary The newsroom console app.
  */
@@ -454,6 +455,7 @@ export class NewsroomConsole extends ConsoleElement {
     const views: [View, string][] = [
       ['queue', msg('Queue')],
       ['audit', msg('Audit trail')],
+      ['safety', msg('Safety')],
       ...(admin
         ? ([
             ['staff', msg('Staff')],
@@ -610,6 +612,8 @@ export class NewsroomConsole extends ConsoleElement {
         return me.role === 'admin'
           ? html`<newsroom-privacy .api=${this.api}></newsroom-privacy>`
           : nothing;
+      case 'safety':
+        return html`<newsroom-safety .api=${this.api} .me=${me}></newsroom-safety>`;
       case 'exports':
         return html`<newsroom-exports .api=${this.api}></newsroom-exports>`;
     }

@@ -14,6 +14,8 @@ import type {
   QueueItem,
   QueueItemDetail,
   QueuePage,
+  SafetySettings,
+  SafetySettingsUpdate,
   StaffLinkInfo,
   StaffLinkIssued,
   StaffMember,
@@ -335,6 +337,16 @@ export class ConsoleApi {
 
   exportUrl(format: 'csv' | 'json'): string {
     return this.url(this.#scoped(`/exports/quotes.${format}`));
+  }
+
+  /** The campaign's trust and safety settings (any signed-in staff). */
+  safety(signal?: AbortSignal): Promise<SafetySettings> {
+    return this.request('GET', this.#scoped('/safety'), { signal });
+  }
+
+  /** Admins only; `422 validation` names each refused field. */
+  saveSafety(update: SafetySettingsUpdate): Promise<SafetySettings> {
+    return this.request('PUT', this.#scoped('/safety'), { body: update });
   }
 
   eventsUrl(): string {
