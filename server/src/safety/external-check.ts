@@ -177,7 +177,8 @@ function payloadBody(payload: ExternalCheckPayload): string {
   });
 }
 
-function clampTimeout(timeoutMs: number): number {
+/** The timeout a check really waits: the default for nonsense, at most `EXTERNAL_TIMEOUT_MAX`. */
+export function effectiveTimeout(timeoutMs: number): number {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return EXTERNAL_TIMEOUT_DEFAULT;
   return Math.min(Math.round(timeoutMs), EXTERNAL_TIMEOUT_MAX);
 }
@@ -241,7 +242,7 @@ export function runExternalCheck(
       const url = new URL(config.url);
       const body = payloadBody(payload);
       const transport = url.protocol === 'https:' ? https : http;
-      timer = setTimeout(() => fail('timeout'), clampTimeout(config.timeoutMs));
+      timer = setTimeout(() => fail('timeout'), effectiveTimeout(config.timeoutMs));
       request = transport.request(url, {
         method: 'POST',
         agent: false,

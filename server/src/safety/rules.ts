@@ -92,9 +92,14 @@ export function fold(text: string): string {
     .trim();
 }
 
-/** Escapes the characters a `u`-mode RegExp gives a meaning to. */
+/** The characters a `u`- or `v`-mode RegExp gives a meaning to outside a class. */
+const SYNTAX_CHARS = new Set('\\^$.*+?()[]{}|/');
+
+/** Escapes `text` for a RegExp, character by character (the trie escapes one at a time). */
 function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  let escaped = '';
+  for (const char of text) escaped += SYNTAX_CHARS.has(char) ? `\\${char}` : char;
+  return escaped;
 }
 
 /**
@@ -122,9 +127,20 @@ function trieAlternation(words: string[]): string {
     node.end = true;
   }
   const render = (node: Node): string => {
-    const branches = [...node.children].map(([char, child]) => escapeRegExp(char) + render(child));
+    const branches: string[] = [];
+    for (const [char, child] of node.children) {
+      // A chain of single children (the tail of one word) is written out in one go.
+      let chain = escapeRegExp(char);
+      let tail = child;
+      while (!tail.end && tail.children.size === 1) {
+        const [[nextChar, nextNode]] = tail.children;
+        chain += escapeRegExp(nextChar);
+        tail = nextNode;
+      }
+      branches.push(chain + render(tail));
+    }
     if (branches.length === 0) return '';
-    const body = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    const body = branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
     // A node that ends a word and goes on: the longer words are tried first (greedy `?`).
     return node.end ? `(?:${body})?` : body;
   };
@@ -146,9 +162,9 @@ export function compileRules(settings: RuleSettings): CompiledRules {
     // A boundary is required only where the word itself begins or ends with a letter
     // or digit: "c++" is found in "c++11", "bad" is not in "badge".
     const chars = [...folded];
-    const start = WORD_CHAR.test(chars[0]!);
-    const end = WORD_CHAR.test(chars[chars.length - 1]!);
-    bounded[(start ? 2 : 0) + (end ? 1 : 0)]!.push(folded);
+    const start = WORD_CHAR.test(chars[0]);
+    const end = WORD_CHAR.test(chars[chars.length - 1]);
+    bounded[(start ? 2 : 0) + (end ? 1 : 0)].push(folded);
   }
   const latinParts = bounded.flatMap((words, index) => {
     if (words.length === 0) return [];
@@ -178,39 +194,12 @@ function findWord(rules: CompiledRules, folded: string): string | null {
 // --- Links and emails -------------------------------------------------------------
 
 /** Chinese top-level domains people write in Chinese characters. */
+// prettier-ignore
 const CHINESE_TLDS = [
-  '中国',
-  '中國',
-  '公司',
-  '网络',
-  '網絡',
-  '在线',
-  '网址',
-  '网站',
-  '网店',
-  '商城',
-  '商店',
-  '集团',
-  '我爱你',
-  '中文网',
-  '香港',
-  '台湾',
-  '台灣',
-  '澳門',
-  '新加坡',
-  '信息',
-  '手机',
-  '移动',
-  '游戏',
-  '广东',
-  '佛山',
-  '时尚',
-  '商标',
-  '购物',
-  '娱乐',
-  '慈善',
-  '政务',
-  '公益',
+  '中国', '中國', '公司', '网络', '網絡', '在线', '网址', '网站', '网店', '商城',
+  '商店', '集团', '我爱你', '中文网', '香港', '台湾', '台灣', '澳門', '新加坡',
+  '信息', '手机', '移动', '游戏', '广东', '佛山', '时尚', '商标', '购物', '娱乐',
+  '慈善', '政务', '公益',
 ];
 
 /**
@@ -219,6 +208,7 @@ const CHINESE_TLDS = [
  * "log.in", "do.it", "node.js", "app.py") are not listed: with them a host counts as a
  * link only after `http(s)://` or `www.`, or with a path.
  */
+// prettier-ignore
 const LINK_TLDS = new Set([
   'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'name', 'pro', 'mobi',
   'asia', 'cn', 'hk', 'mo', 'tw', 'jp', 'kr', 'sg', 'th', 'vn', 'ph', 'uk', 'de', 'fr',
@@ -226,7 +216,7 @@ const LINK_TLDS = new Set([
   'top', 'xyz', 'vip', 'club', 'shop', 'site', 'online', 'store', 'app', 'dev', 'icu',
   'ltd', 'cloud', 'tech', 'link', 'click', 'live', 'fun', 'ink', 'ren', 'work', 'win',
   'bid', 'loan', 'buzz', 'website', 'space', 'email', 'tk', 'ml', 'ga', 'cf', 'gq', 'ws',
-]); // prettier-ignore
+]);
 
 // Written for `v`-mode patterns, where a hyphen in a class is escaped.
 const LABEL = '[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?';
@@ -285,7 +275,7 @@ function scanAddresses(folded: string): AddressScan {
   // The cheap tests first: most messages have no "@", no "://", often no dot.
   const hasUrl = text.includes('://');
   for (const match of hasUrl ? text.matchAll(SCHEME_URL) : []) {
-    const host = hostOf(match[1]!);
+    const host = hostOf(match[1]);
     if (host !== '') {
       link = { host, index: match.index };
       break;
@@ -296,8 +286,8 @@ function scanAddresses(folded: string): AddressScan {
   const rest = email ? withoutUrls.replace(EMAILS, blank) : withoutUrls;
   for (const match of rest.includes('.') ? rest.matchAll(BARE_HOST) : []) {
     if (link !== null && link.index < match.index) break;
-    if (isBareLink(match[1]!, match[2] !== undefined)) {
-      link = { host: match[1]!, index: match.index };
+    if (isBareLink(match[1], match[2] !== undefined)) {
+      link = { host: match[1], index: match.index };
       break;
     }
   }
@@ -338,7 +328,8 @@ export function checkMessage(rules: CompiledRules, message: string): ItemFlag[] 
   if (rules.holdLinks && addresses.link !== null) {
     flags.push({ code: 'link', detail: addresses.link });
   }
-  if (rules.holdPhones && /\d/.test(folded) && PHONE.test(folded)) flags.push({ code: 'phone', detail: null });
+  if (rules.holdPhones && /\d/.test(folded) && PHONE.test(folded))
+    flags.push({ code: 'phone', detail: null });
   if (rules.holdEmails && addresses.email) flags.push({ code: 'email', detail: null });
   return flags;
 }
