@@ -300,10 +300,7 @@ export const ReportContactSettingSchema = Type.Object(
 );
 
 const WordList = Type.Array(Type.String({ maxLength: WORD_MAX }), { maxItems: WORDS_MAX });
-const Words = Type.Object(
-  { en: WordList, 'zh-Hans': WordList },
-  { additionalProperties: false },
-);
+const Words = Type.Object({ en: WordList, 'zh-Hans': WordList }, { additionalProperties: false });
 
 const safetyFields = {
   moderation: Type.Union([Type.Literal('pre'), Type.Literal('post')]),

@@ -64,6 +64,8 @@ export function validBody(overrides: Partial<SubmissionRequest> = {}): Submissio
     consentGiven: true,
     consentVersion: DEMO_CAMPAIGN.consentVersion,
     publishPermission: true,
+    // The photo, when one is sent, may be published (without it it never is).
+    photoPermission: true,
     locale: 'en',
     ...overrides,
   };

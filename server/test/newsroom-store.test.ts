@@ -103,6 +103,7 @@ function newsroomSuite(open: () => Promise<Opened>) {
       consentVersion: DEMO_CAMPAIGN.consentVersion,
       receivedAt: Date.now(),
       origin: null,
+      photoPermission: withPhoto,
       ...overrides,
     };
     const result = await store.createSubmission({

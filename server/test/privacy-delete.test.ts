@@ -96,6 +96,7 @@ describe('a privacy delete on SQLite', () => {
       consentVersion: DEMO_CAMPAIGN.consentVersion,
       receivedAt: Date.now(),
       origin: null,
+      photoPermission: true,
     };
     const photo = await readerPhoto(submission.id, name);
     const idempotencyKey = `privacy-key-${marker}`;

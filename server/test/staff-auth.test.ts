@@ -839,7 +839,8 @@ describe('roles', () => {
       if (route.url.startsWith('/v1/staff/')) return true;
       if (route.url.startsWith('/v1/campaigns/:campaign/staff/')) return true;
       if (route.url.startsWith('/v1/campaigns/:campaign/submissions')) {
-        // The public submission route itself is not staff's.
+        // The public submission route itself is not staff's, nor a reader's receipt routes.
+        if (/\/submissions\/:id\/(receipt|withdraw)$/.test(route.url)) return false;
         return !(route.method === 'POST' && route.url === '/v1/campaigns/:campaign/submissions');
       }
       return false;

@@ -32,6 +32,8 @@ function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     consentVersion: DEMO_CAMPAIGN.consentVersion,
     receivedAt: Date.now(),
     origin: null,
+    // The photo, when one is sent, may be published (without it it never is).
+    photoPermission: true,
     ...overrides,
   };
 }

@@ -22,12 +22,7 @@ import type {
   DecisionRequest,
   SafetySettingsUpdate,
 } from '../../../src/api/newsroom.js';
-import {
-  applySafetyUpdate,
-  safetyForAudit,
-  safetyOf,
-  safetyToWire,
-} from '../safety/settings.js';
+import { applySafetyUpdate, safetyForAudit, safetyOf, safetyToWire } from '../safety/settings.js';
 import { ApiError, notFound, validation } from '../errors.js';
 import {
   AuditParams,
@@ -147,7 +142,12 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         staff.store.listOrigins(campaign.id),
       ]);
       const answer: QueuePage = {
-        items: page.items.map(await wire(request, page.items.map((item) => item.id))),
+        items: page.items.map(
+          await wire(
+            request,
+            page.items.map((item) => item.id),
+          ),
+        ),
         next: page.next === null ? null : String(page.next),
         counts,
         origins,
@@ -178,9 +178,11 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
       const answer: QueueItemDetail = {
         item: (await wire(request, [submission.id]))(submission),
         history: items.map((entry) => auditToWire(entry, isUndoable(entry, submission))),
-        reports: (await staff.store.listReports(campaign.id, submission.id, 100)).map(
-          (report) => ({ reason: report.reason, note: report.note, at: iso(report.at) }),
-        ),
+        reports: (await staff.store.listReports(campaign.id, submission.id, 100)).map((report) => ({
+          reason: report.reason,
+          note: report.note,
+          at: iso(report.at),
+        })),
       };
       return answer;
     },
@@ -516,7 +518,15 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
     async (request) => {
       const email = request.query.email.trim();
       const items = await staff.store.findByEmail(request.campaign.id, email);
-      return { email, items: items.map(await wire(request, items.map((item) => item.id))) };
+      return {
+        email,
+        items: items.map(
+          await wire(
+            request,
+            items.map((item) => item.id),
+          ),
+        ),
+      };
     },
   );
 

@@ -360,7 +360,10 @@ async function applyScreening(
       now: Date.now(),
       actor: RULE_ACTOR,
       ...(screening.outcome === 'reject'
-        ? { reason: 'other', note: `external check: ${screening.reason ?? 'rejected'}`.slice(0, 500) }
+        ? {
+            reason: 'other',
+            note: `external check: ${screening.reason ?? 'rejected'}`.slice(0, 500),
+          }
         : {}),
     });
   } catch (error) {

@@ -45,8 +45,7 @@ export const clientDigest = (campaignId: string, client: string) =>
   createHash('sha256').update(`${campaignId}|${client}`).digest('hex');
 
 /** SHA-256 (hex) of a receipt secret: all the API keeps of it. */
-export const receiptDigest = (secret: string) =>
-  createHash('sha256').update(secret).digest('hex');
+export const receiptDigest = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 const order = (flag: ItemFlag) => HOLD_FLAGS.indexOf(flag.code);
 

@@ -382,7 +382,10 @@ export function queueSearch(
     case 'external':
       // The flags' JSON as written by JSON.stringify ({"code":"…","detail":…}); external
       // matches its three codes.
-      add(`flags LIKE ? ESCAPE '\\'`, `%"code":"${query.flag === 'external' ? 'external\\_' : query.flag}%`);
+      add(
+        `flags LIKE ? ESCAPE '\\'`,
+        `%"code":"${query.flag === 'external' ? 'external\\_' : query.flag}%`,
+      );
       break;
   }
   const q = query.q ?? '';

@@ -405,11 +405,7 @@ export class PgStore implements Store {
    * until VACUUM reclaims them (and in the WAL until its segments are recycled): a
    * VACUUM of the tables is started after the commit, not awaited by the answer.
    */
-  async deleteSubmission(
-    campaignId: string,
-    id: string,
-    by?: DeletedBy,
-  ) {
+  async deleteSubmission(campaignId: string, id: string, by?: DeletedBy) {
     const result = await this.#db.tx(async (client) => {
       const { rows } = await client.query<SubmissionRow>(
         'SELECT * FROM submissions WHERE campaign_id = $1 AND id = $2 FOR UPDATE',

@@ -83,7 +83,9 @@ export const SAFETY_SQL = {
       version = version + CASE WHEN reports_open + 1 >= ? THEN 1 ELSE 0 END
     WHERE campaign_id = ? AND id = ?
     RETURNING *`,
-  totals: (count: number) => `SELECT submission_id, reason, count(*) AS n, max(created_at) AS last_at
+  totals: (
+    count: number,
+  ) => `SELECT submission_id, reason, count(*) AS n, max(created_at) AS last_at
     FROM reports WHERE campaign_id = ? AND submission_id IN (${Array(count).fill('?').join(', ')})
     GROUP BY submission_id, reason`,
   list: `SELECT reason, note, created_at FROM reports WHERE campaign_id = ? AND submission_id = ?

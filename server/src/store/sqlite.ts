@@ -515,11 +515,7 @@ export class SqliteStore implements Store {
    * staff are told "deleted", nothing is left on disk. It costs a checkpoint per
    * delete (a few milliseconds; deletes are rare and staff-only).
    */
-  async deleteSubmission(
-    campaignId: string,
-    id: string,
-    by?: DeletedBy,
-  ) {
+  async deleteSubmission(campaignId: string, id: string, by?: DeletedBy) {
     const events: LiveEvent[] = [];
     const staffEvents: StaffEvent[] = [];
     const deleted = this.db.transaction((): boolean => {
