@@ -912,6 +912,224 @@ function newsroomSuite(open: () => Promise<Opened>) {
     });
   });
 
+  describe('trust and safety', () => {
+    const report = (c: string, id: string, reporter: string, threshold = 3, now = 5000) =>
+      store.addReport({
+        campaignId: c,
+        id,
+        reporterHash: reporter,
+        reason: 'spam',
+        note: `from ${reporter}`,
+        now,
+        threshold,
+      });
+
+    async function published(c: string, overrides: Partial<NewSubmission> = {}) {
+      const id = await submit(c, overrides);
+      const approved = await store.decide({
+        campaignId: c,
+        id,
+        action: 'approve',
+        now: 2000,
+        actor: MODERATOR,
+      });
+      assert.ok(approved.ok);
+      return id;
+    }
+
+    it('counts one report per client, hides at the threshold with a remove event, and answers not_found after', async () => {
+      const c = await campaign();
+      const id = await published(c);
+      const live: LiveEvent[] = [];
+      const stopLive = store.subscribe((event) => event.campaignId === c && live.push(event));
+      const heard: StaffEvent[] = [];
+      const stopStaff = store.subscribeStaff((event) => event.id === id && heard.push(event));
+      const first = await report(c, id, 'client-a');
+      assert.ok(first.kind === 'reported' && first.event === null);
+      assert.equal(first.submission.reportsOpen, 1);
+      assert.equal((await report(c, id, 'client-a')).kind, 'duplicate');
+      assert.equal((await report(c, id, 'client-b')).kind, 'reported');
+      const third = await report(c, id, 'client-c');
+      assert.ok(third.kind === 'reported' && third.event?.type === 'remove');
+      assert.equal(third.submission.hiddenAt, 5000);
+      assert.equal(third.submission.version, 3);
+      assert.equal(third.audit?.action, 'hide');
+      assert.deepEqual(third.audit?.after, { hidden: true, version: 3, reports: 3 });
+      assert.equal((await report(c, id, 'client-d')).kind, 'not_found');
+      await until(() => live.some((e) => e.type === 'remove'), 'the remove event');
+      await until(() => heard.filter((e) => e.type === 'reported').length === 3, 'reported x3');
+      stopLive();
+      stopStaff();
+      // Off the wall, out of the replay, and nothing public of it.
+      assert.equal((await store.listQuotes(c, { limit: 10 })).items.length, 0);
+      const replay = await store.eventsAfter(c, 0, 100);
+      assert.ok(!replay.events.some((e) => e.type === 'quote' && e.quote.id === id));
+      const totals = (await store.reportTotals(c, [id, 'no-such-id'])).get(id);
+      assert.equal(totals?.count, 3);
+      assert.equal(totals?.reasons.spam, 3);
+      assert.equal(totals?.lastAt, 5000);
+      assert.deepEqual(
+        (await store.listReports(c, id, 10)).map((r) => r.note),
+        ['from client-c', 'from client-b', 'from client-a'],
+      );
+      // The queue's filters.
+      const search = async (flag: 'reported' | 'hidden') =>
+        (await store.searchSubmissions({ campaignId: c, order: 'oldest', limit: 10, flag })).items;
+      assert.deepEqual(
+        (await search('reported')).map((i) => i.id),
+        [id],
+      );
+      assert.deepEqual(
+        (await search('hidden')).map((i) => i.id),
+        [id],
+      );
+    });
+
+    it('restores a hidden quote at its place, and then it can be hidden again', async () => {
+      const c = await campaign();
+      const earlier = await published(c, { message: 'Published first on this wall.' });
+      const id = await published(c, { message: 'Published second, then hidden.' });
+      const before = (await store.getSubmission(c, id))!;
+      await report(c, id, 'a', 1);
+      const restored = await store.decide({
+        campaignId: c,
+        id,
+        action: 'restore',
+        now: 9000,
+        actor: MODERATOR,
+        expectedVersion: 3,
+      });
+      assert.ok(restored.ok && restored.event?.type === 'quote');
+      assert.equal(restored.submission.hiddenAt, null);
+      assert.equal(restored.submission.reportsOpen, 0);
+      assert.equal(restored.submission.wallSeq, before.wallSeq, 'its place');
+      assert.equal(restored.submission.approvedAt, before.approvedAt);
+      assert.equal(restored.event.quote.wallSeq, before.wallSeq);
+      assert.deepEqual(
+        (await store.listQuotes(c, { limit: 10 })).items.map((q) => q.id),
+        [id, earlier],
+      );
+      assert.equal(restored.audit[0].action, 'restore');
+      // Restoring what has nothing open changes nothing.
+      const again = await store.decide({
+        campaignId: c,
+        id,
+        action: 'restore',
+        now: 9100,
+        actor: MODERATOR,
+      });
+      assert.ok(again.ok && again.audit.length === 0);
+      // The same client may report it again after staff dealt with it? No: one per client.
+      assert.equal((await report(c, id, 'a', 1)).kind, 'duplicate');
+      assert.equal((await report(c, id, 'b', 1)).kind, 'reported');
+      assert.ok((await store.getSubmission(c, id))!.hiddenAt !== null);
+    });
+
+    it('keeps a hidden quote off the walls when staff edit it, and a photo without permission private', async () => {
+      const c = await campaign();
+      const id = await submit(c, { photoPermission: false }, true);
+      const approved = await store.decide({
+        campaignId: c,
+        id,
+        action: 'approve',
+        now: 2000,
+        actor: MODERATOR,
+      });
+      assert.ok(approved.ok && approved.event?.type === 'quote');
+      assert.equal(approved.event.quote.photoId, null, 'no permission: no photo on the wall');
+      const photoId = approved.submission.photoId!;
+      assert.equal(await store.getPhoto(c, photoId, true), null);
+      assert.equal(await store.getPhotoFile(c, photoId, 320, true), null);
+      const publish = await store.editSubmission({
+        campaignId: c,
+        id,
+        now: 2100,
+        actor: MODERATOR,
+        photoPublished: false,
+      });
+      assert.ok(publish.ok);
+      const refused = await store.editSubmission({
+        campaignId: c,
+        id,
+        now: 2200,
+        actor: MODERATOR,
+        photoPublished: true,
+      });
+      assert.equal(refused.ok, false);
+      assert.equal(!refused.ok && refused.reason, 'invalid_transition');
+      const search = await store.searchSubmissions({
+        campaignId: c,
+        order: 'oldest',
+        limit: 10,
+        flag: 'photo_private',
+      });
+      assert.deepEqual(
+        search.items.map((i) => i.id),
+        [id],
+      );
+      await report(c, id, 'x', 1);
+      const edited = await store.editSubmission({
+        campaignId: c,
+        id,
+        now: 3000,
+        actor: MODERATOR,
+        featured: true,
+      });
+      assert.ok(edited.ok);
+      assert.equal(edited.event, null, 'hidden: no quote event');
+      assert.equal((await store.listQuotes(c, { limit: 10 })).items.length, 0);
+    });
+
+    it('keeps flags, finds a repeat by text and client, and filters the queue by each flag', async () => {
+      const c = await campaign();
+      const word = await submit(c, {
+        flags: [
+          { code: 'word', detail: '坏词' },
+          { code: 'link', detail: 'example.com' },
+        ],
+        textHash: 'text-1',
+        clientHash: 'client-1',
+      });
+      const external = await submit(c, {
+        flags: [{ code: 'external_error', detail: 'timeout' }],
+      });
+      const clean = await submit(c, { receiptHash: 'f'.repeat(64) });
+      assert.deepEqual((await store.getSubmission(c, word))!.flags, [
+        { code: 'word', detail: '坏词' },
+        { code: 'link', detail: 'example.com' },
+      ]);
+      assert.deepEqual((await store.getSubmission(c, clean))!.flags, []);
+      assert.equal((await store.getSubmission(c, clean))!.receiptHash, 'f'.repeat(64));
+      assert.equal(await store.hasRepeat(c, 'text-1', 'client-1'), true);
+      assert.equal(await store.hasRepeat(c, 'text-1', 'client-2'), false);
+      assert.equal(await store.hasRepeat(c, 'text-2', 'client-1'), false);
+      const ids = async (flag: 'flagged' | 'word' | 'link' | 'phone' | 'external') =>
+        (
+          await store.searchSubmissions({ campaignId: c, order: 'oldest', limit: 10, flag })
+        ).items.map((i) => i.id);
+      assert.deepEqual(await ids('flagged'), [word, external]);
+      assert.deepEqual(await ids('word'), [word]);
+      assert.deepEqual(await ids('link'), [word]);
+      assert.deepEqual(await ids('phone'), []);
+      assert.deepEqual(await ids('external'), [external]);
+    });
+
+    it('writes a withdrawal as the reader, without content', async () => {
+      const c = await campaign();
+      const id = await submit(c, { message: 'Words the reader takes back' });
+      const result = await store.deleteSubmission(c, id, {
+        actor: { kind: 'reader', id: null, name: 'reader' },
+        now: 4000,
+        action: 'withdraw',
+      });
+      assert.equal(result.deleted, true);
+      const [entry] = (await store.listAudit({ submissionId: id, limit: 5 })).items;
+      assert.equal(entry.action, 'withdraw');
+      assert.equal(entry.actor.kind, 'reader');
+      assert.doesNotMatch(JSON.stringify(entry), /takes back/);
+    });
+  });
+
   describe('deletes and staff events', () => {
     it('a staff delete writes an entry without content; earlier entries stay', async () => {
       const c = await campaign();
@@ -1231,5 +1449,70 @@ describePostgres('PostgreSQL newsroom store', () => {
       assert.equal((await a.getSubmission(c, id))?.version, 2);
       assert.equal((await a.listAudit({ submissionId: id, limit: 10 })).items.length, 1);
     });
+  });
+});
+
+describe('migration 4 over a database that has an audit trail', () => {
+  it('keeps every entry and its ids, stays append-only, and takes readers and rules as actors', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trust-upgrade-'));
+    try {
+      const db = new Database(path.join(dir, 'campaign.sqlite'));
+      db.exec(MIGRATIONS_TABLE);
+      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 4)) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          0,
+        );
+      }
+      db.prepare('INSERT INTO campaigns VALUES (?, ?, ?)').run(
+        'old',
+        JSON.stringify({ ...DEMO_CAMPAIGN, id: 'old' }),
+        0,
+      );
+      db.prepare(
+        `INSERT INTO submissions (id, campaign_id, status, message, display_name, anonymous,
+           district, email, locale, publish_permission, consent_version, received_at, photo_id)
+         VALUES ('old-1', 'old', 'approved', 'An old quote with a photo', 'Old Reader', 0, NULL,
+           NULL, 'en', 1, 'v1', 1000, 'reader-old')`,
+      ).run();
+      const insert = db.prepare(
+        `INSERT INTO audit_log (campaign_id, at, actor_kind, actor_id, actor_name, action)
+         VALUES ('old', ?, 'staff', 's1', 'Someone', 'approve')`,
+      );
+      for (let n = 0; n < 5; n += 1) insert.run(n);
+      db.prepare('DELETE FROM sqlite_sequence').run();
+      db.close();
+
+      const store = new SqliteStore({ dataDir: dir });
+      await store.migrate();
+      const item = await store.getSubmission('old', 'old-1');
+      assert.equal(item?.photoPermission, false, 'an old photo had no permission of its own');
+      assert.equal(item?.reportsOpen, 0);
+      assert.equal(item?.hiddenAt, null);
+      const entries = (await store.listAudit({ campaignId: 'old', limit: 10 })).items;
+      assert.deepEqual(
+        entries.map((e) => e.id),
+        [5, 4, 3, 2, 1],
+      );
+      const next = await store.appendAudit({
+        campaignId: 'old',
+        at: 10,
+        actor: { kind: 'reader', id: null, name: 'reader' },
+        action: 'withdraw',
+        submissionId: null,
+        reason: null,
+        note: null,
+        before: null,
+        after: null,
+      });
+      assert.equal(next.id, 6, 'ids go on after the copied ones');
+      assert.throws(() => store.db.exec('UPDATE audit_log SET note = 1'), /append-only/);
+      assert.throws(() => store.db.exec('DELETE FROM audit_log'), /append-only/);
+      await store.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
