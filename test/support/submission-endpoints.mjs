@@ -18,6 +18,24 @@
 //         refuse — the connection is dropped before anything reaches the server.
 //   GET /__test/sf/<instance>/__info → { token, kills }
 //   The instance named `shared` is the shared test API (nothing spawned, never killed).
+//
+// The reader's receipt is answered here, not by the API behind the proxy, so tests can
+// put a receipt in any state and make its routes fail:
+//   GET  …/<instance>/<client>/__posted → { posted, calls }: of each submission POSTed
+//        through the proxy, { key, photoPermission, receiptSecret, photo } as the browser
+//        sent it (null for a field it left out); of each receipt and withdraw request,
+//        { route, id, secret, locale }.
+//   POST …/<instance>/<client>/__receipt?id=&status=[&secret=&receivedAt=]
+//        sets (or makes) the receipt of a submission: pending, published, not_published.
+//   POST …/<client>/__plan?for=receipt|withdraw[:<id>]&modes=refuse,429,503
+//        what happens to that client's next receipt or withdraw requests (of one id, or
+//        any): the connection dropped, or an error answer with that status.
+//   POST …/v1/campaigns/:campaign/submissions/:id/receipt   { secret }
+//   POST …/v1/campaigns/:campaign/submissions/:id/withdraw  { secret }
+//        as the API promises: 404 not_found for an unknown id, a wrong secret or a
+//        withdrawn submission. Submissions the proxy saw answered 202 are known, pending.
+//   The API behind gets `photoPermission` and `receiptSecret` only where its OpenAPI
+//   document lists them: a server that does not know them yet would refuse the body.
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,12 +82,14 @@ function start(inst) {
   return inst.ready;
 }
 
+const receiptState = () => ({ receipts: new Map(), posted: new Map(), calls: new Map() });
+
 function instance(name, origin) {
   let inst = instances.get(name);
   if (!inst && name === 'shared') {
     // The shared test API (test/support/api-server.mjs), e.g. for its staff endpoints,
     // which answer no cross-origin request.
-    inst = { name, plans: new Map(), kills: 0, dataDir: '' };
+    inst = { name, plans: new Map(), kills: 0, dataDir: '', ...receiptState() };
     inst.ready = fetch(`${origin}/__test/api`)
       .then((r) => r.json())
       .then(({ url }) => void (inst.url = url));
@@ -81,6 +101,7 @@ function instance(name, origin) {
       dataDir: mkdtempSync(join(tmpdir(), 'cw-sf-')),
       plans: new Map(),
       kills: 0,
+      ...receiptState(),
     };
     instances.set(name, inst);
     void start(inst).catch(() => undefined);
@@ -99,7 +120,107 @@ async function kill(inst) {
   release(start(inst));
 }
 
-function proxy(ctx, inst, client, path, mode) {
+const RECEIPT_FIELDS = ['photoPermission', 'receiptSecret'];
+
+/** Which of the receipt's fields the API behind the proxy knows (from its OpenAPI document). */
+function knownFields(inst) {
+  inst.known ??= fetch(`${inst.url}/v1/openapi.json`)
+    .then((r) => r.json())
+    .then((doc) => Object.keys(doc.components?.schemas?.SubmissionRequest?.properties ?? {}))
+    .catch(() => []);
+  return inst.known;
+}
+
+/**
+ * Reads a submission's body as the browser sent it, notes what the receipt tests look
+ * at, and returns the body to forward (without the fields the API does not know).
+ */
+async function readSubmission(ctx, inst, client) {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const raw = Buffer.concat(chunks);
+  const type = ctx.req.headers['content-type'] ?? '';
+  let form;
+  let data;
+  try {
+    if (type.startsWith('multipart/')) {
+      form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      data = JSON.parse(form.get('data'));
+    } else data = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { body: raw, type };
+  }
+  const note = { key: ctx.req.headers['idempotency-key'] ?? null, photo: !!form?.get('photo') };
+  for (const field of RECEIPT_FIELDS) note[field] = data?.[field] ?? null;
+  const posted = inst.posted.get(client) ?? [];
+  inst.posted.set(client, [...posted, note]);
+  const known = await knownFields(inst);
+  const unknown = RECEIPT_FIELDS.filter((f) => !known.includes(f) && data && f in data);
+  if (!unknown.length) return { body: raw, type, secret: data?.receiptSecret };
+  for (const field of unknown) delete data[field];
+  if (!form) return { body: Buffer.from(JSON.stringify(data)), type, secret: note.receiptSecret };
+  const rebuilt = new FormData();
+  for (const [name, value] of form)
+    rebuilt.append(name, name === 'data' ? JSON.stringify(data) : value);
+  const request = new Request('http://localhost/', { method: 'POST', body: rebuilt });
+  return {
+    body: Buffer.from(await request.arrayBuffer()),
+    type: request.headers.get('content-type'),
+    secret: note.receiptSecret,
+  };
+}
+
+const json = (ctx, status, body) => {
+  ctx.status = status;
+  ctx.type = 'application/json';
+  ctx.body = JSON.stringify(body);
+};
+const notFound = (ctx) =>
+  json(ctx, 404, { statusCode: 404, code: 'not_found', message: 'No such submission' });
+const CODES = { 429: 'rate_limited', 500: 'internal', 503: 'unavailable' };
+
+/** The receipt and withdraw routes, answered from what the proxy saw. */
+async function answerReceipt(ctx, inst, client, id, route) {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  let secret = null;
+  try {
+    secret = JSON.parse(Buffer.concat(chunks).toString('utf8')).secret ?? null;
+  } catch {
+    // No secret: answered like a wrong one.
+  }
+  const calls = inst.calls.get(client) ?? [];
+  inst.calls.set(client, [...calls, { route, id, secret, locale: ctx.query.locale ?? null }]);
+  const mode =
+    inst.plans.get(`${client}:${route}:${id}`)?.shift() ??
+    inst.plans.get(`${client}:${route}`)?.shift();
+  if (mode === 'refuse') {
+    // Dropped on purpose (see `proxy`); not the dev server's 404.
+    ctx.status = 200;
+    ctx.respond = false;
+    ctx.req.socket.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{');
+    ctx.req.socket.destroySoon();
+    return;
+  }
+  if (mode) {
+    const status = Number(mode);
+    if (status === 429) ctx.set('Retry-After', '60');
+    return json(ctx, status, {
+      statusCode: status,
+      code: CODES[status] ?? 'internal',
+      message: mode,
+    });
+  }
+  const receipt = inst.receipts.get(id);
+  if (!receipt || receipt.withdrawn || !secret || receipt.secret !== secret) return notFound(ctx);
+  if (route === 'withdraw') {
+    receipt.withdrawn = true;
+    return json(ctx, 200, { id, withdrawn: true });
+  }
+  return json(ctx, 200, { id, status: receipt.status, receivedAt: receipt.receivedAt });
+}
+
+function proxy(ctx, inst, client, path, mode, submission) {
   return new Promise((resolve) => {
     // A closed socket alone is not enough: a browser silently resends a request whose
     // reused connection closed before any answer. A truncated answer it does not resend.
@@ -122,6 +243,21 @@ function proxy(ctx, inst, client, path, mode) {
         },
       },
       (answer) => {
+        if (submission?.secret && answer.statusCode === 202) {
+          // Accepted (or replayed): the receipt of that id is the secret it was sent with.
+          const chunks = [];
+          answer.on('data', (chunk) => chunks.push(chunk));
+          answer.on('end', () => {
+            try {
+              const { id, receivedAt } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              if (!inst.receipts.has(id)) {
+                inst.receipts.set(id, { secret: submission.secret, receivedAt, status: 'pending' });
+              }
+            } catch {
+              // Cut off on purpose: the retry's answer tells.
+            }
+          });
+        }
         if (mode === 'kill') {
           // The server has decided (and stored); it dies before the browser hears of it.
           answer.resume();
@@ -147,7 +283,8 @@ function proxy(ctx, inst, client, path, mode) {
         drop();
       });
     }
-    ctx.req.pipe(upstream);
+    if (submission) upstream.end(submission.body);
+    else ctx.req.pipe(upstream);
   });
 }
 
@@ -156,12 +293,32 @@ export async function submissionEndpoints(ctx, next) {
   if (!match) return next();
   const [, name, client, rest = ''] = match;
   const inst = instance(name, ctx.origin);
-  const plan = inst.plans.get(client) ?? [];
-  inst.plans.set(client, plan);
+  const plan = (key) => inst.plans.get(key) ?? inst.plans.set(key, []).get(key);
   if (rest === '/__plan') {
-    plan.push(...(ctx.query.modes ?? '').split(',').filter(Boolean));
-    ctx.body = { plan };
+    const modes = plan(ctx.query.for ? `${client}:${ctx.query.for}` : client);
+    modes.push(...(ctx.query.modes ?? '').split(',').filter(Boolean));
+    ctx.body = { plan: modes };
     return;
+  }
+  if (rest === '/__posted') {
+    ctx.body = { posted: inst.posted.get(client) ?? [], calls: inst.calls.get(client) ?? [] };
+    return;
+  }
+  if (rest === '/__receipt') {
+    const { id, status, secret, receivedAt } = ctx.query;
+    const receipt = inst.receipts.get(id) ?? { receivedAt: new Date().toISOString() };
+    inst.receipts.set(id, {
+      ...receipt,
+      status: status ?? receipt.status ?? 'pending',
+      secret: secret ?? receipt.secret,
+      receivedAt: receivedAt ?? receipt.receivedAt,
+    });
+    ctx.body = { id, ...inst.receipts.get(id) };
+    return;
+  }
+  const receiptRoute = /\/submissions\/([^/]+)\/(receipt|withdraw)$/.exec(rest);
+  if (ctx.method === 'POST' && receiptRoute) {
+    return answerReceipt(ctx, inst, client, decodeURIComponent(receiptRoute[1]), receiptRoute[2]);
   }
   if (client === '__info') {
     await inst.ready.catch(() => undefined);
@@ -169,9 +326,16 @@ export async function submissionEndpoints(ctx, next) {
     return;
   }
   await inst.ready;
-  const mode = ctx.method === 'POST' && rest.endsWith('/submissions') ? plan.shift() : undefined;
+  const submitting = ctx.method === 'POST' && rest.endsWith('/submissions');
+  const mode = submitting ? plan(client).shift() : undefined;
+  const submission = submitting ? await readSubmission(ctx, inst, client) : undefined;
+  if (submission) {
+    ctx.req.headers['content-type'] = submission.type;
+    ctx.req.headers['content-length'] = String(submission.body.length);
+    delete ctx.req.headers['transfer-encoding'];
+  }
   // Answered on the raw response (or not at all, on purpose); not the dev server's 404.
   ctx.status = 200;
   ctx.respond = false;
-  await proxy(ctx, inst, client, rest, mode);
+  await proxy(ctx, inst, client, rest, mode, submission);
 }

@@ -214,3 +214,72 @@ export const proxyAvailable = () =>
     (r) => r.ok,
     () => false,
   ));
+
+/** Where the form keeps its receipts for an API and campaign. */
+export const receiptsKey = (api: string, campaign = CAMPAIGN) =>
+  `campaign-widgets:receipts:${api.replace(/\/+$/, '')}|${campaign}`;
+
+export interface StoredReceipt {
+  id: string;
+  secret: string;
+  receivedAt: string;
+}
+
+/** The receipts kept on this device for an API and campaign, newest first. */
+export const receiptsOf = (api: string, campaign = CAMPAIGN): StoredReceipt[] =>
+  JSON.parse(localStorage.getItem(receiptsKey(api, campaign)) ?? '[]') as StoredReceipt[];
+
+/** Forgets every receipt kept on this device. */
+export function clearReceipts(): void {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith('campaign-widgets:receipts:')) localStorage.removeItem(key);
+  }
+}
+
+/** A form API through the submission endpoints' proxy, for one client of one instance. */
+export const proxied = (instance: string, client: string) =>
+  `${location.origin}/__test/sf/${instance}/${client}`;
+
+export interface Posted {
+  key: string | null;
+  photoPermission: boolean | null;
+  receiptSecret: string | null;
+  photo: boolean;
+}
+export interface ReceiptCall {
+  route: 'receipt' | 'withdraw';
+  id: string;
+  secret: string | null;
+  locale: string | null;
+}
+
+/** What the browser posted through the proxy, and which receipt routes it asked. */
+export const postedTo = async (api: string) =>
+  (await (await fetch(`${api}/__posted`)).json()) as { posted: Posted[]; calls: ReceiptCall[] };
+
+/**
+ * What happens to the next requests through the proxy: submissions (`''`), or receipt or
+ * withdraw requests, of any id or of one (`receipt:<id>`).
+ */
+export const planFor = (api: string, route: string, ...modes: string[]) =>
+  fetch(`${api}/__plan?modes=${modes.join(',')}${route ? `&for=${route}` : ''}`, {
+    method: 'POST',
+  });
+
+/**
+ * A receipt the proxy answers for, in `status`, and kept on this device as the form keeps
+ * it (after those already kept, so the list stays newest first).
+ */
+export async function seedReceipt(
+  api: string,
+  status: 'pending' | 'published' | 'not_published' | 'unknown',
+  receivedAt = new Date().toISOString(),
+): Promise<StoredReceipt> {
+  const receipt = { id: crypto.randomUUID(), secret: `secret-${crypto.randomUUID()}`, receivedAt };
+  if (status !== 'unknown') {
+    const query = new URLSearchParams({ ...receipt, status });
+    await fetch(`${api}/__receipt?${query}`, { method: 'POST' });
+  }
+  localStorage.setItem(receiptsKey(api), JSON.stringify([...receiptsOf(api), receipt]));
+  return receipt;
+}
