@@ -4,6 +4,7 @@ import {
   CAMPAIGN,
   LONG_ENOUGH,
   clearDrafts,
+  clearReceipts,
   draftOf,
   fillValid,
   part,
@@ -51,6 +52,7 @@ describe('<campaign-submission-form> when things fail', function () {
   });
   beforeEach(async () => {
     await clearDrafts();
+    clearReceipts();
     warnings = watchWarnings();
   });
   afterEach(() => {

@@ -9,12 +9,16 @@ export interface Draft {
   email: string;
   consentGiven: boolean;
   publishPermission: boolean;
+  /** Permission to publish the photo; cleared with the photo. */
+  photoPermission: boolean;
   /** Honeypot. */
   website: string;
   /** The resized, re-encoded photo. */
   photo: Blob | null;
   /** Idempotency-Key, made once per draft: every retry of it reuses it. */
   key: string;
+  /** Receipt secret, made once per draft like the key: every retry sends the same one. */
+  secret: string;
   /** The body as sent, once the reader has pressed Send; retries send exactly this. */
   request?: SubmissionRequest;
 }

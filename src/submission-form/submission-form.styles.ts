@@ -105,6 +105,31 @@ export const styles = css`
     color: var(--_accent);
     background: var(--_surface);
   }
+  .danger {
+    background: var(--_danger);
+    border-color: var(--_danger);
+  }
+  section {
+    margin-top: calc(var(--_space) * 1.5);
+  }
+  section ul {
+    margin: 0.5em 0 0;
+    padding: 0;
+    list-style: none;
+  }
+  section li {
+    padding: 0.5em 0;
+    border-top: 1px solid var(--_border);
+  }
+  section button {
+    min-height: 2em;
+    margin-top: 0.25em;
+    padding: 0.25em 0.75em;
+  }
+  section a {
+    display: inline-block;
+    min-height: 24px;
+  }
 
   [aria-disabled='true'] {
     opacity: 0.7;

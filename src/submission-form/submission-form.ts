@@ -4,7 +4,7 @@ import { msg, str } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
 import { emit } from '../core/events.js';
 import { describeError } from '../i18n/messages.js';
-import { formatNumber, formatRelativeTime } from '../i18n/format.js';
+import { formatDate, formatNumber, formatRelativeTime } from '../i18n/format.js';
 import { CampaignApiClient } from '../api/client.js';
 import { hasInvisible } from '../api/invisible.js';
 import { AbortedError, HttpError, type CampaignApiError } from '../api/errors.js';
@@ -19,6 +19,7 @@ import { styles } from './submission-form.styles.js';
 import { clearDraft, loadDraft, saveDraft, type Draft } from './draft-store.js';
 import { xhrFetch } from './xhr-fetch.js';
 import { resizePhoto } from './resize-photo.js';
+import { ReceiptsController, newSecret, type ReceiptEntry } from './receipts.js';
 
 /** States of the form, reflected as the `state` attribute. */
 export const SUBMISSION_FORM_STATES = ['idle', 'sending', 'retrying', 'sent', 'closed'] as const;
@@ -70,10 +71,14 @@ const blank = (): Draft => ({
   email: '',
   consentGiven: false,
   publishPermission: false,
+  photoPermission: false,
   website: '',
   photo: null,
   key: newKey(),
+  secret: newSecret(),
 });
+
+const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 
 /**
  * @summary The campaign's call to readers: their words, a name or anonymity, a district,
@@ -84,8 +89,14 @@ const blank = (): Draft => ({
  * as they type and restored after a reload or a crash; it is cleared only once the
  * server has accepted it. A failed send (offline, timeout, server error) keeps the
  * draft, retries with backoff and as soon as the browser is back online, always with
- * the draft's one Idempotency-Key. Photos are resized and re-encoded as JPEG in the
- * browser, which strips EXIF and GPS data before anything leaves the device.
+ * the draft's one Idempotency-Key and receipt secret. Photos are resized and re-encoded
+ * as JPEG in the browser, which strips EXIF and GPS data before anything leaves the
+ * device; a photo is published only if the reader also says they took it or may share it.
+ *
+ * Each accepted submission leaves a private receipt in this browser (`localStorage`, per
+ * API and campaign, the latest 10). The form lists them under "Your messages" with what
+ * became of each (waiting for review, published with a link to it on the wall, not
+ * published) and lets the reader withdraw one, after asking: it is then deleted for good.
  *
  * @slot - Introduction shown above the fields (a heading, the call to readers).
  *
@@ -95,6 +106,7 @@ const blank = (): Draft => ({
  * @csspart button - The buttons.
  * @csspart progress - The upload progress bar.
  * @csspart status - The status message (saved, retrying, thank you, closed).
+ * @csspart receipts - The reader's own messages sent from this browser, and their state.
  *
  * @cssprop --campaign-color-accent - Buttons, links and focus ring.
  * @cssprop --campaign-color-danger - Errors.
@@ -117,6 +129,10 @@ export class CampaignSubmissionForm extends CampaignElement {
   @state() private _errors: Record<string, string> = {};
   @state() private _progress = 0;
   @state() private _photoUrl = '';
+  /** What the receipt list last said to assistive technology. */
+  @state() private _announcement = '';
+
+  readonly #receipts = new ReceiptsController(this);
 
   #key = '';
   #campaignKey = '';
@@ -186,7 +202,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     const saved = await loadDraft(key).catch(() => undefined);
     if (key !== this.#key) return;
     if (saved && !this.#touched) {
-      this._draft = saved;
+      this._draft = { ...blank(), ...saved };
       this.#showPhoto(saved.photo);
     }
     // A send that was under way when the page closed carries on, with the same key.
@@ -249,7 +265,7 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   #removePhoto = (): void => {
-    this.#update({ photo: null });
+    this.#update({ photo: null, photoPermission: false });
     this.#showPhoto(null);
     this.#focus('photo');
   };
@@ -335,6 +351,8 @@ export class CampaignSubmissionForm extends CampaignElement {
       consentGiven: true,
       consentVersion: this._campaign?.consent.version ?? '',
       publishPermission: d.publishPermission,
+      photoPermission: !!d.photo && d.photoPermission,
+      receiptSecret: d.secret,
       locale: this.locale,
       ...(d.website ? { website: d.website } : {}),
     };
@@ -378,6 +396,10 @@ export class CampaignSubmissionForm extends CampaignElement {
         },
         { signal: send.signal },
       );
+      if (d.request.receiptSecret) {
+        const { id, receivedAt } = accepted;
+        this.#receipts.add({ id, secret: d.request.receiptSecret, receivedAt });
+      }
       await clearDraft(this.#draftId).catch(() => undefined);
       this.#attempt = 0;
       this.#touched = false;
@@ -461,6 +483,11 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   override render() {
+    return html`${this.#renderMain()}${this.#renderReceipts()}`;
+  }
+
+  /** The form, or in its place the thank-you or closed notice. */
+  #renderMain() {
     const s = this.state;
     const note =
       s === 'sent'
@@ -640,6 +667,28 @@ export class CampaignSubmissionForm extends CampaignElement {
               >${msg('Publish my words, with my name unless I stay anonymous')}</label
             >
           </div>
+          ${
+            d.photo
+              ? html`<div class="check">
+                  <input
+                    type="checkbox"
+                    id="photoPermission"
+                    aria-describedby="photoPermission-hint"
+                    .checked=${d.photoPermission}
+                  />
+                  <div>
+                    <label for="photoPermission"
+                      >${msg(
+                        'I took this photo, or may share it: the newsroom may publish it with my words.',
+                      )}</label
+                    >
+                    <p class="hint" id="photoPermission-hint">
+                      ${msg('Without this, only the newsroom sees the photo.')}
+                    </p>
+                  </div>
+                </div>`
+              : nothing
+          }
         </div>
         <div class="hp" aria-hidden="true">
           <label
@@ -676,6 +725,100 @@ export class CampaignSubmissionForm extends CampaignElement {
         }
       </div>
     </form>`;
+  }
+
+  /** The reader's messages from this browser: when each was received, its state, Withdraw. */
+  #renderReceipts() {
+    const entries = this.#receipts.entries;
+    return entries.length
+      ? html`<section part="receipts" aria-labelledby="receipts-title">
+          <h2 id="receipts-title">${msg('Your messages')}</h2>
+          <ul>
+            ${entries.map((e, i) => this.#renderReceipt(e, `receipt-${i}`))}
+          </ul>
+          <p class="visually-hidden" aria-live="polite">${this._announcement}</p>
+        </section>`
+      : nothing;
+  }
+
+  #renderReceipt(e: ReceiptEntry, id: string) {
+    if (e.gone) {
+      return html`<li data-id=${e.id} tabindex="-1">${this.#receiptOutcome(e)}</li>`;
+    }
+    const when = formatDate(e.receivedAt, this.locale, RECEIVED);
+    const act = (what: 'ask' | 'keep' | 'withdraw') => () => void this.#onReceipt(e.id, what);
+    const state =
+      e.status === 'published'
+        ? msg('Published')
+        : e.status === 'not_published'
+          ? msg('Not published')
+          : e.status
+            ? msg('Waiting for review')
+            : msg('Could not check just now');
+    return html`<li data-id=${e.id}>
+      <p id=${id}>
+        <strong>${state}</strong>
+        ${
+          e.status === 'published'
+            ? html`<a href="#campaign-quote-${e.id}">${msg('See it on the wall')}</a>`
+            : nothing
+        }
+        <br /><span class="hint">${msg(str`Received ${when}`)}</span>
+      </p>
+      ${e.error ? html`<p class="error" id="${id}-error">${this.#receiptOutcome(e)}</p>` : nothing}
+      ${
+        e.asking
+          ? html`<div role="group" aria-labelledby="${id}-ask">
+              <p id="${id}-ask">
+                ${msg('Withdraw this message? It is deleted for good and taken off every wall.')}
+              </p>
+              <button
+                part="button"
+                class="danger"
+                aria-disabled=${!!e.busy}
+                @click=${act('withdraw')}
+              >
+                ${msg('Withdraw')}
+              </button>
+              <button part="button" class="secondary" @click=${act('keep')}>
+                ${msg('Keep it')}
+              </button>
+            </div>`
+          : html`<button
+              part="button"
+              class="secondary"
+              aria-describedby="${id}${e.error ? ` ${id}-error` : ''}"
+              @click=${act('ask')}
+            >
+              ${msg('Withdraw')}
+            </button>`
+      }
+    </li>`;
+  }
+
+  /** What became of a withdrawal, as the entry shows it and the live region says it. */
+  #receiptOutcome(e: ReceiptEntry): string {
+    return e.gone === 'withdrawn'
+      ? msg('Withdrawn. Nothing of it is kept.')
+      : e.gone
+        ? msg('Already gone. Nothing of it is kept.')
+        : msg(str`Not withdrawn. ${describeError(e.error)}`);
+  }
+
+  /** Withdraw (asks first), Keep it, or Withdraw for good; then focus and a word. */
+  async #onReceipt(id: string, act: 'ask' | 'keep' | 'withdraw'): Promise<void> {
+    const receipts = this.#receipts;
+    if (receipts.entries.find((e) => e.id === id)?.busy) return;
+    const entry =
+      act === 'withdraw'
+        ? await receipts.withdraw(id)
+        : receipts.set(id, { asking: act === 'ask' });
+    await this.updateComplete;
+    const li = [...this.renderRoot.querySelectorAll('li')].find((l) => l.dataset.id === id);
+    // Withdrawn: the entry, which now says so. Else its last button: asked, the safe
+    // answer (Keep it); kept, or not withdrawn, Withdraw again.
+    (entry?.gone ? li : [...(li?.querySelectorAll('button') ?? [])].pop())?.focus();
+    if (act === 'withdraw' && entry) this._announcement = this.#receiptOutcome(entry);
   }
 }
 
