@@ -23,6 +23,7 @@ import type { Campaign, QuotePage, ReceiptStatus } from '../../src/api/wire.js';
 import { signBody, verifySignature } from '../src/safety/external-check.js';
 import { DEFAULT_SAFETY } from '../src/safety/settings.js';
 import { startServer } from '../src/app.js';
+import { TEST_DATABASE_URL, describePostgres, testSchema } from './pg-support.js';
 import {
   API,
   delay,
@@ -759,6 +760,71 @@ describe('safety settings', () => {
       assert.equal(noSecret.json().fields[0].field, 'externalCheck.secret');
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describePostgres('trust and safety across instances (PostgreSQL)', () => {
+  it('hides a quote reported on two instances, and applies settings changed on the other', async () => {
+    const { schema, drop } = testSchema();
+    const options = {
+      port: 0,
+      databaseUrl: TEST_DATABASE_URL,
+      databaseSchema: schema,
+      adminToken: 'test-staff-token-0123456789',
+      rateLimit: false as const,
+    };
+    const a = await startServer(options);
+    const b = await startServer({ ...options, seedDemo: false });
+    try {
+      await putSettingsOn(a.app, { reportThreshold: 2 });
+      const id = await create(a.app, { message: 'Reported on two instances at once.' });
+      await decide(a.app, id, { action: 'approve' });
+      const page = await quotes(b.app);
+      const stream = await openStream(
+        `${b.url}${API}/quotes/stream?lastEventId=${page.lastEventId}`,
+      );
+      // One report on each instance, from two clients: the threshold is shared.
+      assert.equal((await report(a.app, id, { reason: 'spam' }, '10.7.0.1')).statusCode, 202);
+      // B applies the threshold A saved within its refresh time.
+      const waitFrom = Date.now();
+      while ((await settings(b.app)).reportThreshold !== 2 && Date.now() - waitFrom < 8000) {
+        await delay(200);
+      }
+      assert.equal((await settings(b.app)).reportThreshold, 2);
+      const second = await report(b.app, id, { reason: 'illegal' }, '10.7.0.2');
+      assert.equal(second.statusCode, 202);
+      const [removed] = await stream.waitFor(1, 8000);
+      stream.close();
+      assert.equal(removed.event, 'remove');
+      assert.ok(!(await quotes(b.app)).items.some((q) => q.id === id));
+
+      // A setting changed on A reaches B's public answers within seconds.
+      await putSettingsOn(a.app, {
+        reportsOptional: true,
+        reportContact: {
+          kind: 'email',
+          value: 'report@newsroom.example',
+          label: { en: 'Write to the newsroom', 'zh-Hans': '写信给编辑部' },
+        },
+      });
+      let seen: Campaign | null = null;
+      const start = Date.now();
+      while (Date.now() - start < 20_000) {
+        seen = (await b.app.inject({ url: `${API}?locale=zh-Hans` })).json<Campaign>();
+        if (seen.reportsOptional) break;
+        await delay(250);
+      }
+      assert.equal(seen?.reportsOptional, true);
+      assert.deepEqual(seen?.reportContact, {
+        kind: 'email',
+        value: 'report@newsroom.example',
+        label: '写信给编辑部',
+      });
+    } finally {
+      await b.close();
+      await a.close();
+      await drop();
     }
   });
 });

@@ -50,14 +50,33 @@ export class CampaignRegistry {
   }
 
   async reload(): Promise<void> {
-    this.#byId.clear();
+    const next = new Map<string, CampaignRecord>();
     for (const id of await this.#store.listCampaignIds()) {
       const campaign = await this.#store.getCampaign(id);
-      if (campaign) this.#byId.set(id, campaign);
+      if (campaign) next.set(id, campaign);
     }
+    const changed =
+      next.size !== this.#byId.size ||
+      [...next].some(([id, campaign]) => {
+        const current = this.#byId.get(id);
+        return !current || JSON.stringify(current) !== JSON.stringify(campaign);
+      });
+    if (!changed && this.#loaded) return;
+    this.#loaded = true;
+    this.#byId.clear();
+    for (const [id, campaign] of next) this.#byId.set(id, campaign);
     this.#onReload();
   }
+
+  #loaded = false;
 }
+
+/**
+ * How often an instance on a shared database reads the campaigns again, so a setting an
+ * admin changed on another instance (trust and safety, for now) applies everywhere
+ * within this time. Unchanged campaigns keep the answer caches.
+ */
+export const CAMPAIGN_REFRESH_MS = 5000;
 
 export interface CampaignDataOptions {
   store: Store;
@@ -149,6 +168,13 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
     if (event.type === 'remove') quoteCache.dropPrefix(`${event.campaignId}|`);
   });
 
+  // One process owns a SQLite file, and changes it through this registry; instances on
+  // PostgreSQL read what the others changed.
+  const refresher =
+    store.kind === 'sqlite'
+      ? null
+      : setInterval(() => void campaigns.reload().catch(() => undefined), CAMPAIGN_REFRESH_MS);
+  refresher?.unref();
   const pruner = setInterval(
     () => void store.pruneIdempotencyKeys(Date.now() - 24 * 3_600_000).catch(() => undefined),
     60 * 60_000,
@@ -156,6 +182,7 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
   pruner.unref();
   app.addHook('preClose', async () => {
     clearInterval(pruner);
+    if (refresher) clearInterval(refresher);
     stopDropping();
     hub.close();
   });

@@ -65,7 +65,8 @@ export type { PgStoreOptions } from './pg-connection.js';
  * The tables a privacy delete leaves dead row versions in. VACUUM on photo_files
  * also vacuums its TOAST table, where the photo bytes are.
  */
-const PRIVACY_VACUUM = 'VACUUM (SKIP_LOCKED) submissions, photos, photo_files, idempotency_keys';
+const PRIVACY_VACUUM =
+  'VACUUM (SKIP_LOCKED) submissions, photos, photo_files, idempotency_keys, reports';
 
 export class PgStore implements Store {
   readonly kind = 'postgres';
