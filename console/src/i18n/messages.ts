@@ -80,7 +80,7 @@ export function flagLabel(flag: QueueFlag): string {
     case 'no_permission':
       return msg('No permission to publish');
     case 'flagged':
-      return msg('Any flag of the rules or the check');
+      return msg('Any flag');
     case 'reported':
       return msg('Open reports');
     case 'hidden':
@@ -98,7 +98,7 @@ export function flagLabel(flag: QueueFlag): string {
     case 'repeat':
       return msg('Sent again by the same client');
     case 'external':
-      return msg('Any flag of the external check');
+      return msg('External check');
   }
 }
 
@@ -110,13 +110,13 @@ function checkFailure(detail: string): string {
     case 'unreachable':
       return msg('unreachable');
     case 'status':
-      return msg('it answered with an error');
+      return msg('error status');
     case 'bad_signature':
-      return msg('its answer’s signature is wrong');
+      return msg('bad signature');
     case 'bad_answer':
-      return msg('its answer could not be read');
+      return msg('unreadable answer');
     case 'too_large':
-      return msg('its answer is too large');
+      return msg('answer too large');
     default:
       return detail;
   }

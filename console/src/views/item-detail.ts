@@ -447,7 +447,7 @@ export class NewsroomItemDetail extends ConsoleElement {
       </p>
       ${
         this._reports.length
-          ? html`<ol class="history">
+          ? html`<ol class="history reports">
               ${this._reports.map(
                 (report) =>
                   html`<li>
@@ -656,9 +656,7 @@ export class NewsroomItemDetail extends ConsoleElement {
       ${
         canRestore(item)
           ? html`<p class="hint" id="restore-hint">
-              ${msg(
-                'Restore keeps it published, closes its reports and, if it was hidden, puts it back on every wall. Remove takes it down.',
-              )}
+              ${msg('Restore closes its reports and puts it back on the walls.')}
             </p>`
           : nothing
       }

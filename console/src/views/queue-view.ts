@@ -824,7 +824,7 @@ export class NewsroomQueue extends ConsoleElement {
     this.#toggle(after.id, false);
     const line =
       action === 'restore'
-        ? msg('Restored: its reports are closed and it is on the walls.')
+        ? msg('Restored: its reports are closed.')
         : decisionLine(after.status, after.decision) || statusLabel(after.status);
     this.#setOutcome(after.id, { kind: 'ok', text: line });
     announce(this, `${line}: ${excerpt(after.message).slice(0, 60)}`);
@@ -1031,9 +1031,15 @@ export class NewsroomQueue extends ConsoleElement {
       announce(this, msg('A reader reported a quote.'));
       return;
     }
-    if (item.reports) this.#replace({ ...item, reports: { ...item.reports, open } });
+    // Every new report is one more in all: the row shows both at once, then the GET.
+    const reports = item.reports;
+    if (reports) {
+      const more = Math.max(0, open - reports.open);
+      this.#replace({ ...item, reports: { ...reports, open, count: reports.count + more } });
+    }
     void this.#refresh(id);
-    announce(this, msg(str`A reader reported: ${excerpt(item.message).slice(0, 60)}`));
+    const text = excerpt(item.message).slice(0, 60);
+    announce(this, msg(str`A reader reported: ${text}`));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { ConsoleElement } from '../base.js';
 import { property, state } from 'lit/decorators.js';
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import type {
   SafetySettings,
   SafetySettingsUpdate,
@@ -10,6 +10,7 @@ import type {
 import type { Locale } from '../../../src/api/wire.js';
 import { isFailure, type ConsoleApi } from '../api/client.js';
 import { announce } from '../events.js';
+import { consoleLocale } from '../i18n/locale.js';
 import { errorText, languageLabel } from '../i18n/messages.js';
 import { shared } from '../styles/shared.js';
 
@@ -35,10 +36,6 @@ interface Draft {
 }
 type Key = keyof Draft;
 type FieldErrors = Partial<Record<Key, string>>;
-
-/** The word lists, Chinese first (the campaign's own language). */
-const WORD_LOCALES: Locale[] = ['zh-Hans', 'en'];
-const HOLDS = ['holdLinks', 'holdPhones', 'holdEmails', 'holdRepeats'] as const;
 
 function draftOf(s: SafetySettings): Draft {
   const contact = s.reportContact;
@@ -124,9 +121,6 @@ function keyOf(field: string): Key | null {
 
 const idOf = (key: Key) => `sf-${key.replace('.', '-')}`;
 
-const wholeIn = (text: string, min: number, max: number) =>
-  /^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max;
-
 /**
  * The campaign's trust and safety settings: pre- or post-moderation, the report
  * threshold and the reporting line, word lists, what holds a submission, and the
@@ -147,60 +141,40 @@ export class NewsroomSafety extends ConsoleElement {
       }
       h2 {
         font-size: 1.25rem;
-        margin-bottom: 0.5rem;
       }
-      form {
-        display: flex;
-        flex-direction: column;
-        gap: 1rem;
-        margin-top: 0.75rem;
-      }
+      form,
       fieldset {
         display: flex;
         flex-direction: column;
         gap: 0.75rem;
-        margin: 0;
-        padding: 0.5rem 0.75rem 0.75rem;
+        margin: 0.75rem 0 0;
+        min-width: 0;
+      }
+      fieldset {
         border: 1px solid var(--_line);
         border-radius: var(--_radius);
-        min-width: 0;
       }
       legend {
         font-weight: 600;
-        padding: 0 0.25rem;
       }
       .choice {
+        font-weight: normal;
         display: flex;
         gap: 0.5rem;
         align-items: center;
         min-height: var(--_target);
       }
-      .choice input {
-        flex: none;
-      }
       input[type='number'] {
         width: 8rem;
       }
-      input[type='url'],
-      input[type='password'] {
-        width: 100%;
-      }
       [aria-invalid='true'] {
-        border-color: var(--_bad) !important;
-        border-width: 2px !important;
+        border: 2px solid var(--_bad) !important;
       }
       .summary {
+        margin-top: 0.75rem;
         padding: 0.75rem;
         border: 2px solid var(--_bad);
         border-radius: var(--_radius);
-      }
-      .summary h3 {
-        font-size: 1rem;
-        color: var(--_bad);
-      }
-      .summary ul {
-        margin: 0.25rem 0 0;
-        padding-inline-start: 1.25rem;
       }
       .row {
         display: flex;
@@ -252,58 +226,64 @@ export class NewsroomSafety extends ConsoleElement {
       case 'moderation':
         return msg('Moderation');
       case 'reportThreshold':
-        return msg('Reports that hide a quote');
+        return msg('Reports that hide a quote (1 to 100)');
       case 'contactKind':
-        return msg('Kind of contact');
+        return msg('Contact');
       case 'contactValue':
-        return msg('Phone number, email address or web address');
+        return this._draft?.contactKind === 'email'
+          ? msg('Email address')
+          : this._draft?.contactKind === 'url'
+            ? msg('Web address')
+            : msg('Phone number');
       case 'label.en':
-      case 'label.zh-Hans':
-        return `${msg('What it is for')} (${languageLabel(key === 'label.en' ? 'en' : 'zh-Hans')})`;
+      case 'label.zh-Hans': {
+        const language = languageLabel(key === 'label.en' ? 'en' : 'zh-Hans');
+        return msg(str`Label (${language})`);
+      }
       case 'words.en':
         return msg('Words in English');
       case 'words.zh-Hans':
         return msg('Words in Chinese');
       case 'check':
-        return msg('Send each submission to an external check');
+        return msg('Use an external check');
       case 'checkUrl':
-        return msg('Address of the check');
+        return msg('Web address');
       case 'checkTimeout':
-        return msg('Time limit in milliseconds');
+        return msg('Time limit in milliseconds (500 to 10000)');
       case 'checkSecret':
-        return msg('Secret for signing');
+        return msg('Secret');
       default:
         return key;
     }
   }
 
-  #message(key: Key | null, code: string): string {
+  #message(key: Key | null): string {
+    const kind = this._draft?.contactKind;
     switch (key) {
       case 'reportThreshold':
-        return msg('Enter a whole number from 1 to 100.');
       case 'checkTimeout':
-        return msg('Enter a whole number from 500 to 10000.');
+        return msg('Enter a whole number in the range given.');
       case 'contactValue':
-        return this._draft?.contactKind === 'email'
-          ? msg('Enter an email address, like report@newsroom.example.')
-          : this._draft?.contactKind === 'url'
-            ? msg('Enter a web address that starts with https://.')
-            : msg('Enter a phone number as it is dialled, like +86-23-67158993.');
-      case 'label.en':
-      case 'label.zh-Hans':
-        return msg('Enter a short label, up to 100 characters.');
+        return kind === 'email'
+          ? msg('Enter an email address.')
+          : kind === 'url'
+            ? msg('Enter an address that starts with https://.')
+            : msg('Enter a phone number, like +86-23-67158993.');
+      case 'checkUrl':
+        return msg('Enter an address that starts with https://.');
       case 'words.en':
       case 'words.zh-Hans':
-        return msg('At most 500 lines of up to 50 characters each, with no control characters.');
-      case 'checkUrl':
-        return msg('Enter a web address that starts with https://.');
+        return msg('At most 500 lines of up to 50 characters each.');
       case 'checkSecret':
-        return code === 'required'
-          ? msg('A new check needs a secret: 16 to 200 characters.')
-          : msg('The secret must be 16 to 200 characters long.');
+        return msg('Enter a secret of 16 to 200 characters.');
       default:
         return msg('This value is not accepted.');
     }
+  }
+
+  /** "Email address: Enter an email address, …" for the summary. */
+  #named(key: Key, text: string): string {
+    return `${this.#label(key)}${consoleLocale() === 'zh-Hans' ? '：' : ': '}${text}`;
   }
 
   #set(key: Key, value: string | boolean) {
@@ -324,16 +304,9 @@ export class NewsroomSafety extends ConsoleElement {
     event.preventDefault();
     const draft = this._draft;
     if (!draft || !this.#admin || this._busy) return;
-    const errors: FieldErrors = {};
-    if (!wholeIn(draft.reportThreshold, 1, 100))
-      errors.reportThreshold = this.#message('reportThreshold', '');
-    if (draft.check && !wholeIn(draft.checkTimeout, 500, 10000)) {
-      errors.checkTimeout = this.#message('checkTimeout', '');
-    }
+    this._errors = {};
     this._otherErrors = [];
     this._problem = '';
-    this._errors = errors;
-    if (Object.keys(errors).length) return this.#showSummary();
     this._busy = true;
     try {
       this._saved = await this.api.saveSafety(updateOf(draft));
@@ -345,11 +318,11 @@ export class NewsroomSafety extends ConsoleElement {
       if (isFailure(error, 'validation') && error.body?.fields?.length) {
         const found: FieldErrors = {};
         const other: string[] = [];
-        for (const { field, code } of error.body.fields) {
+        for (const { field } of error.body.fields) {
           const key = keyOf(field);
-          const text = this.#message(key, code);
+          const text = this.#message(key);
           if (key && key !== 'moderation' && key !== 'check') found[key] ??= text;
-          else other.push(key ? `${this.#label(key)}: ${text}` : text);
+          else other.push(key ? this.#named(key, text) : text);
         }
         this._errors = found;
         this._otherErrors = other;
@@ -357,9 +330,7 @@ export class NewsroomSafety extends ConsoleElement {
       }
       this._problem =
         isFailure(error) && error.status === 409
-          ? msg(
-              'Someone changed these settings meanwhile. What you typed is still here: check it and save again.',
-            )
+          ? msg('Someone changed these settings meanwhile. Check them and save again.')
           : errorText(error);
       announce(this, this._problem);
     } finally {
@@ -392,9 +363,6 @@ export class NewsroomSafety extends ConsoleElement {
     const errors = Object.entries(this._errors) as [Key, string][];
     return html`
       <h2 id="safety-heading">${msg('Safety settings')}</h2>
-      <p class="hint">
-        ${msg('Rules only flag what readers send; people decide. A change reaches every instance within seconds.')}
-      </p>
       ${
         admin
           ? nothing
@@ -414,7 +382,7 @@ export class NewsroomSafety extends ConsoleElement {
                           e.preventDefault();
                           this.renderRoot.querySelector<HTMLElement>(`#${idOf(key)}`)?.focus();
                         }}
-                        >${this.#label(key)}: ${text}</a
+                        >${this.#named(key, text)}</a
                       >
                     </li>`,
                 )}
@@ -430,38 +398,31 @@ export class NewsroomSafety extends ConsoleElement {
         @change=${this.#onInput}
         @submit=${this.#save}
       >
-        <fieldset>
+        <fieldset aria-describedby="moderation-hint">
           <legend>${msg('Moderation')}</legend>
-          ${this.#choice('moderation', 'pre', msg('Before publication (pre-moderation)'), draft.moderation === 'pre')}
-          ${this.#choice('moderation', 'post', msg('At once, unless a rule flags it (post-moderation)'), draft.moderation === 'post')}
-          <p class="hint">
+          ${this.#choice('moderation', 'pre', msg('Pre-moderation'), draft.moderation === 'pre')}
+          ${this.#choice('moderation', 'post', msg('Post-moderation'), draft.moderation === 'post')}
+          <p class="hint" id="moderation-hint">
             ${msg(
-              'Pre-moderation is the default: mainland rules ask for review before publication, so every submission waits for a person. Post-moderation publishes at once what has no flag; flagged submissions still wait.',
+              'Pre-moderation is the default: mainland rules ask for review before publication. Post-moderation publishes at once what has no flag.',
             )}
           </p>
         </fieldset>
         <fieldset>
           <legend>${msg('Readers’ reports')}</legend>
-          ${this.#field('reportThreshold', {
-            type: 'number',
-            min: 1,
-            max: 100,
-            hint: msg(
-              'This many reports take a quote off every wall until staff restore or remove it (1 to 100).',
-            ),
-          })}
-          ${this.#choice('reportsOptional', '', msg('Partners may hide the report action on their pages'), draft.reportsOptional)}
+          ${this.#field('reportThreshold', 'number')}
+          ${this.#choice('reportsOptional', '', msg('Partners may hide the report button'), draft.reportsOptional)}
           <fieldset>
             <legend>${msg('Where readers report illegal or harmful content')}</legend>
             <div class="field">
-              <label for=${idOf('contactKind')}>${this.#label('contactKind')}</label>
-              <select id=${idOf('contactKind')} name="contactKind" ?disabled=${!admin}>
+              <label for="sf-contactKind">${this.#label('contactKind')}</label>
+              <select id="sf-contactKind" name="contactKind" ?disabled=${!admin}>
                 ${(
                   [
                     ['', msg('None')],
-                    ['phone', msg('Phone')],
-                    ['email', msg('Email')],
-                    ['url', msg('Web page')],
+                    ['phone', msg('Phone number')],
+                    ['email', msg('Email address')],
+                    ['url', msg('Web address')],
                   ] as const
                 ).map(
                   ([value, text]) =>
@@ -473,59 +434,32 @@ export class NewsroomSafety extends ConsoleElement {
             </div>
             ${
               draft.contactKind
-                ? html`${this.#field('contactValue', {
-                    type: draft.contactKind === 'phone' ? 'tel' : draft.contactKind,
-                  })}
-                  ${(['zh-Hans', 'en'] as const).map((locale) =>
-                    this.#field(`label.${locale}`, { lang: locale }),
-                  )}`
+                ? html`${this.#field('contactValue', draft.contactKind === 'phone' ? 'tel' : draft.contactKind)}
+                  ${this.#field('label.zh-Hans', 'text', 'zh-Hans')}
+                  ${this.#field('label.en', 'text', 'en')}`
                 : nothing
             }
           </fieldset>
         </fieldset>
-        <fieldset>
+        <fieldset aria-describedby="words-hint">
           <legend>${msg('Word lists')}</legend>
-          <p class="hint">
-            ${msg('One word or phrase per line. A submission with one of them is flagged “Word on the list” and waits for a person.')}
-          </p>
-          ${WORD_LOCALES.map((locale) => this.#field(`words.${locale}`, { area: true, lang: locale }))}
+          <p class="hint" id="words-hint">${msg('One word or phrase per line.')}</p>
+          ${this.#field('words.zh-Hans', '', 'zh-Hans')} ${this.#field('words.en', '', 'en')}
         </fieldset>
         <fieldset>
           <legend>${msg('Hold for a person')}</legend>
-          <p class="hint">
-            ${msg('A submission with any of these is flagged and waits for a person, even with post-moderation.')}
-          </p>
-          ${HOLDS.map((key) =>
-            this.#choice(
-              key,
-              '',
-              key === 'holdLinks'
-                ? msg('Links')
-                : key === 'holdPhones'
-                  ? msg('Phone numbers')
-                  : key === 'holdEmails'
-                    ? msg('Email addresses')
-                    : msg('The same words again from the same client'),
-              draft[key],
-            ),
-          )}
+          ${this.#choice('holdLinks', '', msg('Links'), draft.holdLinks)}
+          ${this.#choice('holdPhones', '', msg('Phone numbers'), draft.holdPhones)}
+          ${this.#choice('holdEmails', '', msg('Email addresses'), draft.holdEmails)}
+          ${this.#choice('holdRepeats', '', msg('Sent again by the same client'), draft.holdRepeats)}
         </fieldset>
         <fieldset>
           <legend>${msg('External check')}</legend>
-          <p class="hint">
-            ${msg('The newsroom’s own content-safety service: it can hold or flag a submission, never publish one.')}
-          </p>
           ${this.#choice('check', '', this.#label('check'), draft.check)}
           ${
             draft.check
-              ? html`${this.#field('checkUrl', { type: 'url' })}
-                ${this.#field('checkTimeout', { type: 'number', min: 500, max: 10000 })}
-                ${this.#field('checkSecret', {
-                  type: 'password',
-                  hint: this._saved?.externalCheck?.secretSet
-                    ? msg('A secret is set; leave empty to keep it.')
-                    : msg('16 to 200 characters; the check signs its answers with it.'),
-                })}`
+              ? html`${this.#field('checkUrl', 'url')} ${this.#field('checkTimeout', 'number')}
+                ${this.#field('checkSecret', 'password')}`
               : this._saved?.externalCheck
                 ? html`<p class="notice">
                     ${msg('Saving removes the external check and its secret.')}
@@ -541,9 +475,7 @@ export class NewsroomSafety extends ConsoleElement {
                 </button>
                 ${
                   this._busy
-                    ? html`<span role="status">
-                        ${this.api.offline ? msg('Offline. Retrying… (what you typed is kept)') : msg('Sending…')}
-                      </span>`
+                    ? html`<span role="status">${msg('Sending…')}</span>`
                     : this._done
                       ? html`<span class="notice ok" role="status"
                           >${msg('Safety settings saved.')}</span
@@ -574,52 +506,46 @@ export class NewsroomSafety extends ConsoleElement {
     </label>`;
   }
 
-  #field(
-    key: Key,
-    options: {
-      type?: string;
-      min?: number;
-      max?: number;
-      hint?: string;
-      lang?: Locale;
-      area?: boolean;
-    },
-  ) {
+  /** A text field (a textarea without a type) with its label, hint and error. */
+  #field(key: Key, type: string, lang?: Locale) {
     const id = idOf(key);
     const error = this._errors[key];
-    const value = String(this._draft![key]);
-    const describedBy =
-      [options.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].join(' ').trim() || nothing;
+    const hint =
+      key === 'checkSecret' && this._saved?.externalCheck?.secretSet
+        ? msg('A secret is set; leave empty to keep it.')
+        : '';
+    const described =
+      [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].join(' ').trim() || nothing;
     const readonly = !this.#admin;
+    const invalid = error ? 'true' : 'false';
+    const value = String(this._draft![key]);
     return html`<div class="field">
       <label for=${id}>${this.#label(key)}</label>
       ${
-        options.area
-          ? html`<textarea
+        type
+          ? html`<input
+              id=${id}
+              name=${key}
+              type=${type}
+              lang=${lang ?? nothing}
+              autocomplete=${type === 'password' ? 'new-password' : 'off'}
+              ?readonly=${readonly}
+              aria-invalid=${invalid}
+              aria-describedby=${described}
+              .value=${value}
+            />`
+          : html`<textarea
               id=${id}
               name=${key}
               rows="5"
-              lang=${options.lang ?? nothing}
+              lang=${lang ?? nothing}
               ?readonly=${readonly}
-              aria-invalid=${error ? 'true' : 'false'}
-              aria-describedby=${describedBy}
+              aria-invalid=${invalid}
+              aria-describedby=${described}
               .value=${value}
             ></textarea>`
-          : html`<input
-              id=${id}
-              name=${key}
-              type=${options.type ?? 'text'}
-              min=${options.min ?? nothing}
-              max=${options.max ?? nothing}
-              lang=${options.lang ?? nothing}
-              autocomplete=${options.type === 'password' ? 'new-password' : 'off'}
-              ?readonly=${readonly}
-              aria-invalid=${error ? 'true' : 'false'}
-              aria-describedby=${describedBy}
-              .value=${value}
-            />`
       }
-      ${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : nothing}
+      ${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : nothing}
       ${error ? html`<span class="error" id="${id}-error">${error}</span>` : nothing}
     </div>`;
   }
