@@ -9,7 +9,7 @@ import {
   settle,
   shadow,
 } from './support/console.js';
-import { LI_MING, World } from './support/world.js';
+import { LI_MING, World, safetyDefaults } from './support/world.js';
 
 // axe on every view a person works in, in both languages (the labels, the lang
 // attributes and the contrast change with the language).
@@ -74,6 +74,50 @@ for (const locale of ['en', 'zh-Hans'] as Locale[]) {
       [...row.querySelectorAll('button')].at(-1)!.click();
       await waitUntil(() => staff.querySelector('#issued-link'));
       await expect(el).to.be.accessible();
+    });
+
+    it('the Reported tab with flags, reports and a photo kept for the newsroom', async () => {
+      const w = new World({ items: 8, me: { locale } });
+      for (const id of ['s2', 's3', 's6']) w.decideAs(LI_MING, id, 'approve');
+      w.item('s3').photoPermission = false;
+      w.item('s3').photoPublished = false;
+      w.item('s3').flags = [
+        { code: 'word', detail: '坏词' },
+        { code: 'external_error', detail: 'timeout' },
+      ];
+      for (let i = 0; i < 3; i++) w.report('s3', i ? 'spam' : 'illegal', i ? null : 'An advert');
+      w.report('s6', 'harassment');
+      w.item('s1').flags = [{ code: 'link', detail: 'example.com' }];
+      const el = await openQueue(w, '?status=reported');
+      const q = shadow(el).querySelector('newsroom-queue')!;
+      await waitUntil(() => shadow(q).querySelector('.reports'), 'reported rows');
+      await expect(el).to.be.accessible();
+      press('o');
+      await waitUntil(() => detailOf(el)?.shadowRoot?.querySelector('ol.reports li'), 'reports');
+      await expect(el).to.be.accessible();
+    });
+
+    it('the safety settings: an admin’s form with field errors, and a viewer’s read-only view', async () => {
+      const w = new World({ me: { locale, role: 'admin' } });
+      w.safety = safetyDefaults({
+        reportContact: { kind: 'email', value: 'x', label: { en: 'Line', 'zh-Hans': '举报' } },
+        externalCheck: { url: 'http://check.example', timeoutMs: 3000, secretSet: true },
+      });
+      const el = await openConsole(w, '?view=safety');
+      const view = () => shadow(el).querySelector('newsroom-safety')?.shadowRoot;
+      await waitUntil(() => view()?.querySelector('form'), 'the safety form');
+      await expect(el).to.be.accessible();
+      view()!.querySelector('form')!.requestSubmit();
+      await waitUntil(() => view()!.querySelector('.summary'), 'the error summary');
+      await expect(el).to.be.accessible();
+      await cleanUp();
+      const viewer = new World({ me: { locale, role: 'viewer' } });
+      const again = await openConsole(viewer, '?view=safety');
+      await waitUntil(
+        () => shadow(again).querySelector('newsroom-safety')?.shadowRoot?.querySelector('form'),
+        'the read-only form',
+      );
+      await expect(again).to.be.accessible();
     });
 
     it('privacy and the shortcut list', async () => {

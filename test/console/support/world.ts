@@ -65,6 +65,8 @@ export function member(overrides: Partial<StaffMember> = {}): StaffMember {
 }
 
 export const LI_MING: Actor = { kind: 'staff', id: 'u-li', name: '李明' };
+export const A_READER: Actor = { kind: 'reader', id: null, name: 'reader' };
+export const RULES: Actor = { kind: 'rule', id: null, name: 'post-moderation' };
 
 export function makeItem(i: number, overrides: Partial<QueueItem> = {}): QueueItem {
   const zh = i % 2 === 1;
@@ -234,6 +236,11 @@ export class World {
     return item;
   }
 
+  /** An entry of the audit trail by anyone (a reader's withdrawal, the rules' approval). */
+  logAs(actor: Actor, action: AuditEntry['action'], id: string | null) {
+    this.#log(actor, action, id, null, null);
+  }
+
   /**
    * A reader reports a published quote (as the wall's report button does): the item's
    * summary changes, and at the threshold it is hidden. Returns the live event.
@@ -326,7 +333,10 @@ export class World {
     return null;
   }
 
-  #decide(id: string, body: { action: string; version: number; reason?: string; note?: string }) {
+  #decide(
+    id: string,
+    body: { action: string; version: number; reason?: string; note?: string; withPhoto?: boolean },
+  ) {
     const item = this.items.find((i) => i.id === id);
     if (!item) return { ok: false, code: 'not_found', item: null };
     if (item.version !== body.version) return { ok: false, code: 'stale', item };
@@ -342,6 +352,10 @@ export class World {
       // Dealt with: the reports are closed, and a hidden quote is back (or gone).
       if (item.reports) item.reports = { ...item.reports, open: 0 };
       item.hidden = false;
+    }
+    // Without the reader's permission the photo is never published.
+    if (body.action === 'approve') {
+      item.photoPublished = body.withPhoto !== false && item.photoPermission;
     }
     Object.assign(item, {
       status: AFTER[body.action],
@@ -418,6 +432,9 @@ export class World {
       if (item.version !== r.body.version) {
         return failure(409, 'stale', 'Changed', { details: { current: item } });
       }
+      if (r.body.photoPublished === true && !item.photoPermission) {
+        return failure(409, 'invalid_transition', 'The reader did not allow the photo');
+      }
       const edit = { ...r.body };
       delete edit.version;
       Object.assign(item, edit, { version: item.version + 1 });
@@ -438,7 +455,9 @@ export class World {
       const actor = r.query.get('actor');
       const action = r.query.get('action');
       const items = this.audit.filter(
-        (a) => (!actor || a.actor.id === actor) && (!action || a.action === action),
+        (a) =>
+          (!actor || a.actor.id === actor || a.actor.kind === actor) &&
+          (!action || a.action === action),
       );
       return { body: { items, next: null } };
     });
