@@ -62,7 +62,7 @@ export const styles = css`
   b {
     color: var(--_text);
   }
-  figcaption > :not(b)::before {
+  figcaption > :not(b, button)::before {
     content: ' · ';
   }
   span:empty {

@@ -12,6 +12,10 @@ import '../photo/photo.js';
 import { tokens } from '../styles/tokens.js';
 import { styles } from './quote-wall.styles.js';
 import { LiveQuotes, type LiveStatus } from './live-quotes.js';
+import { QuoteReports, type QuoteReportDetail } from './report-dialog.js';
+import { reportStyles } from './report-dialog.styles.js';
+
+export type { QuoteReportDetail };
 
 /** Layouts of the wall. */
 export const QUOTE_WALL_LAYOUTS = ['grid', 'ticker', 'spotlight'] as const;
@@ -37,6 +41,12 @@ const whole = (value: number, fallback: number, max: number) =>
  * `prefers-reduced-motion`). A polite live region announces a short summary of
  * arrivals. Quote text is always shown as text.
  *
+ * Every quote has a quiet "Report" action that opens a modal dialog: a reason, an
+ * optional note and the campaign's own reporting line. A quote this browser reported
+ * says "Reported" from then on. A page whose address ends in `#campaign-quote-<id>`
+ * (the submission form's receipt links there) scrolls that quote into view and
+ * focuses it.
+ *
  * @tagname campaign-quote-wall
  *
  * @slot - Fallback shown until the first quotes arrive, and when no API is configured or
@@ -45,7 +55,9 @@ const whole = (value: number, fallback: number, max: number) =>
  * @csspart quote - One quote (a `figure`).
  * @csspart status - The live status indicator.
  * @csspart controls - The bar with the status, "new quotes" and pause controls.
- * @csspart button - Every button (new quotes, pause, show more).
+ * @csspart button - Every button (new quotes, pause, show more, and the report dialog's).
+ * @csspart report - A quote's "Report" action ("Reported" once sent).
+ * @csspart dialog - The report dialog.
  *
  * @cssprop --campaign-color-text - Quote text and names.
  * @cssprop --campaign-color-muted - District, time and status.
@@ -57,9 +69,11 @@ const whole = (value: number, fallback: number, max: number) =>
  *
  * @fires campaign-live-status - The live connection changed state: `detail.status` is
  * `connecting`, `live`, `reconnecting` or `offline`.
+ * @fires campaign-report - The newsroom accepted a reader's report of a quote:
+ * `detail.quoteId` and `detail.reason`.
  */
 export class CampaignQuoteWall extends CampaignElement {
-  static override styles = [tokens, styles];
+  static override styles = [tokens, styles, reportStyles];
 
   /** Milliseconds an announcement of arrivals waits, collecting a burst into one. */
   static announceDelay = 3000;
@@ -79,7 +93,14 @@ export class CampaignQuoteWall extends CampaignElement {
   /** Stops motion, rotation and arrivals until resumed, like the visible pause button. */
   @property({ type: Boolean, reflect: true }) paused = false;
 
+  /**
+   * Hides the quotes' "Report" action, where the campaign lets partners
+   * (`reportsOptional`); otherwise the action stays and a development warning says why.
+   */
+  @property({ type: Boolean, attribute: 'hide-report' }) hideReport = false;
+
   readonly live = new LiveQuotes(this);
+  readonly reports = new QuoteReports(this);
 
   #view: Quote[] = [];
   /** Approval time of the newest quote shown; newer ones wait while the reader reads. */
@@ -97,14 +118,22 @@ export class CampaignQuoteWall extends CampaignElement {
   #announcer?: ReturnType<typeof setTimeout>;
   #ticker?: ReturnType<typeof setInterval>;
   #moreError?: CampaignApiError;
+  /** The page's `#campaign-quote-<id>` was looked for once the first quotes showed. */
+  #linked = false;
 
   /** @internal How many quotes the wall needs from its feed. */
   get need(): number {
     return this.#queued + whole(this.maxItems, 24, 1000) + this.#extra;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('hashchange', this.#onHashChange);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('hashchange', this.#onHashChange);
     clearTimeout(this.#announcer);
     clearInterval(this.#ticker);
     this.#announcer = this.#ticker = undefined;
@@ -192,9 +221,31 @@ export class CampaignQuoteWall extends CampaignElement {
       );
     }
     this.live.feed?.trim();
+    if (!this.#linked && this.live.feed?.loaded) {
+      this.#linked = true;
+      void this.#goToLinked();
+    }
     const list = this.renderRoot.querySelector('ul');
     // The ticker moves at about the same reading speed however many quotes it carries.
     if (list) list.style.animationDuration = `${this.#view.length * 6 + 6}s`;
+  }
+
+  #onHashChange = () => void this.#goToLinked();
+
+  /** The quote the page's address points to (`#campaign-quote-<id>`), if on the wall: into view and focus. */
+  async #goToLinked(): Promise<void> {
+    await this.updateComplete;
+    const id = /^#campaign-quote-(.+)/.exec(location.hash)?.[1];
+    if (!this.#view.some((q) => q.id === id)) return;
+    if (this.#spot !== id) {
+      // The spotlight turns to it.
+      this.#spot = id;
+      this.requestUpdate();
+      await this.updateComplete;
+    }
+    const li = (this.renderRoot as ShadowRoot).getElementById(`campaign-quote-${id}`);
+    li?.scrollIntoView({ block: 'center' });
+    li?.focus({ preventScroll: true });
   }
 
   /** Shows the waiting quotes on top (the "N new quotes" button), then focuses the first. */
@@ -225,9 +276,11 @@ export class CampaignQuoteWall extends CampaignElement {
   };
 
   /** One quote: one template instance (no nested ones but a photo), for speed. */
-  #quote(q: Quote, now: number) {
+  #quote(q: Quote, now: number, offered: boolean) {
     const time = Date.parse(q.approvedAt);
-    return html`<li tabindex="-1">
+    const name = q.displayName ?? msg('Anonymous');
+    const reported = this.reports.reported(q.id);
+    return html`<li tabindex="-1" id="campaign-quote-${q.id}">
       <figure
         part="quote"
         class=${q.approvedAt > this.#fresh && this.#fresh ? `n${this.#batch % 2}` : ''}
@@ -244,10 +297,19 @@ export class CampaignQuoteWall extends CampaignElement {
         }
         <blockquote lang=${q.locale}>${q.text}</blockquote>
         <figcaption>
-          <b>${q.displayName ?? msg('Anonymous')}</b><span>${q.district?.name}</span>
+          <b>${name}</b><span>${q.district?.name}</span>
           <time datetime=${q.approvedAt}
             >${formatRelativeTime(time, this.locale, now - time < 6e4 ? time : now)}</time
+          ><button
+            part="report"
+            aria-haspopup="dialog"
+            aria-label=${reported ? nothing : msg(str`Report this quote by ${name}`)}
+            ?hidden=${!offered}
+            ?disabled=${reported}
+            @click=${() => this.reports.open(q)}
           >
+            ${reported ? msg('Reported') : msg('Report')}
+          </button>
         </figcaption>
       </figure>
     </li>`;
@@ -262,6 +324,7 @@ export class CampaignQuoteWall extends CampaignElement {
     // Until the first page arrives (or when it cannot), the partner's fallback stays.
     if (!feed?.loaded) return html`<slot></slot>`;
     const spot = view.find((q) => q.id === this.#spot) ?? view[0];
+    const offered = this.reports.offered;
     this.#spot = spot?.id;
     return html`<div part="controls">
         ${
@@ -298,11 +361,11 @@ export class CampaignQuoteWall extends CampaignElement {
           ? html`<p>${msg('No quotes yet.')}</p>`
           : layout === 'spotlight'
             ? html`<ul class="spot">
-                ${this.#quote(spot, now)}
+                ${this.#quote(spot, now, offered)}
               </ul>`
             : html`<div class=${layout}>
                 <ul tabindex=${layout === 'grid' ? -1 : 0} @animationiteration=${this.#onIteration}>
-                  ${view.map((q) => this.#quote(q, now))}
+                  ${view.map((q) => this.#quote(q, now, offered))}
                 </ul>
               </div>`
       }
@@ -317,7 +380,8 @@ export class CampaignQuoteWall extends CampaignElement {
                   : nothing
               }
             </p>`
-      }`;
+      }
+      ${this.reports.render()}`;
   }
 }
 
@@ -327,5 +391,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'campaign-live-status': CustomEvent<LiveStatusDetail>;
+    'campaign-report': CustomEvent<QuoteReportDetail>;
   }
 }

@@ -4,7 +4,11 @@
  * by the React and Vue declarations.
  */
 import type { CampaignPhoto } from '../photo/photo.js';
-import type { CampaignQuoteWall, LiveStatusDetail } from '../quote-wall/quote-wall.js';
+import type {
+  CampaignQuoteWall,
+  LiveStatusDetail,
+  QuoteReportDetail,
+} from '../quote-wall/quote-wall.js';
 import type { CampaignStoryTeaser, StoryOpenDetail } from '../story-teaser/story-teaser.js';
 import type {
   CampaignSubmissionForm,
@@ -56,7 +60,7 @@ export interface CampaignWidgetProperties {
   'campaign-submission-form': Pick<CampaignSubmissionForm, Shared>;
   'campaign-quote-wall': Pick<
     CampaignQuoteWall,
-    Shared | 'layout' | 'maxItems' | 'interval' | 'hideStatus' | 'paused'
+    Shared | 'layout' | 'maxItems' | 'interval' | 'hideStatus' | 'paused' | 'hideReport'
   >;
 }
 
@@ -74,6 +78,7 @@ export interface CampaignWidgetEvents {
   };
   'campaign-quote-wall': {
     'campaign-live-status': LiveStatusDetail;
+    'campaign-report': QuoteReportDetail;
     'campaign-error': CampaignErrorDetail;
   };
 }
