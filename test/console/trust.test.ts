@@ -13,7 +13,7 @@ import {
   shadow,
 } from './support/console.js';
 import type { NewsroomConsole } from '../../console/src/newsroom-console.js';
-import { A_READER, CAMPAIGN, LI_MING, RULES, World } from './support/world.js';
+import { A_READER, CAMPAIGN, LI_MING, RULES, World, makeItem } from './support/world.js';
 
 const STAFF = `/v1/campaigns/${CAMPAIGN}/staff`;
 const decisions = (w: World) => w.api.find('POST', /\/decision$/);
@@ -279,6 +279,24 @@ describe('newsroom console: trust and safety in the queue', () => {
     w.api.emit('reported', w.report('s5', 'spam'));
     await waitUntil(() => tab().includes('4'));
     // Not in the Reported tab: no "new" button for it.
+    expect(shadow(q).textContent).not.to.include('1 new');
+  });
+
+  it('post-moderation: a submission published at once counts in Approved, not as new pending', async () => {
+    const w = new World({ items: 3 });
+    const el = await openQueue(w);
+    const q = queueOf(el);
+    const count = (id: string) => shadow(q).querySelector(`#tab-${id} .count`)!.textContent;
+    expect(count('approved')).to.equal('0');
+    w.items.push(
+      makeItem(4, {
+        status: 'approved',
+        decision: { actor: RULES, at: '', reason: null, note: null },
+      }),
+    );
+    w.api.emit('received', { type: 'received', id: 's4', status: 'approved', at: '' });
+    await waitUntil(() => count('approved') === '1', 'Approved counts it');
+    expect(count('pending')).to.equal('3');
     expect(shadow(q).textContent).not.to.include('1 new');
   });
 

@@ -980,8 +980,10 @@ export class NewsroomQueue extends ConsoleElement {
 
   #onEvent(event: StaffEventData) {
     if (event.type === 'received') {
-      this._counts = { ...this._counts, pending: (this._counts.pending ?? 0) + 1 };
-      if (tabOf(this._filters).status === 'pending') this._newCount++;
+      // Pending, or (post-moderation, nothing flagged) published at once.
+      const status = event.status;
+      this._counts = { ...this._counts, [status]: (this._counts[status] ?? 0) + 1 };
+      if (tabOf(this._filters).status === status) this._newCount++;
       return;
     }
     if (event.type === 'reported') {
