@@ -75,12 +75,8 @@ describe('newsroom console: safety settings', () => {
     expect(field(root, 'sf-label-zh-Hans').getAttribute('lang')).to.equal('zh-Hans');
     expect(field<HTMLTextAreaElement>(root, 'sf-words-zh-Hans').value).to.equal('坏词');
     expect(field(root, 'sf-checkUrl').value).to.equal('https://check.newsroom.example/v1');
-    // The secret is never shown: the field is empty and says one is set.
-    expect(field(root, 'sf-checkSecret').value).to.equal('');
-    expect(field(root, 'sf-checkSecret').type).to.equal('password');
-    expect(root.querySelector('#sf-checkSecret-hint')!.textContent).to.include(
-      'A secret is set; leave empty to keep it.',
-    );
+    // The secret is never sent back; a viewer has no secret field at all.
+    expect(root.querySelector('#sf-checkSecret')).to.be.null;
     // Pre-moderation says why it is the default.
     expect(root.querySelector('#moderation-hint')!.textContent).to.include(
       'mainland rules ask for review before publication',
@@ -117,6 +113,17 @@ describe('newsroom console: safety settings', () => {
     w.safety = configured();
     w.checkSecret = 'an-old-secret-of-20-chars';
     const { el, view, root } = await openSafety(w);
+    // The secret is never shown: the field is empty, write-only, and says one is set.
+    const secret = field(root, 'sf-checkSecret');
+    expect([secret.value, secret.type, secret.autocomplete]).to.deep.equal([
+      '',
+      'password',
+      'new-password',
+    ]);
+    expect(secret.getAttribute('aria-describedby')).to.equal('sf-checkSecret-hint');
+    expect(root.querySelector('#sf-checkSecret-hint')!.textContent).to.include(
+      'A secret is set; leave empty to keep it.',
+    );
     click(root, 'input[value="post"]');
     type(root, 'sf-reportThreshold', '5');
     click(root, 'input[name="reportsOptional"]');

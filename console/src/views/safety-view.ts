@@ -459,7 +459,7 @@ export class NewsroomSafety extends ConsoleElement {
           ${
             draft.check
               ? html`${this.#field('checkUrl', 'url')} ${this.#field('checkTimeout', 'number')}
-                ${this.#field('checkSecret', 'password')}`
+                ${admin ? this.#field('checkSecret', 'password') : nothing}`
               : this._saved?.externalCheck
                 ? html`<p class="notice">
                     ${msg('Saving removes the external check and its secret.')}
