@@ -1,10 +1,20 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
 import { openFeeds } from '../src/quote-wall/live-quotes.js';
-import { fastTiming, settled, room, showing, texts, until, wallFor } from './support/quote-wall.js';
+import {
+  fastTiming,
+  reportableFailures,
+  settled,
+  room,
+  showing,
+  texts,
+  until,
+  wallFor,
+} from './support/quote-wall.js';
 
 // The wall's live connection against the quotes test API: a real EventSource over
 // real HTTP, dropped, refused and resumed on purpose.
+reportableFailures();
 describe('<campaign-quote-wall> live connection', () => {
   beforeEach(fastTiming);
 
@@ -228,6 +238,9 @@ describe('<campaign-quote-wall> live connection', () => {
     const { requestAnimationFrame: raf, cancelAnimationFrame: caf, EventSource: ES } = window;
     const add = document.addEventListener;
     const removeListener = document.removeEventListener;
+    const addOnWindow = window.addEventListener;
+    const removeOnWindow = window.removeEventListener;
+    const windowListeners = new Map<string, number>();
     // Only timers the library's sources start count (the test helpers have their own).
     const ours = () => /:\d+\/src\//.test(new Error().stack ?? '');
     window.setTimeout = ((fn: () => void, ms?: number) => {
@@ -277,6 +290,14 @@ describe('<campaign-quote-wall> live connection', () => {
       listeners.set(type, (listeners.get(type) ?? 0) - 1);
       return (removeListener as (...a: unknown[]) => void).call(this, type, ...rest);
     } as typeof removeListener;
+    window.addEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      windowListeners.set(type, (windowListeners.get(type) ?? 0) + 1);
+      return (addOnWindow as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof addOnWindow;
+    window.removeEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      windowListeners.set(type, (windowListeners.get(type) ?? 0) - 1);
+      return (removeOnWindow as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof removeOnWindow;
     try {
       const el = await wallFor(r.api, { layout: 'spotlight' });
       await live(el);
@@ -284,12 +305,15 @@ describe('<campaign-quote-wall> live connection', () => {
       await until(() => el.live.feed!.items.length === 2, 'arrival');
       expect(sources.length).to.equal(1);
       expect(timers.size).to.be.greaterThan(0);
+      expect(windowListeners.get('hashchange')).to.equal(1);
       el.remove();
       await until(() => openFeeds() === 0, 'feed closed');
       expect(sources[0].readyState).to.equal(EventSource.CLOSED);
       expect([...timers], 'timers left').to.deep.equal([]);
       expect([...frames], 'frames left').to.deep.equal([]);
       expect(listeners.get('visibilitychange')).to.equal(0);
+      // The wall listened for links to a quote (#campaign-quote-<id>) while on the page.
+      expect(windowListeners.get('hashchange'), 'hashchange listeners left').to.equal(0);
       for (let i = 0; i < 100 && (await r.stats()).open; i++) await new Promise((f) => st(f, 20));
       expect((await r.stats()).open).to.equal(0);
     } finally {
@@ -304,6 +328,8 @@ describe('<campaign-quote-wall> live connection', () => {
       });
       document.addEventListener = add;
       document.removeEventListener = removeListener;
+      window.addEventListener = addOnWindow;
+      window.removeEventListener = removeOnWindow;
     }
   });
 

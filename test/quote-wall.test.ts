@@ -8,6 +8,7 @@ import {
   button,
   fastTiming,
   liveRegion,
+  reportableFailures,
   room,
   settled,
   showing,
@@ -19,6 +20,8 @@ import {
 
 // Presentation and reading behaviour of <campaign-quote-wall>, against the quotes test
 // API (test/support/quote-endpoints.mjs): real HTTP, a real Server-Sent Events stream.
+reportableFailures();
+
 describe('<campaign-quote-wall>', () => {
   let warnings: unknown[][];
   let emulated = false;

@@ -2,7 +2,9 @@
 // wall that must control the connection: drop it, refuse it, count it. Each test uses
 // its own "room" (any id), so rooms never share state.
 //
+//   GET  /__qw/<room>/v1/campaigns/<campaign>?locale=                  Campaign (its reporting line)
 //   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes?limit=&before=   QuotePage
+//   POST /__qw/<room>/v1/campaigns/<campaign>/quotes/<id>/reports     202, or as `reporting` says
 //   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes/stream            SSE (`quote`, `remove`)
 //   GET  /__qw/<room>/add?text=&name=&lang=&photo=&n=                  approve quote(s)
 //   GET  /__qw/<room>/edit?id=&text=&featured=0|1                      change a quote, live
@@ -11,6 +13,14 @@
 //   GET  /__qw/<room>/refuse?on=1|0                                     stream answers 503
 //   GET  /__qw/<room>/slow?ms=                                          delay the quotes list
 //   GET  /__qw/<room>/stats                                             what the server saw
+//   GET  /__qw/<room>/reporting?optional=0|1&contact=phone|email|url|none&answer=
+//                                                                        the campaign's reporting
+//                                                                        settings, and how reports
+//                                                                        are answered: accept (202),
+//                                                                        not_found, rate_limited,
+//                                                                        origin, validation, drop
+//                                                                        (no answer), slow (1 s, 202)
+//   GET  /__qw/<room>/reports                                           the reports received
 //   GET  /__qw/<room>/upstream?url=                                     proxy the API routes
 //                                                                        to a real API instead
 //   *    /__qw/<room>/staff/<path>                                     to that API's <path>, with
@@ -33,7 +43,9 @@ function room(id) {
       clients: new Set(),
       refuse: false,
       slow: 0,
-      stats: { streams: 0, lists: 0, resumedFrom: [] },
+      stats: { streams: 0, lists: 0, campaigns: 0, resumedFrom: [] },
+      reporting: { optional: false, contact: 'phone', answer: 'accept' },
+      reports: [], // { quoteId, body, locale }
     };
     rooms.set(id, r);
   }
@@ -56,6 +68,82 @@ function json(ctx, body, status = 200) {
   ctx.type = 'application/json';
   ctx.set('cache-control', 'no-store');
   ctx.body = JSON.stringify(body);
+}
+
+const CONTACTS = {
+  phone: '+86-23-67158993',
+  email: 'report@spirit.example.cn',
+  url: 'https://report.spirit.example.cn/',
+};
+const CONTACT_LABELS = {
+  en: 'Spirit of Chongqing reporting line',
+  'zh-Hans': '山城精神举报电话',
+};
+
+function campaign(r, id, locale) {
+  const { contact, optional } = r.reporting;
+  return {
+    id,
+    locale,
+    defaultLocale: 'en',
+    locales: ['en', 'zh-Hans'],
+    title: locale === 'zh-Hans' ? '山城精神' : 'Spirit of Chongqing City',
+    summary: '',
+    status: 'open',
+    closesAt: null,
+    privacyPolicyUrl: 'https://spirit.example.cn/privacy',
+    consent: { version: '1', text: '' },
+    limits: {
+      messageMinLength: 10,
+      messageMaxLength: 1000,
+      displayNameMaxLength: 60,
+      photoMaxBytes: 5_000_000,
+      photoMaxDimension: 2048,
+      photoTypes: ['image/jpeg'],
+    },
+    districts: [],
+    reportContact: CONTACTS[contact]
+      ? { kind: contact, value: CONTACTS[contact], label: CONTACT_LABELS[locale] }
+      : null,
+    reportsOptional: optional,
+  };
+}
+
+const error = (ctx, status, code) => json(ctx, { statusCode: status, code, message: code }, status);
+
+async function report(ctx, r, quoteId) {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  let body;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    body = null;
+  }
+  const locale = new URL(ctx.url, 'http://localhost').searchParams.get('locale');
+  r.reports.push({ quoteId, body, locale, contentType: ctx.get('content-type') });
+  const { answer } = r.reporting;
+  if (answer === 'drop') {
+    // The connection breaks in the middle of the answer: a network error. (A socket
+    // closed before any answer would make Chromium send the POST again.)
+    ctx.respond = false;
+    ctx.res.writeHead(202, { 'content-type': 'application/json', 'content-length': '100' });
+    ctx.res.write('{"id":');
+    setTimeout(() => ctx.res.destroy(), 20);
+    return;
+  }
+  if (answer === 'rate_limited') {
+    ctx.set('retry-after', '120');
+    return error(ctx, 429, 'rate_limited');
+  }
+  if (answer === 'origin') return error(ctx, 403, 'origin_not_allowed');
+  if (answer === 'validation') return error(ctx, 422, 'validation');
+  // A quote no longer published (withdrawn, hidden) is not found, as on the real API.
+  if (answer === 'not_found' || !r.quotes.some((e) => e.quote.id === quoteId)) {
+    return error(ctx, 404, 'not_found');
+  }
+  if (answer === 'slow') await new Promise((resolve) => setTimeout(resolve, 1000));
+  return json(ctx, { id: `rep-${r.reports.length}`, received: true }, 202);
 }
 
 const districts = [{ id: 'yuzhong', name: 'Yuzhong' }, { id: 'jiangbei', name: 'Jiangbei' }, null];
@@ -124,6 +212,14 @@ export async function quoteEndpoints(ctx, next) {
     r.upstream = q.get('url');
     return json(ctx, { upstream: r.upstream });
   }
+  if (route === 'reporting') {
+    const s = r.reporting;
+    if (q.has('optional')) s.optional = q.get('optional') === '1';
+    if (q.has('contact')) s.contact = q.get('contact');
+    if (q.has('answer')) s.answer = q.get('answer');
+    return json(ctx, s);
+  }
+  if (route === 'reports') return json(ctx, r.reports);
   if (route === 'stats') {
     return json(ctx, { ...r.stats, open: r.clients.size, lastEventId: r.seq });
   }
@@ -135,6 +231,16 @@ export async function quoteEndpoints(ctx, next) {
       method: ctx.method,
       body: Buffer.concat(chunks),
     });
+  }
+
+  const one = /^v1\/campaigns\/([^/]+)$/.exec(route);
+  if (one && ctx.method === 'GET' && !r.upstream) {
+    r.stats.campaigns++;
+    return json(ctx, campaign(r, decodeURIComponent(one[1]), q.get('locale') ?? 'en'));
+  }
+  const reports = /^v1\/campaigns\/[^/]+\/quotes\/([^/]+)\/reports$/.exec(route);
+  if (reports && ctx.method === 'POST' && !r.upstream) {
+    return report(ctx, r, decodeURIComponent(reports[1]));
   }
 
   const api = /^v1\/campaigns\/[^/]+\/quotes(\/stream)?$/.exec(route);

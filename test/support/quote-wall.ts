@@ -20,10 +20,22 @@ export interface Room {
   stats(): Promise<{
     streams: number;
     lists: number;
+    /** Requests for the campaign itself (its reporting line). */
+    campaigns: number;
     open: number;
     lastEventId: number;
     resumedFrom: number[];
   }>;
+  /** The campaign's reporting settings, and how the room answers reports. */
+  reporting(query: {
+    optional?: boolean;
+    contact?: 'phone' | 'email' | 'url' | 'none';
+    answer?: 'accept' | 'not_found' | 'rate_limited' | 'origin' | 'validation' | 'drop' | 'slow';
+  }): Promise<unknown>;
+  /** The reports the room received, oldest first. */
+  reports(): Promise<
+    { quoteId: string; body: { reason: string; note?: string }; locale: string | null }[]
+  >;
 }
 
 export function room(): Room {
@@ -38,12 +50,26 @@ export function room(): Room {
         `add?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
       ) as ReturnType<Room['add']>,
     stats: () => call('stats') as ReturnType<Room['stats']>,
+    reporting: ({ optional, ...rest }) =>
+      call(
+        `reporting?${new URLSearchParams({
+          ...rest,
+          ...(optional === undefined ? {} : { optional: optional ? '1' : '0' }),
+        })}`,
+      ),
+    reports: () => call('reports') as ReturnType<Room['reports']>,
   };
 }
 
 export async function wallFor(
   api: string,
-  attrs: { layout?: string; maxItems?: string; interval?: string; hideStatus?: boolean } = {},
+  attrs: {
+    layout?: string;
+    maxItems?: string;
+    interval?: string;
+    hideStatus?: boolean;
+    hideReport?: boolean;
+  } = {},
   campaign = 'demo',
 ): Promise<CampaignQuoteWall> {
   return fixture<CampaignQuoteWall>(html`
@@ -54,13 +80,14 @@ export async function wallFor(
       max-items=${attrs.maxItems ?? '24'}
       interval=${attrs.interval ?? '8'}
       ?hide-status=${attrs.hideStatus}
+      ?hide-report=${attrs.hideReport}
     ></campaign-quote-wall>
   `);
 }
 
-/** The quote texts the wall shows, top to bottom. */
+/** The quote texts the wall shows, top to bottom (not the report dialog's). */
 export const texts = (el: HTMLElement): string[] =>
-  [...el.shadowRoot!.querySelectorAll('blockquote')].map((b) => b.textContent ?? '');
+  [...el.shadowRoot!.querySelectorAll('li blockquote')].map((b) => b.textContent ?? '');
 
 export const $ = <T extends Element = HTMLElement>(el: HTMLElement, selector: string) =>
   el.shadowRoot!.querySelector<T>(selector);
@@ -77,7 +104,7 @@ export const liveRegion = (el: HTMLElement) => $(el, '[role="status"]')!;
 export const statusText = (el: HTMLElement) => $(el, '[part="status"]')?.textContent?.trim();
 
 export async function until(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   message: string,
   timeout = 4000,
 ): Promise<void> {
@@ -98,4 +125,24 @@ export async function settled(el: HTMLElement): Promise<void> {
     .shadowRoot!.getAnimations()
     .filter((a) => a.effect?.getTiming().iterations !== Infinity);
   await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+}
+
+/**
+ * Keeps every failure reportable. The runner sends results through `structuredClone`,
+ * which throws on DOM nodes: a failed assertion whose actual or expected value is an
+ * element (`expect(shadowRoot.activeElement).to.equal(button)`) would never report,
+ * and its whole file would stall until the runner's timeout. Call at a file's top level.
+ */
+export function reportableFailures(): void {
+  afterEach(function () {
+    const error = this.currentTest?.err as { actual?: unknown; expected?: unknown } | undefined;
+    for (const key of ['actual', 'expected'] as const) {
+      try {
+        structuredClone(error?.[key]);
+      } catch {
+        const value = error![key];
+        error![key] = value instanceof Element ? value.outerHTML : String(value);
+      }
+    }
+  });
 }
