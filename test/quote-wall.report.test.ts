@@ -348,6 +348,21 @@ describe('<campaign-quote-wall> reports', () => {
     expect((await refused.r.stats()).campaigns).to.equal(2);
   });
 
+  it('keeps the action under hide-report when the campaign cannot be read, and asks again on open', async () => {
+    const { r, el } = await wall((room) => room.reporting({ optional: true, down: true }), {
+      hideReport: true,
+    });
+    await until(() => reportButtons(el).every((b) => !b.hidden), 'the actions stay');
+    expect((await r.stats()).campaigns).to.equal(1);
+    expect(warnings.filter((w) => /hide-report/.test(String(w[0])))).to.deep.equal([]);
+    // Opening a dialog reads the campaign again, and shows its reporting line.
+    await r.reporting({ down: false, optional: false });
+    await open(el, 'q2');
+    await contactShown(el);
+    expect((await r.stats()).campaigns).to.equal(2);
+    warnings = warnings.filter((w) => !/hide-report/.test(String(w[0])));
+  });
+
   it('focuses the quote the page address links to, on load and on hashchange', async () => {
     const r = room();
     for (const text of ['One', 'Two', 'Three']) await r.add({ text });

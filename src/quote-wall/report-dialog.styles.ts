@@ -6,6 +6,8 @@ export const reportStyles = css`
     float: inline-end;
     min-width: 24px;
     min-height: 24px;
+    /* Its text on the caption's line. */
+    margin-block-start: -0.1em;
     margin-inline-start: 0.5em;
     padding: 0 0.25em;
     font-weight: 400;

@@ -59,11 +59,10 @@ const contactHref = ({ kind, value }: ReportContact): string | undefined =>
  * dialog first opens, or at once with `hide-report`.
  */
 export class QuoteReports implements ReactiveController {
-  /** The campaign as last read, once it has answered. */
-  campaign?: Campaign;
+  /** The campaign as last read once it has answered; null when it could not be read. */
+  campaign?: Campaign | null;
   #host: ReportHost;
   #campaignKey?: string;
-  #campaignFailed = false;
   #abort?: AbortController;
   #storeKey?: string;
   #reported = new Set<string>();
@@ -81,11 +80,13 @@ export class QuoteReports implements ReactiveController {
     (this.#host = host).addController(this);
   }
 
-  /** Whether the wall offers the action: hidden only where the campaign lets the partner. */
+  /**
+   * Whether the wall offers the action: hidden only where the campaign says partners
+   * may hide it, and while a wall with `hide-report` waits for the campaign's word.
+   */
   get offered(): boolean {
-    return (
-      !this.#host.hideReport || this.#campaignFailed || this.campaign?.reportsOptional === false
-    );
+    const campaign = this.campaign;
+    return !this.#host.hideReport || (campaign !== undefined && campaign?.reportsOptional !== true);
   }
 
   /** This browser reported the quote already. */
@@ -95,6 +96,8 @@ export class QuoteReports implements ReactiveController {
 
   /** Opens the report dialog for `quote`. */
   open(quote: Quote): void {
+    // A campaign that could not be read is asked again.
+    if (this.campaign === null) this.#campaignKey = undefined;
     this.#quote = quote;
     this.#reason = undefined;
     this.#note = this.#error = '';
@@ -129,7 +132,7 @@ export class QuoteReports implements ReactiveController {
 
   hostDisconnected(): void {
     // A read cut short is read again when the wall returns.
-    if (!this.campaign && !this.#campaignFailed) this.#campaignKey = undefined;
+    if (this.campaign === undefined) this.#campaignKey = undefined;
     this.#abort?.abort();
   }
 
@@ -143,8 +146,7 @@ export class QuoteReports implements ReactiveController {
     client.getCampaign({ locale, signal: abort.signal }).then(
       (campaign) => {
         this.campaign = campaign;
-        this.#campaignFailed = false;
-        if (DEV && this.#host.hideReport && !campaign.reportsOptional) {
+        if (DEV && this.#host.hideReport && campaign.reportsOptional !== true) {
           warnOnce(
             `hide-report:${key}`,
             `<campaign-quote-wall> keeps its Report actions despite hide-report: campaign "${client.campaign}" does not let partners hide them (reportsOptional is false).`,
@@ -155,7 +157,7 @@ export class QuoteReports implements ReactiveController {
       () => {
         if (abort.signal.aborted) return;
         // Without the campaign's word, readers keep the action.
-        this.#campaignFailed = true;
+        this.campaign = null;
         this.#host.requestUpdate();
       },
     );

@@ -13,9 +13,10 @@
 //   GET  /__qw/<room>/refuse?on=1|0                                     stream answers 503
 //   GET  /__qw/<room>/slow?ms=                                          delay the quotes list
 //   GET  /__qw/<room>/stats                                             what the server saw
-//   GET  /__qw/<room>/reporting?optional=0|1&contact=phone|email|url|none&answer=
+//   GET  /__qw/<room>/reporting?optional=0|1&contact=phone|email|url|none&down=0|1&answer=
 //                                                                        the campaign's reporting
-//                                                                        settings, and how reports
+//                                                                        settings (down: the campaign
+//                                                                        answers 503), and how reports
 //                                                                        are answered: accept (202),
 //                                                                        not_found, rate_limited,
 //                                                                        origin, validation, drop
@@ -44,7 +45,7 @@ function room(id) {
       refuse: false,
       slow: 0,
       stats: { streams: 0, lists: 0, campaigns: 0, resumedFrom: [] },
-      reporting: { optional: false, contact: 'phone', answer: 'accept' },
+      reporting: { optional: false, contact: 'phone', down: false, answer: 'accept' },
       reports: [], // { quoteId, body, locale }
     };
     rooms.set(id, r);
@@ -215,6 +216,7 @@ export async function quoteEndpoints(ctx, next) {
   if (route === 'reporting') {
     const s = r.reporting;
     if (q.has('optional')) s.optional = q.get('optional') === '1';
+    if (q.has('down')) s.down = q.get('down') === '1';
     if (q.has('contact')) s.contact = q.get('contact');
     if (q.has('answer')) s.answer = q.get('answer');
     return json(ctx, s);
@@ -236,6 +238,7 @@ export async function quoteEndpoints(ctx, next) {
   const one = /^v1\/campaigns\/([^/]+)$/.exec(route);
   if (one && ctx.method === 'GET' && !r.upstream) {
     r.stats.campaigns++;
+    if (r.reporting.down) return error(ctx, 503, 'unavailable');
     return json(ctx, campaign(r, decodeURIComponent(one[1]), q.get('locale') ?? 'en'));
   }
   const reports = /^v1\/campaigns\/[^/]+\/quotes\/([^/]+)\/reports$/.exec(route);

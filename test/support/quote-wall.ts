@@ -29,6 +29,8 @@ export interface Room {
   /** The campaign's reporting settings, and how the room answers reports. */
   reporting(query: {
     optional?: boolean;
+    /** The campaign itself answers 503. */
+    down?: boolean;
     contact?: 'phone' | 'email' | 'url' | 'none';
     answer?: 'accept' | 'not_found' | 'rate_limited' | 'origin' | 'validation' | 'drop' | 'slow';
   }): Promise<unknown>;
@@ -50,12 +52,11 @@ export function room(): Room {
         `add?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
       ) as ReturnType<Room['add']>,
     stats: () => call('stats') as ReturnType<Room['stats']>,
-    reporting: ({ optional, ...rest }) =>
+    reporting: (query) =>
       call(
-        `reporting?${new URLSearchParams({
-          ...rest,
-          ...(optional === undefined ? {} : { optional: optional ? '1' : '0' }),
-        })}`,
+        `reporting?${new URLSearchParams(
+          Object.entries(query).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? '1' : '0') : v]),
+        )}`,
       ),
     reports: () => call('reports') as ReturnType<Room['reports']>,
   };
