@@ -16,6 +16,7 @@ interface Args {
   'max-items': number;
   interval: number;
   'hide-status': boolean;
+  'hide-report': boolean;
   paused: boolean;
 }
 
@@ -27,6 +28,7 @@ const render = (api: string, args: Args, fallback = html``) => html`
     max-items=${args['max-items']}
     interval=${args.interval}
     ?hide-status=${args['hide-status']}
+    ?hide-report=${args['hide-report']}
     ?paused=${args.paused}
     >${fallback}</campaign-quote-wall
   >
@@ -40,7 +42,14 @@ const meta: Meta<Args> = {
     'max-items': { control: { type: 'number', min: 1, max: 200 } },
     interval: { control: { type: 'number', min: 1, max: 60 } },
   },
-  args: { layout: 'grid', 'max-items': 24, interval: 8, 'hide-status': false, paused: false },
+  args: {
+    layout: 'grid',
+    'max-items': 24,
+    interval: 8,
+    'hide-status': false,
+    'hide-report': false,
+    paused: false,
+  },
   render: (args) => render(fakeQuoteApi('loaded', 6), args),
 };
 export default meta;
