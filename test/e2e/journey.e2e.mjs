@@ -161,15 +161,20 @@ for (const mode of ['pointer', 'keyboard']) {
         await pageA.press('Space');
         await tabUntil(pageA, `(el) => el.id === 'publishPermission'`, 'the publish box');
         await pageA.press('Space');
+        // The photo's own permission: without it the photo would reach the newsroom only.
+        await tabUntil(pageA, `(el) => el.id === 'photoPermission'`, 'the photo permission box');
+        await pageA.press('Space');
       } else {
         await pageA.click(`${FORM} >>> #consentGiven`);
         await pageA.click(`${FORM} >>> #publishPermission`);
+        await pageA.click(`${FORM} >>> #photoPermission`);
       }
       const filled = await pageA.eval(
         `() => ({ message: deep('${FORM} >>> #message').value, name: deep('${FORM} >>> #displayName').value,
-          consent: deep('${FORM} >>> #consentGiven').checked, publish: deep('${FORM} >>> #publishPermission').checked })`,
+          consent: deep('${FORM} >>> #consentGiven').checked, publish: deep('${FORM} >>> #publishPermission').checked,
+          photo: deep('${FORM} >>> #photoPermission').checked })`,
       );
-      assert.deepEqual(filled, { message: words, name, consent: true, publish: true });
+      assert.deepEqual(filled, { message: words, name, consent: true, publish: true, photo: true });
       await shot(pageA, 'a-form-filled');
       if (keyboard) {
         await tabUntil(pageA, `(el) => el.id === 'send'`, 'the send button');

@@ -38,6 +38,7 @@
     'campaign-live-status',
     'campaign-error',
     'campaign-locale-change',
+    'campaign-report',
   ].forEach(function (name) {
     document.addEventListener(name, function (e) {
       probe.events.push({
