@@ -24,8 +24,9 @@ export const BUDGETS = {
   'dist/campaign-widgets.js': 23.7 * 1024,
   'dist/campaign-widgets.iife.js': 23.7 * 1024,
   // The newsroom console's own script, which partners never load (/moderate only):
-  // 37.8 KB measured with both languages, plus room for the reported tab and settings.
-  'dist/console/console.js': 42 * 1024,
+  // 37.9 KB with both languages before trust and safety; 44.9 KB with the Reported tab,
+  // flag chips, the safety settings view and their Chinese (about 7 KB), plus room.
+  'dist/console/console.js': 46 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;

@@ -258,7 +258,12 @@ export const QueueQuery = Type.Object(
 
 export const AuditQuery = Type.Object(
   {
-    actor: Type.Optional(Type.String({ maxLength: 100 })),
+    actor: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'A staff id, or `service`, `reader` or `rule` for that kind of actor',
+      }),
+    ),
     action: Type.Optional(literals(AUDIT_ACTIONS)),
     submission: Type.Optional(Type.String({ maxLength: 100 })),
     from: Type.Optional(DateParam),

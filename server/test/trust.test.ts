@@ -312,6 +312,12 @@ describe("a reader's receipt", () => {
       assert.ok(entry, 'a withdraw entry');
       assert.equal(entry.actor.kind, 'reader');
       assert.doesNotMatch(JSON.stringify(audit), /Take this back/);
+      const byReaders = (
+        await server.app.inject({ url: `${NEWS}/audit?actor=reader`, headers: staff })
+      ).json<AuditPage>();
+      assert.ok(byReaders.items.length > 0);
+      assert.ok(byReaders.items.every((e) => e.actor.kind === 'reader'));
+      assert.ok(byReaders.items.some((e) => e.action === 'withdraw' && e.submissionId === id));
       assert.equal(await server.app.store.getSubmission('spirit-of-chongqing', id), null);
     } finally {
       await server.close();

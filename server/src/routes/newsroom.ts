@@ -358,7 +358,12 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
       campaignId: request.campaign.id,
       // The trail of a campaign shows who was let in, too (accounts belong to no campaign).
       withStaffChanges: !q.submission,
-      ...(q.actor === 'service' ? { serviceOnly: true } : q.actor ? { actorId: q.actor } : {}),
+      // `service`, `reader` and `rule` name a kind of actor; anything else a person's id.
+      ...(q.actor === 'service' || q.actor === 'reader' || q.actor === 'rule'
+        ? { actorKind: q.actor as 'service' | 'reader' | 'rule' }
+        : q.actor
+          ? { actorId: q.actor }
+          : {}),
       ...(q.action ? { action: q.action } : {}),
       ...(q.submission ? { submissionId: q.submission } : {}),
       ...(q.from ? { from: parseDate(q.from, 'from') } : {}),

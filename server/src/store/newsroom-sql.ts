@@ -290,6 +290,7 @@ export function auditList(query: AuditQuery): { sql: string; params: unknown[] }
   }
   if (query.actorId !== undefined) add('actor_id = ?', query.actorId);
   if (query.serviceOnly) add(`actor_kind = 'service'`);
+  if (query.actorKind !== undefined) add('actor_kind = ?', query.actorKind);
   if (query.action !== undefined) add('action = ?', query.action);
   if (query.submissionId !== undefined) add('submission_id = ?', query.submissionId);
   if (query.from !== undefined) add('at >= ?', query.from);

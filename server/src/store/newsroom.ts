@@ -80,6 +80,8 @@ export interface AuditQuery {
   actorId?: string;
   /** `service` entries only. */
   serviceOnly?: boolean;
+  /** Entries of one kind of actor only (the service token, readers, the campaign's rules). */
+  actorKind?: Actor['kind'];
   action?: AuditAction;
   submissionId?: string;
   from?: number;
