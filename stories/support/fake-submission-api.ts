@@ -44,6 +44,14 @@ const campaign = (locale: string, closed: boolean): Campaign => {
       ['nanan', "Nan'an", '南岸区'],
       ['shapingba', 'Shapingba', '沙坪坝区'],
     ].map(([id, en, zhName]) => ({ id, name: zh ? zhName : en })),
+    reportContact: {
+      kind: 'phone',
+      value: '+86-23-67158993',
+      label: zh
+        ? '重庆互联网违法和不良信息举报电话'
+        : 'Chongqing reporting line for illegal and harmful online information',
+    },
+    reportsOptional: false,
   };
 };
 
