@@ -33,6 +33,7 @@ import {
   watchWarnings,
   type Form,
 } from './support/submission-form.js';
+import { testApi } from './support/api.js';
 
 // The receipt routes are answered by the submission endpoints' proxy
 // (test/support/submission-endpoints.mjs), which also records what the browser posted;
@@ -78,6 +79,12 @@ describe('<campaign-submission-form> photo permission and receipts', function ()
     if (!(await proxyAvailable())) {
       console.warn('receipt tests need test/support/submission-endpoints.mjs in the test runner');
       this.skip();
+    }
+    // Just started, a busy API may answer 503 for a while (and a form then goes on with
+    // its defaults, without districts): wait until it answers.
+    for (let i = 0; i < 150; i++) {
+      if ((await fetch(`${apiFor('warm-up')}/v1/campaigns/${CAMPAIGN}`)).ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   });
   beforeEach(async () => {
@@ -586,6 +593,55 @@ describe('<campaign-submission-form> photo permission and receipts', function ()
         expect(box.right, text(target)).to.be.at.most(el.getBoundingClientRect().right + 0.5);
       }
       await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('with the reference API’s own receipt routes', () => {
+    it('tells what became of a submission, then withdraws it for good', async function () {
+      this.timeout(30_000);
+      const { url: api, adminToken } = await testApi();
+      const base = `${api}/v1/campaigns/${CAMPAIGN}/submissions`;
+      const first = await formFor(api);
+      const id = await sendValid(first, `${LONG_ENOUGH} Asked of the API ${run}.`);
+      const [receipt] = receiptsOf(api);
+      expect(receipt.id).to.equal(id);
+      first.remove();
+
+      const pending = await formWithReceipts(api, 1);
+      await until(() => entryOf(pending, id).querySelector('strong'), 'not asked');
+      expect(text(entryOf(pending, id).querySelector('strong'))).to.equal('Waiting for review');
+      pending.remove();
+
+      // Staff publish it (staff routes answer no CORS: through the proxy).
+      const approved = await fetch(
+        `/__test/sf/shared/staff${new URL(base).pathname}/${id}/approve`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}` },
+        },
+      );
+      expect(approved.status).to.equal(200);
+      const published = await formWithReceipts(api, 1);
+      await until(
+        () => text(entryOf(published, id).querySelector('strong')) === 'Published',
+        'not published',
+      );
+      expect(entryOf(published, id).querySelector('a')!.getAttribute('href')).to.equal(
+        `#campaign-quote-${id}`,
+      );
+
+      inEntry(entryOf(published, id), 'Withdraw')!.click();
+      await published.updateComplete;
+      inEntry(entryOf(published, id), 'Withdraw')!.click();
+      await until(() => text(entryOf(published, id)).startsWith('Withdrawn.'), 'not withdrawn');
+      expect(receiptsOf(api)).to.deep.equal([]);
+      // Gone for the API too: its receipt answers 404.
+      const after = await fetch(`${base}/${id}/receipt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret: receipt.secret }),
+      });
+      expect(after.status).to.equal(404);
     });
   });
 

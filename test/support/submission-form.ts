@@ -43,7 +43,9 @@ export async function formFor(api: string, campaign = CAMPAIGN): Promise<Form> {
   const el = await fixture<Form>(
     html`<campaign-submission-form api=${api} campaign=${campaign}></campaign-submission-form>`,
   );
-  await waitUntil(() => part(el, 'option[value=yuzhong]') || el.state === 'closed', 'no campaign');
+  await waitUntil(() => part(el, 'option[value=yuzhong]') || el.state === 'closed', 'no campaign', {
+    timeout: 8000,
+  });
   return el;
 }
 
