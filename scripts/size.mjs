@@ -17,12 +17,17 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * 38 ms), plus 0.1 KB for the form's photo button in the page's language (the native
  * one speaks the browser's), plus 0.1 KB for refusing a name with invisible characters
  * before it is sent, in the reader's language (src/api/invisible.ts and its message,
- * 0.16 KB; the API refuses it anyway, but a reader should not lose a send to it). The
- * goal is 18 KB; the breakdown (`--modules`) shows where the bytes are.
+ * 0.16 KB; the API refuses it anyway, but a reader should not lose a send to it).
+ * Trust and safety then took the bundles from 23.61 / 23.69 KB to 27.64 / 27.72 KB:
+ * the wall's report dialog (report-dialog.ts and its styles, 1.66 KB, with the wall's
+ * part and Chinese 2.2 KB) and the form's photo permission and receipts (receipts.ts
+ * 0.54 KB, with the form's part and Chinese 1.8 KB); budget 27.9 KB. The dialog and
+ * the receipt list are used by few readers and are the first candidates to load only
+ * when needed. The goal is 18 KB; the breakdown (`--modules`) shows where the bytes are.
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 23.7 * 1024,
-  'dist/campaign-widgets.iife.js': 23.7 * 1024,
+  'dist/campaign-widgets.js': 27.9 * 1024,
+  'dist/campaign-widgets.iife.js': 27.9 * 1024,
   // The newsroom console's own script, which partners never load (/moderate only):
   // 37.9 KB with both languages before trust and safety; 44.9 KB with the Reported tab,
   // flag chips, the safety settings view and their Chinese (about 7 KB), plus room.
