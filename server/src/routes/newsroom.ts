@@ -47,6 +47,10 @@ import { resolveCampaign } from './campaign-scope.js';
 import { staffPhotoRoute } from './staff.js';
 
 const STAFF = { tags: ['newsroom'], security: [{ staffToken: [] }] };
+
+/** The audit filter's `actor` when it names a kind of actor rather than a person. */
+const actorKind = (actor: string | undefined): 'service' | 'reader' | 'rule' | undefined =>
+  actor === 'service' || actor === 'reader' || actor === 'rule' ? actor : undefined;
 const DAY = 86_400_000;
 
 /** `YYYY-MM-DD` is that day's start (UTC); `end` makes it the next day's start. */
@@ -359,8 +363,8 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
       // The trail of a campaign shows who was let in, too (accounts belong to no campaign).
       withStaffChanges: !q.submission,
       // `service`, `reader` and `rule` name a kind of actor; anything else a person's id.
-      ...(q.actor === 'service' || q.actor === 'reader' || q.actor === 'rule'
-        ? { actorKind: q.actor as 'service' | 'reader' | 'rule' }
+      ...(actorKind(q.actor)
+        ? { actorKind: actorKind(q.actor) }
         : q.actor
           ? { actorId: q.actor }
           : {}),
