@@ -12,16 +12,21 @@
 //   console — bench/measure/console.mjs (the newsroom console: a page of 50 items
 //            rendered, DOM nodes after paging through 1,000);
 //   queue  — server/bench/queue.ts (the newsroom queue over 100,000 submissions on
-//            SQLite and PostgreSQL: pages, searches, filters, decisions, in the store
-//            and over HTTP);
+//            SQLite and PostgreSQL, a realistic share of them flagged or reported:
+//            pages, searches, filters, the hold-flag and Reported filters, report
+//            totals, decisions, in the store and over HTTP);
+//   safety — server/bench/safety.ts (the hold rules on a 2,000-character message with
+//            0, 100 and 1,000 words, compiling 1,000 words; the repeat look-up and
+//            readers' reports on both stores with 100,000 submissions; over HTTP on
+//            SQLite, a submission with the rules on and off, and a report);
 //   api    — server/bench/bench.ts (submissions, quote GETs, SSE at 1,000 / 5,000 /
 //            10,000 clients), each beside a bare node:http floor.
 // Writes bench/results.json and the table in bench/RESULTS.md, then exits 1 when a
 // figure misses its goal (unless --no-fail). Takes several minutes; not part of
 // `npm test`.
 //
-// Options: --only=weight,page,form,wall,console,queue,api (the other sections keep their last
-// figures in results.json), --runs=N (page loads per case, default 5), --quick (fewer
+// Options: --only=weight,page,form,wall,console,queue,safety,api (the other sections keep
+// their last figures in results.json), --runs=N (page loads per case, default 5), --quick (fewer
 // runs and clients, for trying the bench itself), --no-fail.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -40,7 +45,7 @@ import { rows, textTable, markdownTable } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'queue', 'api'];
+const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'queue', 'safety', 'api'];
 const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only) {
   if (!SECTIONS.includes(s)) {
@@ -63,7 +68,11 @@ function newest(dir) {
   return t;
 }
 
+/** Sections that load the built widgets or console; the server benches need no build. */
+const BUILT = ['weight', 'page', 'form', 'wall', 'console'];
+
 function ensureBuild() {
+  if (!only.some((s) => BUILT.includes(s))) return;
   const bundle = join(ROOT, 'dist', 'campaign-widgets.js');
   const console = join(ROOT, 'dist', 'console', 'console.js');
   const missing =
@@ -112,21 +121,29 @@ async function section(name, fn) {
   }
 }
 
-/** server/bench/queue.ts: the newsroom's queue over 100,000 submissions, both stores. */
-function runQueueBench() {
-  const dir = mkdtempSync(join(os.tmpdir(), 'cw-bench-queue-'));
-  const file = join(dir, 'queue.json');
-  const args = ['--import', 'tsx', join(ROOT, 'server', 'bench', 'queue.ts'), `--json=${file}`];
-  if (quick) args.push('--rows=20000', '--runs=20');
+/**
+ * Runs a bench under server/bench/ in its own process (`--json=FILE` added) and gives
+ * what it wrote there.
+ */
+function runServerBench(script, args = [], env = process.env) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'cw-bench-'));
+  const file = join(dir, 'figures.json');
+  const argv = [
+    '--import',
+    'tsx',
+    join(ROOT, 'server', 'bench', script),
+    `--json=${file}`,
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, argv, {
       cwd: join(ROOT, 'server'),
-      env: process.env,
+      env,
       stdio: ['ignore', 2, 2],
     });
     child.once('exit', (code) => {
       try {
-        if (code !== 0) throw new Error(`server/bench/queue.ts exited with ${code}`);
+        if (code !== 0) throw new Error(`server/bench/${script} exited with ${code}`);
         resolve(JSON.parse(readFileSync(file, 'utf8')));
       } catch (error) {
         reject(error);
@@ -137,32 +154,24 @@ function runQueueBench() {
   });
 }
 
+/** server/bench/queue.ts: the newsroom's queue over 100,000 submissions, both stores. */
+const runQueueBench = () => runServerBench('queue.ts', quick ? ['--rows=20000', '--runs=20'] : []);
+
+/** server/bench/safety.ts: the hold rules, the repeat look-up and reports, both stores. */
+const runSafetyBench = () =>
+  runServerBench(
+    'safety.ts',
+    quick ? ['--rows=20000', '--runs=500', '--store-runs=60', '--http-runs=100'] : [],
+  );
+
 function runApiBench() {
-  const dir = mkdtempSync(join(os.tmpdir(), 'cw-bench-api-'));
-  const file = join(dir, 'api.json');
   const env = { ...process.env };
   if (quick) {
     env.BENCH_SECONDS ??= '2';
     env.BENCH_CLIENTS ??= '1000';
     env.BENCH_APPROVALS ??= '5';
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'server', 'bench', 'bench.ts'), `--json=${file}`],
-      { cwd: join(ROOT, 'server'), env, stdio: ['ignore', 2, 2] },
-    );
-    child.once('exit', (code) => {
-      try {
-        if (code !== 0) throw new Error(`server/bench/bench.ts exited with ${code}`);
-        resolve(JSON.parse(readFileSync(file, 'utf8')));
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
+  return runServerBench('bench.ts', [], env);
 }
 
 async function main() {
@@ -223,6 +232,8 @@ async function main() {
     })) ?? previous.console;
 
   results.queue = (await section('queue', runQueueBench)) ?? previous.queue;
+
+  results.safety = (await section('safety', runSafetyBench)) ?? previous.safety;
 
   results.api = (await section('api', runApiBench)) ?? previous.api;
 

@@ -33,6 +33,18 @@ export const GOALS = {
   queueP95Ms: 100,
   /** A decision, request to answer, p95. */
   decisionP95Ms: 50,
+  /** The hold rules on one 2,000-character message, p95. */
+  checkMessageP95Ms: 5,
+  /** Compiling 1,000 words into the rules (with the first message checked), slowest. */
+  compileRulesMs: 200,
+  /** "The same text again from the same client", p95. */
+  repeatP95Ms: 5,
+  /** A reader's report in the store (the one that hides the quote included), p95. */
+  reportStoreP95Ms: 20,
+  /** What screening adds to a submission over HTTP, p95 with the rules on minus off. */
+  screeningP95Ms: 5,
+  /** A reader's report over HTTP, request to answer, p95. */
+  reportHttpP95Ms: 50,
 };
 
 /**
@@ -238,6 +250,76 @@ export function rows(results) {
           '',
           `p95 ≤ ${goal} ms`,
           p95 <= goal,
+        );
+      }
+    }
+  }
+
+  // ---- safety ----
+  const safety = results.safety;
+  if (safety?.error) skipped('safety', safety.error);
+  else if (safety) {
+    const p = ({ p50, p95 }) => `${ms(p50)} / ${ms(p95)}`;
+    const { check } = safety;
+    for (const c of check.cases) {
+      add(
+        'safety',
+        `checkMessage, ${num(check.chars)}-character Chinese/English message, ${num(c.words)} words on the lists, every hold rule on: p50 / p95 of ${num(c.runs)}`,
+        p(c),
+        '',
+        '',
+        `p95 ≤ ${GOALS.checkMessageP95Ms} ms`,
+        c.p95 <= GOALS.checkMessageP95Ms,
+      );
+    }
+    const k = check.compile;
+    add(
+      'safety',
+      `compileRules, ${num(k.words)} words, with the first message checked: median / slowest of ${k.runs} (first ${ms(k.first)}; compileRules alone ${ms(k.alone)})`,
+      `${ms(k.p50)} / ${ms(k.max)}`,
+      '',
+      '',
+      `≤ ${GOALS.compileRulesMs} ms`,
+      k.max <= GOALS.compileRulesMs,
+    );
+    for (const result of safety.stores) {
+      for (const [name, f] of Object.entries(result.figures)) {
+        const goal = /^addReport/.test(name) ? GOALS.reportStoreP95Ms : GOALS.repeatP95Ms;
+        add(
+          'safety',
+          `${result.store}, ${num(safety.rows)} submissions: ${name}, p50 / p95`,
+          p(f),
+          '',
+          '',
+          `p95 ≤ ${goal} ms`,
+          f.p95 <= goal,
+        );
+      }
+    }
+    const h = safety.http;
+    if (h) {
+      const { on, off } = h.submissions;
+      add(
+        'safety',
+        `HTTP on ${h.store}: POST submission (${num(h.chars)} characters), rules on (${num(h.words)} words, every hold rule) / every hold rule off, p50 / p95 of ${num(on.runs)} each; screening adds ${ms(on.p95 - off.p95)} at p95`,
+        p(on),
+        p(off),
+        `p95 ${times(on.p95, off.p95)}`,
+        `adds ≤ ${GOALS.screeningP95Ms} ms at p95`,
+        on.p95 - off.p95 <= GOALS.screeningP95Ms,
+      );
+      for (const [label, f] of [
+        [`new readers, ${num(h.reports.all.runs)}`, h.reports.all],
+        [`the ones that hide the quote, ${num(h.reports.hiding.runs)}`, h.reports.hiding],
+      ]) {
+        add(
+          'safety',
+          `HTTP on ${h.store}: POST report (${label}), p50 / p95`,
+          p(f),
+          '',
+          '',
+          `p95 ≤ ${GOALS.reportHttpP95Ms} ms`,
+          f.p95 <= GOALS.reportHttpP95Ms,
         );
       }
     }
