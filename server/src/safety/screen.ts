@@ -23,11 +23,14 @@ export interface Screening {
   reason: string | null;
 }
 
-/** Compiled once per settings object (a campaign reload makes new ones). */
-const compiled = new WeakMap<SafetyRecord, CompiledRules>();
+/**
+ * Compiled once per campaign record: the registry replaces the record when the campaign
+ * changes, so new settings compile anew (`safetyOf` makes a new object on every call).
+ */
+const compiled = new WeakMap<CampaignRecord, CompiledRules>();
 
-function rulesOf(safety: SafetyRecord): CompiledRules {
-  let rules = compiled.get(safety);
+function rulesOf(campaign: CampaignRecord, safety: SafetyRecord): CompiledRules {
+  let rules = compiled.get(campaign);
   if (!rules) {
     rules = compileRules({
       words: [...safety.words.en, ...safety.words['zh-Hans']],
@@ -35,7 +38,7 @@ function rulesOf(safety: SafetyRecord): CompiledRules {
       holdPhones: safety.holdPhones,
       holdEmails: safety.holdEmails,
     });
-    compiled.set(safety, rules);
+    compiled.set(campaign, rules);
   }
   return rules;
 }
@@ -62,7 +65,7 @@ export async function screenSubmission(
   },
 ): Promise<Screening> {
   const safety = safetyOf(campaign);
-  const flags = checkMessage(rulesOf(safety), input.body.message);
+  const flags = checkMessage(rulesOf(campaign, safety), input.body.message);
   const textHash = textFingerprint(input.body.message);
   const clientHash = clientDigest(campaign.id, input.client);
   if (safety.holdRepeats && (await store.hasRepeat(campaign.id, textHash, clientHash))) {

@@ -226,8 +226,11 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       -- Off every wall after readers' reports, until staff restore or remove it.
       ALTER TABLE submissions ADD COLUMN hidden_at INTEGER;
       ALTER TABLE submissions ADD COLUMN reports_open INTEGER NOT NULL DEFAULT 0;
-      CREATE INDEX submissions_by_text ON submissions (campaign_id, text_hash);
+      -- "The same text from the same client" from the index alone, however many others
+      -- sent a popular slogan; the Reported and Hidden queues from their own.
+      CREATE INDEX submissions_by_text_client ON submissions (campaign_id, text_hash, client_hash);
       CREATE INDEX submissions_reported ON submissions (campaign_id, seq) WHERE reports_open > 0;
+      CREATE INDEX submissions_hidden ON submissions (campaign_id, seq) WHERE hidden_at IS NOT NULL;
 
       -- One report per client and quote; the client only as a digest. Deleted with the
       -- submission.
