@@ -476,17 +476,27 @@ describe('reporting a quote', () => {
     assert.equal(preflight.headers['access-control-allow-origin'], app.publicUrl);
   });
 
-  it('rate-limits a client that floods reports, and counts only reports that counted', async () => {
+  it('rate-limits a client that floods reports, repeats and unknown quotes included', async () => {
     const ids: string[] = [];
-    for (let n = 0; n < 22; n += 1) ids.push(await published(`Quote number ${n} for the flood.`));
-    // Duplicates give their slot back.
-    for (let n = 0; n < 30; n += 1) await report(app, ids[0], { reason: 'spam' }, '10.4.0.1');
+    for (let n = 0; n < 3; n += 1) ids.push(await published(`Quote number ${n} for the flood.`));
     const statuses: number[] = [];
-    for (const id of ids.slice(1)) {
-      statuses.push((await report(app, id, { reason: 'spam' }, '10.4.0.1')).statusCode);
+    // The same report again and again, then an unknown quote: each costs its slot.
+    for (let n = 0; n < 25; n += 1) {
+      statuses.push((await report(app, ids[0], { reason: 'spam' }, '10.4.0.1')).statusCode);
     }
-    assert.equal(statuses.filter((s) => s === 202).length, 19);
-    assert.equal(statuses.at(-1), 429);
+    for (let n = 0; n < 5; n += 1) {
+      statuses.push((await report(app, `gone-${n}`, { reason: 'spam' }, '10.4.0.1')).statusCode);
+    }
+    const limited = await report(app, ids[1], { reason: 'spam' }, '10.4.0.1');
+    assert.deepEqual(
+      [statuses.filter((s) => s === 202).length, statuses.filter((s) => s === 404).length],
+      [25, 5],
+    );
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    // Another client is not held back, and the repeats counted once.
+    assert.equal((await report(app, ids[1], { reason: 'spam' }, '10.4.0.2')).statusCode, 202);
+    assert.equal((await item(app, ids[0])).item.reports?.count, 1);
   });
 
   it('tells the console live: a reported event, then the hide', async () => {
@@ -548,6 +558,18 @@ describe('hold rules and post-moderation', () => {
       { code: 'email', detail: null },
     ]);
     assert.deepEqual(await flagsOf('A perfectly ordinary message about hotpot.'), []);
+    // The name is published too: a number or a listed word in it is flagged.
+    const named = await create(app, {
+      message: 'Nothing in the words themselves.',
+      displayName: '加微信 13812345678',
+    });
+    assert.deepEqual((await item(app, named)).item.flags, [{ code: 'phone', detail: null }]);
+    const anonymous = await create(app, {
+      message: 'Anonymous, so the name is not published.',
+      anonymous: true,
+      displayName: 'scam',
+    });
+    assert.deepEqual((await item(app, anonymous)).item.flags, []);
     const links = (
       await app.inject({ url: `${NEWS}/queue?flag=link`, headers: staff })
     ).json<QueuePage>();
@@ -558,7 +580,7 @@ describe('hold rules and post-moderation', () => {
     const flagged = (
       await app.inject({ url: `${NEWS}/queue?flag=flagged&status=pending`, headers: staff })
     ).json<QueuePage>();
-    assert.equal(flagged.items.length, 5);
+    assert.equal(flagged.items.length, 6);
   });
 
   it('flags the same text again from the same client, not from another', async () => {
@@ -747,6 +769,11 @@ describe('safety settings', () => {
         'externalCheck.url',
       ],
       [{ words: { en: ['x'.repeat(51)], 'zh-Hans': [] } }, 400, 'words'],
+      // Nothing is coerced: a string, a number or an empty string is not a setting.
+      [{ holdLinks: 'false' as unknown as boolean }, 400, 'holdLinks'],
+      [{ reportThreshold: true as unknown as number }, 400, 'reportThreshold'],
+      [{ externalCheck: '' as unknown as null }, 400, 'externalCheck'],
+      [{ moderation: 'post', surprise: 1 } as Partial<SafetySettingsUpdate>, 400, ''],
     ];
     for (const [changes, status, field] of cases) {
       const response = await putSettings(app, changes);

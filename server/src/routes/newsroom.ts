@@ -11,6 +11,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type {
   BulkDecisionRequest,
   BulkDecisionResult,
@@ -31,6 +32,7 @@ import {
   DecisionRequestSchema,
   EmailQuery,
   QueueQuery,
+  SafetySettingsUpdateSchema,
   SubmissionEditSchema,
   nref,
 } from '../newsroom-schemas.js';
@@ -47,6 +49,8 @@ import { resolveCampaign } from './campaign-scope.js';
 import { staffPhotoRoute } from './staff.js';
 
 const STAFF = { tags: ['newsroom'], security: [{ staffToken: [] }] };
+
+const SAFETY_UPDATE = TypeCompiler.Compile(SafetySettingsUpdateSchema);
 
 /** The audit filter's `actor` when it names a kind of actor rather than a person. */
 const actorKind = (actor: string | undefined): 'service' | 'reader' | 'rule' | undefined =>
@@ -327,9 +331,23 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         body: nref('SafetySettingsUpdate'),
         response: { 200: nref('SafetySettings'), ...errorAnswers(400, 401, 403, 404, 422) },
       },
+      // Checked exactly in the handler (SAFETY_UPDATE); the schema documents it.
+      validatorCompiler: () => () => true,
     },
     async (request) => {
-      const campaign = request.campaign;
+      // Exactly the schema: Ajv would coerce `"false"` to false or `""` to null (turning
+      // the external check off) and drop unknown fields, as a setting is silently wrong.
+      if (!SAFETY_UPDATE.Check(request.body)) {
+        const fields = [...SAFETY_UPDATE.Errors(request.body)].map((error) => ({
+          field: error.path.replace(/^\//, '').replace(/\//g, '.') || 'body',
+          code: 'invalid' as const,
+          message: error.message,
+        }));
+        throw validation(fields.slice(0, 20), 'Some settings are not valid');
+      }
+      // The campaign as stored now: another instance may have changed it within the
+      // seconds this one takes to read it again.
+      const campaign = (await staff.store.getCampaign(request.campaign.id)) ?? request.campaign;
       const before = safetyOf(campaign);
       const result = applySafetyUpdate(before, request.body);
       if (!result.ok) {

@@ -1,9 +1,9 @@
 /**
  * `POST /v1/campaigns/:campaign/quotes/:id/reports`: a reader reports a published quote.
  * No sign-in; from partner pages on the allowlist (as a submission is) and from the
- * API's own pages. One report per client and quote counts (the client is a digest of
- * its address key, never the address); a second is answered the same and changes
- * nothing. Reports are rate-limited per client. When a quote's open reports reach the
+ * API's own pages. One report per client and quote counts (the client is a keyed digest
+ * of its address key, never the address); a second is answered the same and changes
+ * nothing. Every report request counts against the client's rate limit. When a quote's open reports reach the
  * campaign's threshold it leaves every wall at once, until staff restore or remove it.
  */
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
@@ -19,8 +19,12 @@ import { resolveCampaign } from './campaign-scope.js';
 import type { CorsCallback } from './public.js';
 import { originAllowed } from './submissions.js';
 
-/** Reports per client and window: enough for a reader, too few to hide a wall. */
-export const REPORT_LIMIT = { max: 20, windowMs: 3_600_000 };
+/**
+ * Report requests per client and window, whatever came of them: enough for a reader,
+ * too few to hide a wall. A repeat or an unknown quote costs its slot too, or one
+ * client could send the same report without end (each a locked row on PostgreSQL).
+ */
+export const REPORT_LIMIT = { max: 30, windowMs: 3_600_000 };
 
 const REPORT_CORS: FastifyCorsOptions = {
   origin: true,
@@ -87,23 +91,15 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
           headers: { 'retry-after': String(wait) },
         });
       }
-      let result;
-      try {
-        result = await app.store.addReport({
-          campaignId: campaign.id,
-          id: request.params.id,
-          reporterHash: clientDigest(campaign.id, client),
-          reason: request.body.reason,
-          note: request.body.note?.trim() || null,
-          now: Date.now(),
-          threshold: safetyOf(campaign).reportThreshold,
-        });
-      } catch (error) {
-        await limiter.release(key);
-        throw error;
-      }
-      // Only a report that counted spends the client's allowance.
-      if (result.kind !== 'reported') await limiter.release(key);
+      const result = await app.store.addReport({
+        campaignId: campaign.id,
+        id: request.params.id,
+        reporterHash: clientDigest(campaign.id, client),
+        reason: request.body.reason,
+        note: request.body.note?.trim() || null,
+        now: Date.now(),
+        threshold: safetyOf(campaign).reportThreshold,
+      });
       if (result.kind === 'not_found') throw notFound('Quote');
       const answer: ReportAccepted = { id: request.params.id, received: true };
       return reply.code(202).send(answer);

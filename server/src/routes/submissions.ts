@@ -359,6 +359,10 @@ async function applyScreening(
       action: screening.outcome === 'reject' ? 'reject' : 'approve',
       now: Date.now(),
       actor: RULE_ACTOR,
+      // As it was stored: if anyone decided meanwhile, the rules do not decide over them.
+      expectedVersion: 1,
+      // Rules read words only: a photo waits for a person to publish it.
+      withPhoto: false,
       ...(screening.outcome === 'reject'
         ? {
             reason: 'other',

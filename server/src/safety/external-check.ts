@@ -22,10 +22,11 @@
  * `redirect: 'manual'`, a reader that counts), but through more layers and with the
  * global dispatcher's keep-alive pool in between.
  */
+import { lookup, type LookupAddress } from 'node:dns';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { Locale } from '../../../src/api/wire.js';
 
 export interface ExternalCheckConfig {
@@ -125,6 +126,29 @@ export function verifySignature(
 ): boolean {
   return verifySignatureBytes(secret, body, header, nowMs, toleranceMs);
 }
+
+/** `dns.lookup`, refusing any address that is not loopback (for plain-http checks). */
+const loopbackLookup: LookupFunction = (hostname, options, callback) => {
+  lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 0);
+    const list = addresses;
+    const found = list.find(
+      (entry) => (entry.family === 4 && entry.address.startsWith('127.')) || entry.address === '::1',
+    );
+    if (!found || list.some((entry) => entry !== found && !isLoopbackAddress(entry.address))) {
+      const refused = Object.assign(new Error(`${hostname} is not a loopback address`), {
+        code: 'ENOTLOOPBACK',
+      });
+      return callback(refused, '', 0);
+    }
+    if ((options as { all?: boolean }).all) {
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [found]);
+    }
+    callback(null, found.address, found.family);
+  });
+};
+
+const isLoopbackAddress = (address: string) => address.startsWith('127.') || address === '::1';
 
 function isLoopback(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === 'localhost.') return true;
@@ -246,6 +270,9 @@ export function runExternalCheck(
       request = transport.request(url, {
         method: 'POST',
         agent: false,
+        // Plain http only to this machine: the name must resolve to a loopback address
+        // (`localhost.` goes to DNS, which could answer anything).
+        ...(url.protocol === 'http:' ? { lookup: loopbackLookup } : {}),
         headers: {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(body),

@@ -65,7 +65,13 @@ export async function screenSubmission(
   },
 ): Promise<Screening> {
   const safety = safetyOf(campaign);
-  const flags = checkMessage(rulesOf(campaign, safety), input.body.message);
+  const rules = rulesOf(campaign, safety);
+  // The name is published with the words (and credits the photo): it is checked too.
+  const flags = checkMessage(rules, input.body.message);
+  const name = input.body.anonymous ? null : input.body.displayName;
+  for (const flag of name ? checkMessage(rules, name) : []) {
+    if (!flags.some((known) => known.code === flag.code)) flags.push(flag);
+  }
   const textHash = textFingerprint(input.body.message);
   const clientHash = clientDigest(campaign.id, input.client);
   if (safety.holdRepeats && (await store.hasRepeat(campaign.id, textHash, clientHash))) {

@@ -245,6 +245,7 @@ export class PgLiveFeed {
     const rows = await this.#db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events e
        LEFT JOIN submissions s ON s.id = e.quote_id AND s.status = 'approved'
+         AND s.hidden_at IS NULL
        WHERE e.id > $1 ORDER BY e.id LIMIT ${EVENT_PAGE}`,
       [this.#cursor],
     );
