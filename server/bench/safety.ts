@@ -46,6 +46,7 @@ import {
   table,
   untilReady,
   type Row,
+  BENCH_KEY,
 } from './queue.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -283,12 +284,16 @@ async function benchStore(
   });
   await timed('hasRepeat, new text', async (n) => {
     const text = createHash('sha256').update(`bench-new-text|${n}`).digest('hex');
-    await store.hasRepeat(CAMPAIGN, text, clientDigest(CAMPAIGN, clientAddress(n & 0xffff)));
+    await store.hasRepeat(
+      CAMPAIGN,
+      text,
+      clientDigest(BENCH_KEY, CAMPAIGN, clientAddress(n & 0xffff)),
+    );
   });
   await timed(
     `hasRepeat, a slogan ${sloganRows.toLocaleString('en')} other readers sent`,
     async (n) => {
-      const client = clientDigest(CAMPAIGN, `192.0.2.${Math.abs(n) % 250}|new`);
+      const client = clientDigest(BENCH_KEY, CAMPAIGN, `192.0.2.${Math.abs(n) % 250}|new`);
       if (await store.hasRepeat(CAMPAIGN, slogan, client))
         throw new Error('hasRepeat found a reader who never sent it');
     },

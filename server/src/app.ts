@@ -51,6 +51,11 @@ export interface AppOptions {
   databasePoolSize?: number;
   /** Staff token; a random one when not given (read it back from `app.settings`). */
   adminToken?: string;
+  /**
+   * Keys the digests of clients' addresses (at least 16 characters). Without it the API
+   * keeps a random key in the database, shared by every instance.
+   */
+  clientDigestKey?: string;
   /** Origins allowed to send submissions, besides the API's own. */
   allowedOrigins?: string[];
   /** Accepted submissions per client and window; `false` turns it off. Default 20 per 10 minutes. */
@@ -111,8 +116,9 @@ export function openStore(
   return new SqliteStore({ dataDir: options.dataDir ?? './.data' });
 }
 
-function settingsFrom(options: AppOptions): Settings {
+function settingsFrom(options: AppOptions, clientDigestKey: string): Settings {
   return {
+    clientDigestKey,
     adminToken: options.adminToken ?? randomBytes(24).toString('base64url'),
     allowedOrigins: options.allowedOrigins ?? [],
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,
@@ -139,7 +145,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const store = openStore(options);
   await store.migrate();
   if (options.seedDemo !== false) await store.exclusive('seed', () => seedDemo(store));
-  const settings = settingsFrom(options);
+  const settings = settingsFrom(
+    options,
+    options.clientDigestKey ??
+      (await store.sharedKey('client-digest', randomBytes(32).toString('base64url'))),
+  );
   // One queue per process: the cores it protects are shared by every app in it.
   if (options.imageQueue) imageQueue.configure(options.imageQueue);
 

@@ -7,6 +7,8 @@
  *   ends after that long without a request, and that long after sign-in at the latest,
  *   CAMPAIGN_ALLOWED_ORIGINS (comma-separated origins allowed to submit),
  *   CAMPAIGN_PUBLIC_URL (public base URL when behind a proxy),
+ *   CAMPAIGN_CLIENT_KEY (keys the digests of readers' addresses; at least 16 characters;
+ *   without it a random key is kept in the database),
  *   CAMPAIGN_RATE_LIMIT (`max/seconds` per client, or `off`; default 20/600),
  *   CAMPAIGN_LOG (a Fastify log level, e.g. `info`),
  *   DATABASE_URL (PostgreSQL instead of SQLite, e.g. postgres://user@host:5432/db),
@@ -106,11 +108,16 @@ async function main(): Promise<void> {
     loopDelay === 'off' ? false : positiveInteger('CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS');
   const maxStreamClientsPerAddress = positiveInteger('CAMPAIGN_MAX_STREAMS_PER_ADDRESS');
 
+  const clientKey = process.env.CAMPAIGN_CLIENT_KEY?.trim();
+  if (clientKey !== undefined && clientKey !== '' && clientKey.length < 16) {
+    throw new Error('CAMPAIGN_CLIENT_KEY must be at least 16 characters');
+  }
   const server = await startServer({
     port,
     host,
     dataDir,
     ...(serviceToken ? { adminToken: serviceToken } : {}),
+    ...(clientKey ? { clientDigestKey: clientKey } : {}),
     allowedOrigins,
     publicUrl: process.env.CAMPAIGN_PUBLIC_URL || null,
     rateLimit: parseRateLimit(process.env.CAMPAIGN_RATE_LIMIT, DEFAULT_RATE_LIMIT),

@@ -1114,6 +1114,12 @@ function newsroomSuite(open: () => Promise<Opened>) {
       assert.deepEqual(await ids('external'), [external]);
     });
 
+    it('keeps the first shared key it is given', async () => {
+      const name = `key-${randomUUID()}`;
+      assert.equal(await store.sharedKey(name, 'first-key'), 'first-key');
+      assert.equal(await store.sharedKey(name, 'second-key'), 'first-key');
+    });
+
     it('writes a withdrawal as the reader, without content', async () => {
       const c = await campaign();
       const id = await submit(c, { message: 'Words the reader takes back' });

@@ -7,7 +7,7 @@
  * are an admin's, audited. Every route's bad input and abuse case is here too.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +21,7 @@ import type {
 } from '../../src/api/newsroom.js';
 import type { Campaign, QuotePage, ReceiptStatus } from '../../src/api/wire.js';
 import { signBody, verifySignature } from '../src/safety/external-check.js';
+import { clientDigest } from '../src/safety/screen.js';
 import { DEFAULT_SAFETY } from '../src/safety/settings.js';
 import { startServer } from '../src/app.js';
 import { TEST_DATABASE_URL, describePostgres, testSchema } from './pg-support.js';
@@ -581,6 +582,20 @@ describe('hold rules and post-moderation', () => {
       await app.inject({ url: `${NEWS}/queue?flag=flagged&status=pending`, headers: staff })
     ).json<QueuePage>();
     assert.equal(flagged.items.length, 6);
+  });
+
+  it('keeps clients only as a keyed digest, never the address or its plain hash', async () => {
+    const id = await create(app, { message: 'Whose address is this?' }, '10.9.9.9');
+    const row = (app.store as unknown as { db: import('better-sqlite3').Database }).db
+      .prepare('SELECT client_hash FROM submissions WHERE id = ?')
+      .get(id) as { client_hash: string };
+    const plain = createHash('sha256').update(`spirit-of-chongqing|10.9.9.9`).digest('hex');
+    assert.match(row.client_hash, /^[0-9a-f]{64}$/);
+    assert.notEqual(row.client_hash, plain);
+    assert.equal(
+      row.client_hash,
+      clientDigest(app.settings.clientDigestKey, 'spirit-of-chongqing', '10.9.9.9'),
+    );
   });
 
   it('flags the same text again from the same client, not from another', async () => {

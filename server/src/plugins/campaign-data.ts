@@ -32,6 +32,8 @@ export interface Settings {
   maxPhotoPixels: number;
   /** The newsroom console's live stream: caps and how often sessions are checked again. */
   staffFeed: StaffFeedOptions;
+  /** Keys the digests of clients' addresses (repeats, one report per client). */
+  clientDigestKey: string;
 }
 
 /** The campaigns, read into memory once (content changes only through seeding). */

@@ -94,7 +94,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
       const result = await app.store.addReport({
         campaignId: campaign.id,
         id: request.params.id,
-        reporterHash: clientDigest(campaign.id, client),
+        reporterHash: clientDigest(app.settings.clientDigestKey, campaign.id, client),
         reason: request.body.reason,
         note: request.body.note?.trim() || null,
         now: Date.now(),

@@ -23,7 +23,7 @@ import {
 } from '../validate.js';
 import { isOpen } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
-import { receiptDigest, screenSubmission, type Screening } from '../safety/screen.js';
+import { clientDigest, receiptDigest, screenSubmission, type Screening } from '../safety/screen.js';
 import { safetyOf } from '../safety/settings.js';
 import { RULE_ACTOR } from '../store/safety.js';
 import type { CorsCallback } from './public.js';
@@ -288,7 +288,7 @@ async function storeSubmission(
   const screening = await screenSubmission(app.store, campaign, {
     id: submissionId,
     body,
-    client,
+    clientHash: clientDigest(app.settings.clientDigestKey, campaign.id, client),
     hasPhoto: photoBytes !== null,
     receivedAt,
   });

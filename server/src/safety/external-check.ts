@@ -133,7 +133,8 @@ const loopbackLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, '', 0);
     const list = addresses;
     const found = list.find(
-      (entry) => (entry.family === 4 && entry.address.startsWith('127.')) || entry.address === '::1',
+      (entry) =>
+        (entry.family === 4 && entry.address.startsWith('127.')) || entry.address === '::1',
     );
     if (!found || list.some((entry) => entry !== found && !isLoopbackAddress(entry.address))) {
       const refused = Object.assign(new Error(`${hostname} is not a loopback address`), {

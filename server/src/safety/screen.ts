@@ -5,7 +5,7 @@
  * that times out, fails or answers with a bad signature publishes nothing: the item is
  * held with a flag saying why.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { HOLD_FLAGS, type ItemFlag } from '../../../src/api/newsroom.js';
 import type { CampaignRecord, SafetyRecord, Store } from '../store/store.js';
 import type { CleanSubmission } from '../validate.js';
@@ -43,9 +43,13 @@ function rulesOf(campaign: CampaignRecord, safety: SafetyRecord): CompiledRules 
   return rules;
 }
 
-/** SHA-256 of the campaign and the client's address key: who sent it, without the address. */
-export const clientDigest = (campaignId: string, client: string) =>
-  createHash('sha256').update(`${campaignId}|${client}`).digest('hex');
+/**
+ * Who sent it, without the address: HMAC-SHA256, keyed with the API's client key, of the
+ * campaign and the client's address key. Unkeyed, every IPv4 address could be tried
+ * against a copy of the database in minutes.
+ */
+export const clientDigest = (key: string, campaignId: string, client: string) =>
+  createHmac('sha256', key).update(`${campaignId}|${client}`).digest('hex');
 
 /** SHA-256 (hex) of a receipt secret: all the API keeps of it. */
 export const receiptDigest = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -58,8 +62,8 @@ export async function screenSubmission(
   input: {
     id: string;
     body: CleanSubmission;
-    /** `clientKey(request.ip)`. */
-    client: string;
+    /** `clientDigest` of the sender. */
+    clientHash: string;
     hasPhoto: boolean;
     receivedAt: number;
   },
@@ -73,7 +77,7 @@ export async function screenSubmission(
     if (!flags.some((known) => known.code === flag.code)) flags.push(flag);
   }
   const textHash = textFingerprint(input.body.message);
-  const clientHash = clientDigest(campaign.id, input.client);
+  const { clientHash } = input;
   if (safety.holdRepeats && (await store.hasRepeat(campaign.id, textHash, clientHash))) {
     flags.push({ code: 'repeat', detail: null });
   }

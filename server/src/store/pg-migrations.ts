@@ -250,6 +250,10 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX submissions_reported ON submissions (campaign_id, seq) WHERE reports_open > 0;
       CREATE INDEX submissions_hidden ON submissions (campaign_id, seq) WHERE hidden_at IS NOT NULL;
 
+      -- Keys every instance shares, made by the first that needs one (the digest key of
+      -- clients' addresses, unless CAMPAIGN_CLIENT_KEY keeps it outside the database).
+      CREATE TABLE server_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
       CREATE TABLE reports (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         campaign_id TEXT NOT NULL,

@@ -351,6 +351,14 @@ export class PgNewsroom implements NewsroomStore {
     return toTotals(rows);
   }
 
+  async sharedKey(name: string, candidate: string): Promise<string> {
+    await this.#db.query(pgPlaceholders(SAFETY_SQL.putKey), [name, candidate]);
+    const [row] = await this.#db.query<{ value: string }>(pgPlaceholders(SAFETY_SQL.getKey), [
+      name,
+    ]);
+    return row.value;
+  }
+
   async listReports(campaignId: string, id: string, limit: number) {
     const rows = await this.#db.query<Parameters<typeof toReport>[0]>(SAFETY.list, [
       campaignId,

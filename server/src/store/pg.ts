@@ -635,4 +635,7 @@ export class PgStore implements Store {
   listReports(campaignId: string, id: string, limit: number) {
     return this.#newsroom.listReports(campaignId, id, limit);
   }
+  sharedKey(name: string, candidate: string) {
+    return this.#newsroom.sharedKey(name, candidate);
+  }
 }

@@ -66,6 +66,8 @@ export interface SafetyStore {
   reportTotals(campaignId: string, ids: readonly string[]): Promise<Map<string, ReportTotals>>;
   /** A submission's reports, newest first. */
   listReports(campaignId: string, id: string, limit: number): Promise<ReportRecord[]>;
+  /** The key stored under `name`, storing `candidate` first when there is none. */
+  sharedKey(name: string, candidate: string): Promise<string>;
 }
 
 type Int = number | string;
@@ -90,6 +92,8 @@ export const SAFETY_SQL = {
     GROUP BY submission_id, reason`,
   list: `SELECT reason, note, created_at FROM reports WHERE campaign_id = ? AND submission_id = ?
     ORDER BY id DESC LIMIT ?`,
+  putKey: 'INSERT INTO server_keys (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+  getKey: 'SELECT value FROM server_keys WHERE name = ?',
 } as const;
 
 export const countReportParams = (input: ReportInput): unknown[] => [

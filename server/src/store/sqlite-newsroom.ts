@@ -324,6 +324,11 @@ export class SqliteNewsroom implements NewsroomStore {
     return toTotals(rows as Parameters<typeof toTotals>[0]);
   }
 
+  async sharedKey(name: string, candidate: string): Promise<string> {
+    this.#statement(SAFETY_SQL.putKey).run(name, candidate);
+    return (this.#statement(SAFETY_SQL.getKey).get(name) as { value: string }).value;
+  }
+
   async listReports(campaignId: string, id: string, limit: number) {
     const rows = this.#s.listReports.all(campaignId, id, limit);
     return (rows as Parameters<typeof toReport>[0][]).map(toReport);

@@ -682,4 +682,7 @@ export class SqliteStore implements Store {
   listReports(campaignId: string, id: string, limit: number) {
     return this.#newsroom.listReports(campaignId, id, limit);
   }
+  sharedKey(name: string, candidate: string) {
+    return this.#newsroom.sharedKey(name, candidate);
+  }
 }
