@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { ConsoleElement } from '../base.js';
 import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
 import type {
   SafetySettings,
@@ -507,7 +508,11 @@ export class NewsroomSafety extends ConsoleElement {
   }
 
   /** A text field (a textarea without a type) with its label, hint and error. */
-  #field(key: Key, type: string, lang?: Locale) {
+  #field(
+    key: Key,
+    type: '' | 'number' | 'tel' | 'email' | 'url' | 'text' | 'password',
+    lang?: Locale,
+  ) {
     const id = idOf(key);
     const error = this._errors[key];
     const hint =
@@ -527,7 +532,7 @@ export class NewsroomSafety extends ConsoleElement {
               id=${id}
               name=${key}
               type=${type}
-              lang=${lang ?? nothing}
+              lang=${ifDefined(lang)}
               autocomplete=${type === 'password' ? 'new-password' : 'off'}
               ?readonly=${readonly}
               aria-invalid=${invalid}
@@ -538,7 +543,7 @@ export class NewsroomSafety extends ConsoleElement {
               id=${id}
               name=${key}
               rows="5"
-              lang=${lang ?? nothing}
+              lang=${ifDefined(lang)}
               ?readonly=${readonly}
               aria-invalid=${invalid}
               aria-describedby=${described}
