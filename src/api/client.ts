@@ -40,6 +40,16 @@ export interface ClientOptions {
 const DEFAULT_TIMEOUT = 10_000;
 
 /**
+ * The API root from what a partner wrote: trailing slashes and a trailing `/v1` (a
+ * natural guess from the API's paths) are dropped, so `https://api.example/`,
+ * `https://api.example/v1` and `https://api.example/v1/` all name the same API.
+ */
+export function apiRoot(base: string): string {
+  const root = base.replace(/\/+$/, '');
+  return /(?:^|[^/:])\/v1$/.test(root) ? root.slice(0, -3) : root;
+}
+
+/**
  * Typed access to one campaign on one campaign API. Every call makes exactly one
  * request: retrying is the caller's decision (`error.retryable` says when it makes
  * sense), so nothing is ever sent twice behind a widget's back.
@@ -51,7 +61,7 @@ export class CampaignApiClient {
   readonly #fetch: typeof fetch;
 
   constructor(base: string, campaign: string, options: ClientOptions = {}) {
-    this.base = base.replace(/\/+$/, '');
+    this.base = apiRoot(base);
     this.campaign = campaign;
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);

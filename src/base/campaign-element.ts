@@ -1,7 +1,7 @@
 import { LitElement, adoptStyles, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { updateWhenLocaleChanges } from '@lit/localize';
-import { CampaignApiClient } from '../api/client.js';
+import { CampaignApiClient, apiRoot } from '../api/client.js';
 import { onConfigChange, resolveSetting } from '../core/config.js';
 import { getLocale, watchPageLocale } from '../i18n/locale.js';
 import type { Locale } from '../api/wire.js';
@@ -93,7 +93,7 @@ export abstract class CampaignElement extends LitElement {
     const api = this.resolvedApi;
     const campaign = this.resolvedCampaign;
     if (!api || !campaign) return undefined;
-    if (this.#client?.base !== api.replace(/\/+$/, '') || this.#client.campaign !== campaign) {
+    if (this.#client?.base !== apiRoot(api) || this.#client.campaign !== campaign) {
       this.#client = new CampaignApiClient(api, campaign);
     }
     return this.#client;
