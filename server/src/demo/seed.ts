@@ -17,8 +17,14 @@ const DEMO_ORIGINS = ['https://partner.example', null, 'https://news.partner.exa
  * Creates and fills the demo campaign unless it exists. Returns whether it seeded.
  * Quotes go through the same path as a reader's: submitted, then approved by staff.
  */
-export async function seedDemo(store: Store, options: { force?: boolean } = {}): Promise<boolean> {
+export async function seedDemo(
+  store: Store,
+  options: { force?: boolean; now?: number } = {},
+): Promise<boolean> {
   if (!options.force && (await store.getCampaign(DEMO_CAMPAIGN_ID))) return false;
+  // The quotes' times count back from this first start and are stored with them, so
+  // the wall looks alive on a fresh demo and a restart (which seeds nothing) keeps them.
+  const seededAt = options.now ?? Date.now();
   await store.putCampaign(DEMO_CAMPAIGN);
   for (const story of DEMO_STORIES) await store.putStory(story);
   for (const photo of DEMO_PHOTOS) {
@@ -40,7 +46,7 @@ export async function seedDemo(store: Store, options: { force?: boolean } = {}):
     });
   }
   for (const [index, quote] of DEMO_QUOTES.entries()) {
-    const approvedAt = Date.parse(quote.approvedAt);
+    const approvedAt = seededAt - quote.approvedMinutesAgo * 60_000;
     const id = randomUUID();
     await store.createSubmission({
       submission: {
