@@ -84,7 +84,7 @@ describe('widgets from the built single script', function () {
     expect(text($(el, 'a'))).to.equal(
       "Cultivating the Essence to Refine the 'Spirit of Chongqing City'",
     );
-    expect(text($(el, '[part="byline"]'))).to.equal('XINYI LI March 24, 2024');
+    expect(text($(el, '[part="byline"]'))).to.equal('XINYI LI 24 March 2024');
     await bundle.setLocale('zh-Hans');
     await waitUntil(() => text($(el, 'time')) === '2024年3月24日', 'zh date');
   });

@@ -69,10 +69,10 @@ describe('<campaign-story-teaser>', () => {
         'Cultivating the Essence to Refine the ‘Spirit of Chongqing City’',
       );
       expect(link.closest('[part="headline"]')).to.exist;
-      expect(part(el, 'byline')).to.equal('XINYI LI March 24, 2024');
+      expect(part(el, 'byline')).to.equal('XINYI LI 24 March 2024');
       const time = $(el, 'time[part="date"]')!;
       expect(time.getAttribute('datetime')).to.equal('2024-03-24T00:00:00.000Z');
-      expect(time.textContent.trim()).to.equal('March 24, 2024');
+      expect(time.textContent.trim()).to.equal('24 March 2024');
       expect(part(el, 'excerpt')).to.equal(
         'A campaign asks what holds the mountain city together.',
       );
@@ -100,7 +100,7 @@ describe('<campaign-story-teaser>', () => {
       expect($(el, 'time')!.textContent.trim()).to.equal('2024年3月24日');
       await setLocale('en');
       await el.updateComplete;
-      expect($(el, 'time')!.textContent.trim()).to.equal('March 24, 2024');
+      expect($(el, 'time')!.textContent.trim()).to.equal('24 March 2024');
     });
 
     it('leaves out a date it cannot read, and keeps a link without a headline', async () => {
@@ -198,7 +198,7 @@ describe('<campaign-story-teaser>', () => {
       expect($<HTMLAnchorElement>(el, 'a')!.href).to.equal(
         `${api}/stories/spirit-of-chongqing-city`,
       );
-      expect(part(el, 'byline')).to.equal('XINYI LI March 24, 2024');
+      expect(part(el, 'byline')).to.equal('XINYI LI 24 March 2024');
       expect($(el, 'time')!.getAttribute('datetime')).to.equal('2024-03-24T08:00:00.000Z');
       expect(part(el, 'excerpt')).to.match(/^Old lanes and new towers/);
       await waitUntil(() => photoImg(el), 'lead photo never shown');

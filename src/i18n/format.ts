@@ -21,7 +21,17 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.Relativ
   return formatter;
 }
 
-/** A date as readers of `locale` write it: "24 March 2024" / "2024年3月24日". */
+/**
+ * How each locale writes dates: the newsroom's English is British ("24 March 2024", as
+ * its bylines read), so every widget and page writes the day before the month.
+ */
+const DATE_TAGS: Partial<Record<Locale, string>> = { en: 'en-GB' };
+
+/**
+ * A date as readers of `locale` write it: "24 March 2024" / "2024年3月24日". The one
+ * date formatter of the widgets (story teasers, the quote wall, receipts); a page
+ * beside them writes its dates the same way.
+ */
 export function formatDate(
   value: Date | string | number,
   locale: Locale,
@@ -29,9 +39,12 @@ export function formatDate(
 ): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return cached('date', locale, options, () => new Intl.DateTimeFormat(locale, options)).format(
-    date,
-  );
+  return cached(
+    'date',
+    locale,
+    options,
+    () => new Intl.DateTimeFormat(DATE_TAGS[locale] ?? locale, options),
+  ).format(date);
 }
 
 /**
