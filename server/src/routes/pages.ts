@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../../src/api/wire.js';
+import { formatDate } from '../../../src/i18n/format.js';
 import { DEMO_CAMPAIGN_ID, MAIN_STORY_ID } from '../demo/content.js';
 import { notFound } from '../errors.js';
 import { matchesEtag } from '../http-cache.js';
@@ -49,12 +50,30 @@ function html(reply: FastifyReply, body: string): FastifyReply {
     .send(body);
 }
 
-/** Text in both languages; the one not shown is `hidden` until the switch shows it. */
+/**
+ * Text in both languages; the one not shown is `hidden` until the switch shows it.
+ * Ids go on an element around the pair (e.g. a heading around two spans), never in
+ * `attrs`: they would be doubled, and `aria-labelledby` would find the English one.
+ */
 function both(tag: string, locale: Locale, en: string, zh: string, attrs = ''): string {
   const hide = (l: Locale) => (l === locale ? '' : ' hidden');
   return (
     `<${tag} lang="en" data-l10n${hide('en')}${attrs}>${en}</${tag}>` +
     `<${tag} lang="zh-Hans" data-l10n${hide('zh-Hans')}${attrs}>${zh}</${tag}>`
+  );
+}
+
+/** The article's byline, its date written as the widgets write dates (`formatDate`). */
+function byline(story: StoryRecord, locale: Locale): string {
+  const when = (l: Locale) =>
+    `<time datetime="${new Date(story.publishedAt).toISOString()}">${formatDate(story.publishedAt, l)}</time>`;
+  const by = escapeHtml(story.byline);
+  return both(
+    'p',
+    locale,
+    `By ${by} · ${when('en')}`,
+    `${by} · ${when('zh-Hans')}`,
+    ' class="byline"',
   );
 }
 
@@ -164,7 +183,7 @@ async function demoPage(app: FastifyInstance, locale: Locale): Promise<string> {
 <article class="story">
   ${both('p', locale, 'Partner demo · Spirit of Chongqing City campaign', '合作页面演示 · “重庆城市精神”征集活动', ' class="kicker"')}
   ${both('h1', locale, escapeHtml(main?.text.en.headline ?? ''), escapeHtml(main?.text['zh-Hans'].headline ?? ''))}
-  ${both('p', locale, 'By XINYI LI · <time datetime="2024-03-24">24 March 2024</time>', 'XINYI LI · <time datetime="2024-03-24">2024年3月24日</time>', ' class="byline"')}
+  ${main ? byline(main, locale) : ''}
   ${photoTag(theater, 'grand-theater-night', true)}
   ${p(
     'Chongqing is a city where centuries-old alleys open onto glass towers and where the old ways and the new share the same steep streets. This spring a campaign sets out to name what ties it all together: the Spirit of Chongqing City, something residents carry with them down every lane.',
@@ -190,17 +209,17 @@ async function demoPage(app: FastifyInstance, locale: Locale): Promise<string> {
     '这项活动把城市精神看作连接过去与未来的桥梁，邀请每个人一起来提炼它。现在，轮到你了。',
   )}
   <section class="call" aria-labelledby="call-heading">
-    ${both('h2', locale, 'Tell us about the Spirit of Chongqing City in your heart', '说说你心中的“重庆城市精神”', ' id="call-heading"')}
+    <h2 id="call-heading">${both('span', locale, 'Tell us about the Spirit of Chongqing City in your heart', '说说你心中的“重庆城市精神”')}</h2>
     <campaign-submission-form>
       <noscript>${both('p', locale, 'The form to send your words needs JavaScript. Please enable it, or try again later.', '提交表单需要启用 JavaScript，请开启后再试。', ' class="fallback-note"')}</noscript>
     </campaign-submission-form>
   </section>
   <section class="wall" aria-labelledby="wall-heading">
-    ${both('h2', locale, 'What readers say', '读者心声', ' id="wall-heading"')}
+    <h2 id="wall-heading">${both('span', locale, 'What readers say', '读者心声')}</h2>
     <campaign-quote-wall>${fallbackQuotes(campaign, quotes, locale)}</campaign-quote-wall>
   </section>
   <section class="related" aria-labelledby="related-heading">
-    ${both('h2', locale, 'Related stories', '相关报道', ' id="related-heading"')}
+    <h2 id="related-heading">${both('span', locale, 'Related stories', '相关报道')}</h2>
     <div class="teasers">
       <campaign-story-teaser story="a-tour-in-chongqing">${fallbackTeaser(tour, locale, base)}</campaign-story-teaser>
       <campaign-story-teaser story="a-land-of-natural-beauty">${fallbackTeaser(land, locale, base)}</campaign-story-teaser>
