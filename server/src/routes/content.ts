@@ -11,6 +11,7 @@ import {
   conditionalAnswer,
   errorAnswers,
 } from '../schemas.js';
+import { readerPhotoAlt } from '../reader-photo-alt.js';
 import { campaignToWire, photoToWire, storyToWire } from '../wire-mapping.js';
 
 export const CONTENT_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
@@ -113,14 +114,17 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
       // Reader photos are public only while their quote is: never cached here.
       let photo = await app.store.getPhoto(campaign.id, request.params.id, true);
       if (!photo) throw notFound('Photo');
-      // A reader's photo is described by the alt text staff wrote for it, when they did.
-      const alt = photo.submissionId
-        ? (await app.store.getSubmission(campaign.id, photo.submissionId))?.photoAlt
+      // A reader's photo is described by the alt text staff wrote for it, when they did;
+      // until then by its reader's district and the start of their words.
+      const submission = photo.submissionId
+        ? await app.store.getSubmission(campaign.id, photo.submissionId)
         : null;
-      if (alt) {
+      if (submission) {
+        const alt = submission.photoAlt;
+        const known = alt ? undefined : readerPhotoAlt(campaign, submission);
         const text = {
-          en: { ...photo.text.en, alt },
-          'zh-Hans': { ...photo.text['zh-Hans'], alt },
+          en: { ...photo.text.en, alt: alt || known!.en },
+          'zh-Hans': { ...photo.text['zh-Hans'], alt: alt || known!['zh-Hans'] },
         };
         photo = { ...photo, text };
       }
