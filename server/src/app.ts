@@ -20,13 +20,20 @@ import type { StaffFeedOptions } from './staff-live.js';
 import apiErrors, { answerClientError, sendApiError } from './plugins/api-errors.js';
 import campaignData, { type Settings } from './plugins/campaign-data.js';
 import openApi from './plugins/openapi.js';
+import partnerRegistry from './partners.js';
+import partnerRoutes from './routes/partners.js';
 import routeTable from './plugins/route-table.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import pageRoutes from './routes/pages.js';
 import publicApi from './routes/public.js';
 import staffAuth, { type StaffAuthOptions } from './plugins/staff-auth.js';
 import newsroomRoutes from './routes/newsroom.js';
+import webhookRoutes from './routes/webhooks.js';
+import webhooks from './webhooks/plugin.js';
+import type { WebhookOptions } from './webhooks/service.js';
+import campaignSettingsRoutes from './routes/campaign-settings.js';
 import staffAccountRoutes from './routes/staff-accounts.js';
+import campaignRoutes from './routes/campaigns.js';
 import staffRoutes from './routes/staff.js';
 import reportRoutes from './routes/reports.js';
 import submissionRoutes, { parseJson } from './routes/submissions.js';
@@ -72,6 +79,8 @@ export interface AppOptions {
   maxStreamClients?: number;
   /** Most live streams per client address (default 500; see `LiveHubOptions`). */
   maxStreamClientsPerAddress?: number;
+  /** A stream whose unsent output passes this many bytes is dropped (default 1 MiB). */
+  maxStreamBufferedBytes?: number;
   /** Request body time budget and per-address connection and upload caps. */
   connectionGuard?: Omit<ConnectionGuardOptions, 'trustProxy'>;
   distDir?: string;
@@ -94,6 +103,8 @@ export interface AppOptions {
   trustProxy?: boolean | string[];
   /** Staff sessions (idle and absolute expiry) and the sign-in throttle. */
   staffAuth?: StaffAuthOptions;
+  /** Outbound webhooks' worker: timeout, attempts and their schedule, concurrency. */
+  webhooks?: WebhookOptions;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 20, windowMs: 10 * 60_000 };
@@ -138,6 +149,7 @@ function liveOptions(options: AppOptions): LiveHubOptions {
     ...(options.maxStreamClientsPerAddress
       ? { maxClientsPerAddress: options.maxStreamClientsPerAddress }
       : {}),
+    ...(options.maxStreamBufferedBytes ? { maxBufferedBytes: options.maxStreamBufferedBytes } : {}),
   };
 }
 
@@ -192,6 +204,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     live: liveOptions(options),
     ownsStore: !options.store,
   });
+  await app.register(partnerRegistry);
   await app.register(openApi);
   if (options.maxEventLoopDelayMs !== false) {
     await app.register(underPressure, {
@@ -232,7 +245,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(staffAuth, options.staffAuth ?? {});
   await app.register(staffRoutes, { prefix: '/v1/campaigns/:campaign' });
   await app.register(newsroomRoutes, { prefix: '/v1/campaigns/:campaign/staff' });
+  await app.register(webhooks, options.webhooks ?? {});
+  await app.register(webhookRoutes, { prefix: '/v1/campaigns/:campaign/staff/webhooks' });
+  await app.register(partnerRoutes, { prefix: '/v1/campaigns/:campaign/staff/partners' });
+  await app.register(campaignSettingsRoutes, { prefix: '/v1/campaigns/:campaign/staff' });
   await app.register(staffAccountRoutes, { prefix: '/v1/staff' });
+  await app.register(campaignRoutes, { prefix: '/v1/staff' });
   await app.register(pageRoutes);
   return app;
 }

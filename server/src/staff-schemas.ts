@@ -55,6 +55,9 @@ export const StaffSessionInfoSchema = Type.Object(
     }),
     expiresAt: DateTime,
     campaigns: Type.Array(Type.String()),
+    roles: Type.Record(Type.String(), StaffRoleSchema, {
+      description: 'The role on each of `campaigns`',
+    }),
   },
   { additionalProperties: false },
 );

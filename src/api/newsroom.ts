@@ -49,8 +49,13 @@ export interface StaffSessionInfo {
   /** Send as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE. */
   csrfToken: string;
   expiresAt: IsoDateTime;
-  /** Campaigns this API carries (the console offers a switch when there are several). */
+  /**
+   * Campaigns this person has a role on (the console offers a switch when there are
+   * several); a campaign where their role is `none` is left out.
+   */
   campaigns: string[];
+  /** Their role on each of `campaigns` (an entry per campaign, else their own role). */
+  roles: Record<string, StaffRole>;
 }
 
 /** What a one-time link is for: the first admin, an invitation, or a password reset. */
@@ -251,6 +256,26 @@ export const AUDIT_ACTIONS = [
   'withdraw',
   /** The campaign's safety settings changed (before and after). */
   'safety_settings',
+  /** An admin changed campaign settings (only the fields that changed, before and after). */
+  'campaign_settings',
+  /** A global admin created a campaign. */
+  'campaign_create',
+  /** A global admin set an account's roles per campaign. */
+  'staff_campaign_role',
+  /** An admin added a partner site (after: its name, origins, contact, enabled). */
+  'partner_create',
+  /** An admin changed a partner site (before and after). */
+  'partner_update',
+  /** An admin deleted a partner site (before). */
+  'partner_delete',
+  /** An admin added a webhook endpoint (after: url, events, enabled, description; never the secret). */
+  'webhook_create',
+  /** An admin changed a webhook endpoint or rotated its secret (before and after, no secret). */
+  'webhook_update',
+  /** An admin deleted a webhook endpoint (before). */
+  'webhook_delete',
+  /** An admin sent a delivery again. */
+  'webhook_resend',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -275,6 +275,12 @@ export const ERROR_CODES = [
   'link_invalid',
   /** Another staff account has this email address (`409`). */
   'email_taken',
+  /** A campaign with this id exists already (`409`). */
+  'campaign_exists',
+  /** Another partner site of the campaign already has this origin (`409`). */
+  'origin_taken',
+  /** A cap on how many of a thing may exist was reached (`409`; `details.max`). */
+  'limit_reached',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -291,6 +297,18 @@ export const FIELD_ERROR_CODES = [
   'control_characters',
   /** Characters that show as nothing (zero-width, fillers) in a display name or email. */
   'invisible_characters',
+  /** A time that has passed where a future one is needed (a new closing time, say). */
+  'in_the_past',
+  /** A number outside its bounds, or a minimum above its maximum. */
+  'out_of_range',
+  /** The same id or value twice in one list. */
+  'duplicate',
+  /** The consent text changed but its version did not: readers must be asked again. */
+  'consent_version_required',
+  /** This consent version was used before for other text. */
+  'consent_version_used',
+  /** Submissions name this district: it cannot be removed. */
+  'district_in_use',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

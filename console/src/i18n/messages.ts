@@ -226,6 +226,20 @@ export function actionLabel(action: AuditAction): string {
       return msg('Withdrawn by the reader');
     case 'safety_settings':
       return msg('Safety settings changed');
+    case 'campaign_settings':
+      return msg('Campaign settings changed');
+    case 'campaign_create':
+      return msg('Campaign created');
+    case 'staff_campaign_role':
+      return msg('Roles per campaign changed');
+    case 'webhook_create':
+      return msg('Webhook added');
+    case 'webhook_update':
+      return msg('Webhook changed');
+    case 'webhook_delete':
+      return msg('Webhook deleted');
+    case 'webhook_resend':
+      return msg('Webhook delivery sent again');
   }
 }
 

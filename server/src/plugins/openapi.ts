@@ -13,8 +13,10 @@ import { matchesEtag } from '../http-cache.js';
 import { etagOf } from '../images.js';
 import { OPEN_CORS } from '../routes/public.js';
 import { NEWSROOM_COMPONENTS } from '../newsroom-schemas.js';
+import { PARTNER_COMPONENTS } from '../partner-schemas.js';
 import { COMPONENTS } from '../schemas.js';
 import { STAFF_COMPONENTS } from '../staff-schemas.js';
+import { CAMPAIGN_COMPONENTS } from '../campaign-schemas.js';
 
 const plain = (schema: unknown): Record<string, unknown> =>
   JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -22,7 +24,13 @@ const plain = (schema: unknown): Record<string, unknown> =>
 async function openApi(app: FastifyInstance): Promise<void> {
   // The wire contract's schemas, shared by name: routes refer to them (`ref()`), the
   // document lists each once under `components/schemas`.
-  const components = { ...COMPONENTS, ...STAFF_COMPONENTS, ...NEWSROOM_COMPONENTS };
+  const components = {
+    ...COMPONENTS,
+    ...STAFF_COMPONENTS,
+    ...NEWSROOM_COMPONENTS,
+    ...CAMPAIGN_COMPONENTS,
+    ...PARTNER_COMPONENTS,
+  };
   for (const [name, schema] of Object.entries(components))
     app.addSchema({ ...plain(schema), $id: name });
   await app.register(swagger, {

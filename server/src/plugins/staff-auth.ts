@@ -9,6 +9,11 @@
  * The API enforces the roles, not the console: admin (staff accounts and settings, and
  * everything a moderator may), moderator (decides), viewer (reads). The service token
  * acts as an admin and is audited as `SERVICE_ACTOR`.
+ *
+ * Roles are per campaign: on a route with a `:campaign` param, `request.staff.role` is
+ * the person's role on that campaign (their entry in `staff_campaign_roles`, else their
+ * own role), and an entry `none` answers `403` on every staff route of that campaign.
+ * Routes without one (accounts, creating campaigns) go by the account's own role.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
@@ -35,10 +40,16 @@ import {
 } from '../auth/throttle.js';
 import { ApiError } from '../errors.js';
 import { SERVICE_ACTOR, type SessionRecord, type StaffRecord } from '../store/newsroom.js';
+import { effectiveRole } from '../store/campaign-roles.js';
 
 export interface StaffPrincipal {
   actor: Actor;
+  /** The role that decides: on the campaign of the route (`campaignId`), else `ownRole`. */
   role: StaffRole;
+  /** The account's own role (the service token: admin); it manages accounts and campaigns. */
+  ownRole: StaffRole;
+  /** The campaign `role` is for; null until a route with a `:campaign` param scoped it. */
+  campaignId: string | null;
   /** Null for the service token. */
   staffId: string | null;
   locale: Locale;
@@ -89,11 +100,33 @@ export const ROLE_RANK: Record<StaffRole, number> = { viewer: 0, moderator: 1, a
  */
 export function roleAtLeast(role: StaffRole): onRequestAsyncHookHandler {
   return async (request) => {
-    const staff = request.staff;
+    const staff = request.staff ? await scopeToCampaign(request) : null;
     if (!staff || ROLE_RANK[staff.role] < ROLE_RANK[role]) {
       throw new ApiError(403, 'forbidden', `This needs the ${role} role`);
     }
   };
+}
+
+/**
+ * Gives `request.staff` the role of the campaign the route names (`:campaign`), once per
+ * request; `403` when the person's role there is `none`. The service token is an admin
+ * everywhere; a route without a campaign keeps the account's own role.
+ */
+export async function scopeToCampaign(request: FastifyRequest): Promise<StaffPrincipal> {
+  const staff = request.staff;
+  if (!staff) throw unauthorized();
+  const { campaign } = (request.params ?? {}) as { campaign?: unknown };
+  if (typeof campaign !== 'string' || staff.campaignId === campaign) return staff;
+  const entry =
+    staff.via === 'service' || staff.staffId === null
+      ? null
+      : await request.server.store.campaignRoleOf(staff.staffId, campaign);
+  const role = effectiveRole(staff.ownRole, entry);
+  if (role === 'none') {
+    throw new ApiError(403, 'forbidden', 'You have no role on this campaign');
+  }
+  request.staff = { ...staff, role, campaignId: campaign };
+  return request.staff;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -144,6 +177,8 @@ function checkCsrf(request: FastifyRequest, token: string): void {
 export const sessionPrincipal = (staff: StaffRecord): StaffPrincipal => ({
   actor: actorOf(staff),
   role: staff.role,
+  ownRole: staff.role,
+  campaignId: null,
   staffId: staff.id,
   locale: staff.locale,
   via: 'session',
@@ -184,6 +219,8 @@ export async function authenticate(request: FastifyRequest): Promise<StaffPrinci
     request.staff = {
       actor: SERVICE_ACTOR,
       role: 'admin',
+      ownRole: 'admin',
+      campaignId: null,
       staffId: null,
       locale: 'en',
       via: 'service',
@@ -225,7 +262,8 @@ async function staffAuth(app: FastifyInstance, options: StaffAuthOptions): Promi
       if (staff.via === 'session' && !SAFE_METHODS.has(request.method) && request.staffSession) {
         checkCsrf(request, request.staffSession.token);
       }
-      if (ROLE_RANK[staff.role] < ROLE_RANK[role]) {
+      const scoped = await scopeToCampaign(request);
+      if (ROLE_RANK[scoped.role] < ROLE_RANK[role]) {
         throw new ApiError(403, 'forbidden', `This needs the ${role} role`);
       }
     };

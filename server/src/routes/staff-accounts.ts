@@ -36,6 +36,7 @@ import {
 import { clientKey } from '../client-address.js';
 import { ApiError, notFound, validation, type FieldProblem } from '../errors.js';
 import { checkOrigin, type StaffSessionState } from '../plugins/staff-auth.js';
+import { visibleRoles } from './campaigns.js';
 import {
   AccountParams,
   LinkBody,
@@ -92,11 +93,13 @@ async function sessionInfo(
   app: FastifyInstance,
   state: StaffSessionState,
 ): Promise<StaffSessionInfo> {
+  const roles = await visibleRoles(app, state.staff);
   return {
     staff: staffToWire(state.staff),
     csrfToken: csrfTokenFor(state.token),
     expiresAt: new Date(state.session.expiresAt).toISOString(),
-    campaigns: await app.store.listCampaignIds(),
+    campaigns: Object.keys(roles),
+    roles,
   };
 }
 

@@ -270,6 +270,96 @@ export const PG_MIGRATIONS: Migration[] = [
         CHECK (actor_kind IN ('staff', 'service', 'reader', 'rule'));
     `,
   },
+  {
+    version: 5,
+    name: 'partner sites, and the live walls each instance has open by origin',
+    sql: `
+      -- origins: TEXT holding a JSON list, as SQLite keeps it; enabled 0/1 likewise, so
+      -- both stores run the same statements.
+      CREATE TABLE partner_sites (
+        id TEXT PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        origins TEXT NOT NULL,
+        contact TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX partner_sites_by_campaign ON partner_sites (campaign_id, created_at);
+
+      -- Open wall streams per instance, campaign and origin: each instance writes its
+      -- own every few seconds, readers sum the fresh rows.
+      CREATE TABLE partner_presence (
+        instance_id TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        open_streams INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (instance_id, campaign_id, origin)
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'staff roles per campaign',
+    sql: `
+      CREATE TABLE staff_campaign_roles (
+        staff_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'viewer', 'none')),
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (staff_id, campaign_id)
+      );
+      CREATE INDEX staff_campaign_roles_by_campaign ON staff_campaign_roles (campaign_id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'outbound webhooks: endpoints and a durable outbox of deliveries',
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL DEFAULT true,
+        description TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_by_campaign ON webhook_endpoints (campaign_id, created_at);
+
+      -- Claimed with FOR UPDATE SKIP LOCKED and a lease (lease_owner, lease_until): two
+      -- instances never deliver one row at once, and a crashed one's lease runs out.
+      CREATE TABLE webhook_deliveries (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        event_key TEXT NOT NULL,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL,
+        submission_id TEXT,
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        lease_owner TEXT,
+        lease_until BIGINT,
+        created_at BIGINT NOT NULL,
+        delivered_at BIGINT,
+        UNIQUE (endpoint_id, event_key)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, id);
+      CREATE INDEX webhook_deliveries_by_submission ON webhook_deliveries (submission_id);
+    `,
+  },
 ];
 
 /**

@@ -6,6 +6,7 @@
  * windows every instance shares (pg-rate-limit.ts), and the newsroom's staff, audit
  * trail and queue (pg-newsroom.ts).
  */
+import { PartnerQueries, pgPlanRunner, type PartnerStore, type PresenceRow } from './partners.js';
 import type pg from 'pg';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { acceptedAnswer, keyDigest } from './idempotency.js';
@@ -27,7 +28,9 @@ import {
 import { deleteAudit, flagsColumn, toTransitionResult } from './transitions.js';
 import { PgNewsroom } from './pg-newsroom.js';
 import type { ReportInput } from './safety.js';
+import { PgCampaignRoles, type CampaignRole } from './campaign-roles.js';
 import { pgPlaceholders, QUEUE_SQL, toCounts } from './newsroom-sql.js';
+import { pgDistrictsInUse } from './campaign-settings.js';
 import {
   type AuditQuery,
   type DecisionInput,
@@ -58,6 +61,14 @@ import type {
   SubmissionRecord,
   TransitionResult,
 } from './store.js';
+import {
+  type DeliveryOutcome,
+  type EndpointPatch,
+  type EndpointRecord,
+  type NewDelivery,
+  WebhookData,
+  pgWebhookSql,
+} from './webhooks.js';
 
 export type { PgStoreOptions } from './pg-connection.js';
 
@@ -76,6 +87,8 @@ export class PgStore implements Store {
   readonly #live: PgLiveFeed;
   readonly #rateLimits: PgRateLimits;
   readonly #newsroom: PgNewsroom;
+  readonly #webhooks: WebhookData;
+  readonly #roles: PgCampaignRoles;
   #closed = false;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain = false;
@@ -87,6 +100,8 @@ export class PgStore implements Store {
     this.#live = new PgLiveFeed(this.#db);
     this.#rateLimits = new PgRateLimits(this.#db);
     this.#newsroom = new PgNewsroom(this.#db, this.#live);
+    this.#webhooks = new WebhookData(pgWebhookSql(this.#db));
+    this.#roles = new PgCampaignRoles(this.#db);
   }
 
   async migrate(): Promise<void> {
@@ -637,5 +652,97 @@ export class PgStore implements Store {
   }
   sharedKey(name: string, candidate: string) {
     return this.#newsroom.sharedKey(name, candidate);
+  }
+
+  // Campaigns and roles per campaign (campaign-roles.ts).
+  campaignRolesOf(staffId: string) {
+    return this.#roles.campaignRolesOf(staffId);
+  }
+  campaignRoleOf(staffId: string, campaignId: string) {
+    return this.#roles.campaignRoleOf(staffId, campaignId);
+  }
+  listCampaignRoles() {
+    return this.#roles.listCampaignRoles();
+  }
+  setCampaignRoles(staffId: string, roles: ReadonlyMap<string, CampaignRole>, audit: NewAudit) {
+    return this.#roles.setCampaignRoles(staffId, roles, audit);
+  }
+  createCampaign(campaign: CampaignRecord, now: number, audit: NewAudit) {
+    return this.#roles.createCampaign(campaign, now, audit);
+  }
+
+  // Campaign settings (campaign-settings.ts).
+  districtsInUse(campaignId: string): Promise<string[]> {
+    return pgDistrictsInUse(this.#db, campaignId);
+  }
+  // Partner sites and open walls by origin (partners.ts).
+  #partnersPart: PartnerQueries | undefined;
+  get #partners(): PartnerQueries {
+    return (this.#partnersPart ??= new PartnerQueries(pgPlanRunner(this.#db)));
+  }
+  listPartners(campaignId: string | null) {
+    return this.#partners.listPartners(campaignId);
+  }
+  getPartner(campaignId: string, id: string) {
+    return this.#partners.getPartner(campaignId, id);
+  }
+  createPartner(input: Parameters<PartnerStore['createPartner']>[0]) {
+    return this.#partners.createPartner(input);
+  }
+  updatePartner(input: Parameters<PartnerStore['updatePartner']>[0]) {
+    return this.#partners.updatePartner(input);
+  }
+  deletePartner(input: Parameters<PartnerStore['deletePartner']>[0]) {
+    return this.#partners.deletePartner(input);
+  }
+  originFigures(campaignId: string) {
+    return this.#partners.originFigures(campaignId);
+  }
+  putPresence(instanceId: string, rows: PresenceRow[], now: number, dropBefore: number) {
+    return this.#partners.putPresence(instanceId, rows, now, dropBefore);
+  }
+  presence(campaignId: string, exceptInstance: string, freshAfter: number) {
+    return this.#partners.presence(campaignId, exceptInstance, freshAfter);
+  }
+
+  // ---- outbound webhooks (webhooks.ts) ----
+  createWebhookEndpoint(endpoint: EndpointRecord, max: number) {
+    return this.#webhooks.createWebhookEndpoint(endpoint, max);
+  }
+  getWebhookEndpoint(campaignId: string, id: string) {
+    return this.#webhooks.getWebhookEndpoint(campaignId, id);
+  }
+  listWebhookTargets(campaignId: string) {
+    return this.#webhooks.listWebhookTargets(campaignId);
+  }
+  listWebhookEndpoints(campaignId: string) {
+    return this.#webhooks.listWebhookEndpoints(campaignId);
+  }
+  updateWebhookEndpoint(campaignId: string, id: string, patch: EndpointPatch, now: number) {
+    return this.#webhooks.updateWebhookEndpoint(campaignId, id, patch, now);
+  }
+  deleteWebhookEndpoint(campaignId: string, id: string) {
+    return this.#webhooks.deleteWebhookEndpoint(campaignId, id);
+  }
+  enqueueWebhook(endpointIds: readonly string[], delivery: NewDelivery) {
+    return this.#webhooks.enqueueWebhook(endpointIds, delivery);
+  }
+  claimWebhookDeliveries(owner: string, now: number, leaseMs: number, limit: number) {
+    return this.#webhooks.claimWebhookDeliveries(owner, now, leaseMs, limit);
+  }
+  finishWebhookDelivery(id: number, owner: string, outcome: DeliveryOutcome) {
+    return this.#webhooks.finishWebhookDelivery(id, owner, outcome);
+  }
+  listWebhookDeliveries(campaignId: string, endpointId: string, query: { before?: number; limit: number }) {
+    return this.#webhooks.listWebhookDeliveries(campaignId, endpointId, query);
+  }
+  resendWebhookDelivery(campaignId: string, endpointId: string, id: number, now: number) {
+    return this.#webhooks.resendWebhookDelivery(campaignId, endpointId, id, now);
+  }
+  forgetWebhookSubmission(campaignId: string, submissionId: string, keepKey: string) {
+    return this.#webhooks.forgetWebhookSubmission(campaignId, submissionId, keepKey);
+  }
+  pruneWebhookDeliveries(olderThan: number) {
+    return this.#webhooks.pruneWebhookDeliveries(olderThan);
   }
 }

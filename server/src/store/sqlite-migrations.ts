@@ -277,4 +277,98 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'partner sites, and the live walls each instance has open by origin',
+    sql: `
+      -- Partner sites an admin manages at run time: their origins may send submissions
+      -- and reports. origins: a JSON list of normalised scheme://host[:port].
+      CREATE TABLE partner_sites (
+        id TEXT PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        origins TEXT NOT NULL,
+        contact TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX partner_sites_by_campaign ON partner_sites (campaign_id, created_at);
+
+      -- Open wall streams per instance, campaign and origin (written on PostgreSQL,
+      -- where several instances share the database; kept in step on both dialects).
+      CREATE TABLE partner_presence (
+        instance_id TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        open_streams INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, campaign_id, origin)
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'staff roles per campaign',
+    sql: `
+      -- An account's role on one campaign, where it differs from the account's own role
+      -- ('none': no access to that campaign). Dropped with the account or the campaign.
+      CREATE TABLE staff_campaign_roles (
+        staff_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'viewer', 'none')),
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (staff_id, campaign_id)
+      );
+      CREATE INDEX staff_campaign_roles_by_campaign ON staff_campaign_roles (campaign_id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'outbound webhooks: endpoints and a durable outbox of deliveries',
+    sql: `
+      -- Where a campaign's events are POSTed; the secret signs them (never shown again).
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        campaign_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        -- JSON array of event types.
+        events TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_by_campaign ON webhook_endpoints (campaign_id, created_at);
+
+      -- The outbox: one row per event and endpoint, kept until delivered or given up on.
+      -- (endpoint, event key) is unique, so an event heard twice is enqueued once.
+      CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL,
+        event_key TEXT NOT NULL,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL,
+        submission_id TEXT,
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        UNIQUE (endpoint_id, event_key)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, id);
+      CREATE INDEX webhook_deliveries_by_submission ON webhook_deliveries (submission_id);
+    `,
+  },
 ];

@@ -5,6 +5,7 @@
  * concurrent retries of one submission are serialised here, and live events are
  * handed to subscribers in commit order right after their commit.
  */
+import { PartnerQueries, sqlitePlanRunner, type PartnerStore, type PresenceRow } from './partners.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +28,8 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { QUEUE_SQL, toCounts } from './newsroom-sql.js';
 import { SqliteNewsroom } from './sqlite-newsroom.js';
 import type { ReportInput } from './safety.js';
+import { SqliteCampaignRoles, type CampaignRole } from './campaign-roles.js';
+import { sqliteDistrictsInUse } from './campaign-settings.js';
 import {
   type AuditQuery,
   type DecisionInput,
@@ -56,6 +59,14 @@ import type {
   SubmissionRecord,
   TransitionResult,
 } from './store.js';
+import {
+  type DeliveryOutcome,
+  type EndpointPatch,
+  type EndpointRecord,
+  type NewDelivery,
+  WebhookData,
+  sqliteWebhookSql,
+} from './webhooks.js';
 
 export interface SqliteStoreOptions {
   /** Directory of the database file; `:memory:` for a throwaway database. */
@@ -82,6 +93,8 @@ export class SqliteStore implements Store {
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   #statements: ReturnType<SqliteStore['prepare']> | undefined;
   #newsroomPart: SqliteNewsroom | undefined;
+  readonly #webhooks: WebhookData;
+  #rolesPart: SqliteCampaignRoles | undefined;
   #batch: {
     input: CreateInput;
     resolve: (result: CreateResult) => void;
@@ -97,6 +110,7 @@ export class SqliteStore implements Store {
         : path.join(options.dataDir, options.fileName ?? 'campaign.sqlite');
     if (file !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
     this.db = new Database(file);
+    this.#webhooks = new WebhookData(sqliteWebhookSql(this.db));
     this.db.pragma('journal_mode = WAL');
     // Deleted rows are overwritten with zeros, in the page and in freed pages, so a
     // privacy delete leaves nothing in the file (the WAL is checkpointed after it).
@@ -139,6 +153,7 @@ export class SqliteStore implements Store {
       SQLITE_MIGRATIONS,
     );
     this.#statements = this.prepare();
+    this.#rolesPart = new SqliteCampaignRoles(db);
     this.#newsroomPart = new SqliteNewsroom(db, {
       addEvent: (campaignId, type, quoteId, now) =>
         Number(this.#s.insertEvent.run(campaignId, type, quoteId, now).lastInsertRowid),
@@ -684,5 +699,101 @@ export class SqliteStore implements Store {
   }
   sharedKey(name: string, candidate: string) {
     return this.#newsroom.sharedKey(name, candidate);
+  }
+
+  /** Campaigns and roles per campaign (campaign-roles.ts). */
+  get #roles(): SqliteCampaignRoles {
+    if (!this.#rolesPart) throw new Error('SqliteStore: call migrate() first');
+    return this.#rolesPart;
+  }
+  campaignRolesOf(staffId: string) {
+    return this.#roles.campaignRolesOf(staffId);
+  }
+  campaignRoleOf(staffId: string, campaignId: string) {
+    return this.#roles.campaignRoleOf(staffId, campaignId);
+  }
+  listCampaignRoles() {
+    return this.#roles.listCampaignRoles();
+  }
+  setCampaignRoles(staffId: string, roles: ReadonlyMap<string, CampaignRole>, audit: NewAudit) {
+    return this.#roles.setCampaignRoles(staffId, roles, audit);
+  }
+  createCampaign(campaign: CampaignRecord, now: number, audit: NewAudit) {
+    return this.#roles.createCampaign(campaign, now, audit);
+  }
+
+  // Campaign settings (campaign-settings.ts).
+  async districtsInUse(campaignId: string): Promise<string[]> {
+    return sqliteDistrictsInUse(this.db, campaignId);
+  }
+  // Partner sites and open walls by origin (partners.ts).
+  #partnersPart: PartnerQueries | undefined;
+  get #partners(): PartnerQueries {
+    return (this.#partnersPart ??= new PartnerQueries(sqlitePlanRunner(this.db)));
+  }
+  listPartners(campaignId: string | null) {
+    return this.#partners.listPartners(campaignId);
+  }
+  getPartner(campaignId: string, id: string) {
+    return this.#partners.getPartner(campaignId, id);
+  }
+  createPartner(input: Parameters<PartnerStore['createPartner']>[0]) {
+    return this.#partners.createPartner(input);
+  }
+  updatePartner(input: Parameters<PartnerStore['updatePartner']>[0]) {
+    return this.#partners.updatePartner(input);
+  }
+  deletePartner(input: Parameters<PartnerStore['deletePartner']>[0]) {
+    return this.#partners.deletePartner(input);
+  }
+  originFigures(campaignId: string) {
+    return this.#partners.originFigures(campaignId);
+  }
+  putPresence(instanceId: string, rows: PresenceRow[], now: number, dropBefore: number) {
+    return this.#partners.putPresence(instanceId, rows, now, dropBefore);
+  }
+  presence(campaignId: string, exceptInstance: string, freshAfter: number) {
+    return this.#partners.presence(campaignId, exceptInstance, freshAfter);
+  }
+
+  // ---- outbound webhooks (webhooks.ts) ----
+  createWebhookEndpoint(endpoint: EndpointRecord, max: number) {
+    return this.#webhooks.createWebhookEndpoint(endpoint, max);
+  }
+  getWebhookEndpoint(campaignId: string, id: string) {
+    return this.#webhooks.getWebhookEndpoint(campaignId, id);
+  }
+  listWebhookTargets(campaignId: string) {
+    return this.#webhooks.listWebhookTargets(campaignId);
+  }
+  listWebhookEndpoints(campaignId: string) {
+    return this.#webhooks.listWebhookEndpoints(campaignId);
+  }
+  updateWebhookEndpoint(campaignId: string, id: string, patch: EndpointPatch, now: number) {
+    return this.#webhooks.updateWebhookEndpoint(campaignId, id, patch, now);
+  }
+  deleteWebhookEndpoint(campaignId: string, id: string) {
+    return this.#webhooks.deleteWebhookEndpoint(campaignId, id);
+  }
+  enqueueWebhook(endpointIds: readonly string[], delivery: NewDelivery) {
+    return this.#webhooks.enqueueWebhook(endpointIds, delivery);
+  }
+  claimWebhookDeliveries(owner: string, now: number, leaseMs: number, limit: number) {
+    return this.#webhooks.claimWebhookDeliveries(owner, now, leaseMs, limit);
+  }
+  finishWebhookDelivery(id: number, owner: string, outcome: DeliveryOutcome) {
+    return this.#webhooks.finishWebhookDelivery(id, owner, outcome);
+  }
+  listWebhookDeliveries(campaignId: string, endpointId: string, query: { before?: number; limit: number }) {
+    return this.#webhooks.listWebhookDeliveries(campaignId, endpointId, query);
+  }
+  resendWebhookDelivery(campaignId: string, endpointId: string, id: number, now: number) {
+    return this.#webhooks.resendWebhookDelivery(campaignId, endpointId, id, now);
+  }
+  forgetWebhookSubmission(campaignId: string, submissionId: string, keepKey: string) {
+    return this.#webhooks.forgetWebhookSubmission(campaignId, submissionId, keepKey);
+  }
+  pruneWebhookDeliveries(olderThan: number) {
+    return this.#webhooks.pruneWebhookDeliveries(olderThan);
   }
 }

@@ -19,6 +19,10 @@ import type {
 } from '../../../src/api/newsroom.js';
 import type { NewsroomStore } from './newsroom.js';
 import type { SafetyStore } from './safety.js';
+import type { WebhookStore } from './webhooks.js';
+import type { PartnerStore } from './partners.js';
+import type { CampaignRoleStore } from './campaign-roles.js';
+import type { CampaignSettingsStore } from './campaign-settings.js';
 
 export type Localized<T> = Record<Locale, T>;
 
@@ -43,6 +47,10 @@ export interface CampaignRecord {
   allowedOrigins: string[];
   /** Trust and safety; absent in older records (`safetyOf` gives the defaults). */
   safety?: SafetyRecord;
+  /** Bumped by every settings change (compare-and-set); absent means 0. */
+  settingsRevision?: number;
+  /** Consent versions used before `consentVersion`, oldest first; never used again. */
+  pastConsentVersions?: string[];
 }
 
 /** A campaign's trust and safety settings as kept (the external check's secret included). */
@@ -240,7 +248,13 @@ export class StoreUnavailableError extends Error {
 /** Called when the live feed stops (`false`: events may be late) and when it is back. */
 export type LiveStatusListener = (live: boolean) => void;
 
-export interface Store extends NewsroomStore, SafetyStore {
+export interface Store
+  extends NewsroomStore,
+    SafetyStore,
+    CampaignRoleStore,
+    CampaignSettingsStore,
+    PartnerStore,
+    WebhookStore {
   readonly kind: string;
   /** Creates or upgrades the schema. */
   migrate(): Promise<void>;

@@ -214,6 +214,7 @@ export class World {
       csrfToken: this.csrfToken,
       expiresAt: new Date(NOW + 86400000).toISOString(),
       campaigns: [CAMPAIGN],
+      roles: { [CAMPAIGN]: this.me.role },
     };
   }
 
