@@ -6,6 +6,10 @@
  * id, page by page, then the queue drains, skipping what the replay already sent.
  * So nothing is missed and nothing is sent twice, however replay and live events
  * interleave. Each event is serialised once per locale, whatever the client count.
+ *
+ * A campaign's own changes (closed, reopened, new consent) reach every stream of the
+ * campaign as a `campaign` event, the wall's (`quotes`) and the form's (`campaign`,
+ * which hears nothing else).
  */
 import type { ServerResponse } from 'node:http';
 import type { Locale } from '../../src/api/wire.js';
@@ -56,6 +60,8 @@ interface Client {
   campaignId: string;
   locale: Locale;
   res: ServerResponse;
+  /** `campaign` streams hear the campaign's changes only, never a quote. */
+  topic: LiveTopic;
   lastSent: number;
   /** Live events held back while the replay runs; null once live. */
   queue: LiveEvent[] | null;
@@ -64,6 +70,15 @@ interface Client {
 export function formatFrame(event: LiveEvent, data: string): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`;
 }
+
+/** What a stream hears: the wall's events (and its campaign's), or its campaign's only. */
+export type LiveTopic = 'quotes' | 'campaign';
+
+/**
+ * The `campaign` event: the public `Campaign` as JSON. No `id:` line, so a client's
+ * `Last-Event-ID` (its place in the wall's events) stays as it was.
+ */
+export const campaignFrame = (data: string) => `event: campaign\ndata: ${data}\n\n`;
 
 export class LiveHub {
   readonly #store: Store;
@@ -165,6 +180,10 @@ export class LiveHub {
       headers?: Record<string, string>;
       /** The client's address (`request.ip`), counted against `maxClientsPerAddress`. */
       address?: string;
+      /** `campaign`: only the campaign's own changes (default `quotes`). */
+      topic?: LiveTopic;
+      /** Data of a `campaign` event sent first (the campaign as it is now). */
+      campaign?: string;
     },
   ): Promise<void> {
     res.writeHead(200, {
@@ -176,11 +195,13 @@ export class LiveHub {
     });
     res.socket?.setNoDelay(true);
     res.write(`retry: ${this.#retryMs}\n: connected\n\n`);
+    if (options.campaign !== undefined) res.write(campaignFrame(options.campaign));
     const client: Client = {
       key: clientKey(options.address),
       campaignId: options.campaignId,
       locale: options.locale,
       res,
+      topic: options.topic ?? 'quotes',
       lastSent: options.lastEventId ?? 0,
       queue: options.lastEventId === null ? null : [],
     };
@@ -236,7 +257,7 @@ export class LiveHub {
     // Serialised and framed once per locale: thousands of clients share the same bytes.
     const frames = new Map<Locale, Wire>();
     for (const client of this.#clients) {
-      if (client.campaignId !== event.campaignId) continue;
+      if (client.campaignId !== event.campaignId || client.topic === 'campaign') continue;
       if (client.queue) {
         client.queue.push(event);
         continue;
@@ -248,6 +269,35 @@ export class LiveHub {
       }
       this.#send(client, event, frame);
     }
+  }
+
+  /**
+   * Tells every stream of a campaign (both topics) that the campaign changed: `render`
+   * gives the `Campaign` JSON in a locale, called once per locale whatever the count of
+   * streams. A stream that does not read is dropped once its backlog passes the cap, so
+   * it holds no one else up. Returns how many streams it reached.
+   */
+  pushCampaign(campaignId: string, render: (locale: Locale) => string): number {
+    const frames = new Map<Locale, string>();
+    let reached = 0;
+    for (const client of this.#clients) {
+      if (client.campaignId !== campaignId || client.res.destroyed) continue;
+      let frame = frames.get(client.locale);
+      if (frame === undefined) {
+        frame = campaignFrame(render(client.locale));
+        frames.set(client.locale, frame);
+      }
+      client.res.write(frame);
+      reached++;
+      if (client.res.writableLength > this.#maxBuffered) this.#drop(client);
+    }
+    return reached;
+  }
+
+  /** Whether any stream of this campaign is open on this instance. */
+  hasStreams(campaignId: string): boolean {
+    for (const client of this.#clients) if (client.campaignId === campaignId) return true;
+    return false;
   }
 
   #beat(): void {

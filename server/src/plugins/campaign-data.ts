@@ -17,7 +17,7 @@ import {
   type RateLimitOptions,
 } from '../rate-limit.js';
 import type { CampaignRecord, LiveEvent, Store } from '../store/store.js';
-import { quoteToWire } from '../wire-mapping.js';
+import { campaignToWire, quoteToWire } from '../wire-mapping.js';
 
 export interface Settings {
   adminToken: string;
@@ -40,9 +40,10 @@ export interface Settings {
 export class CampaignRegistry {
   readonly #store: Store;
   readonly #byId = new Map<string, CampaignRecord>();
-  readonly #onReload: () => void;
+  readonly #onReload: (changed: string[]) => void;
 
-  constructor(store: Store, onReload: () => void) {
+  /** `onReload` hears the ids of the campaigns added, changed or gone (all on the first read). */
+  constructor(store: Store, onReload: (changed: string[]) => void) {
     this.#store = store;
     this.#onReload = onReload;
   }
@@ -51,26 +52,92 @@ export class CampaignRegistry {
     return this.#byId.get(id);
   }
 
+  ids(): string[] {
+    return [...this.#byId.keys()];
+  }
+
   async reload(): Promise<void> {
     const next = new Map<string, CampaignRecord>();
     for (const id of await this.#store.listCampaignIds()) {
       const campaign = await this.#store.getCampaign(id);
       if (campaign) next.set(id, campaign);
     }
-    const changed =
-      next.size !== this.#byId.size ||
-      [...next].some(([id, campaign]) => {
+    const changed = [...next]
+      .filter(([id, campaign]) => {
         const current = this.#byId.get(id);
         return !current || JSON.stringify(current) !== JSON.stringify(campaign);
-      });
-    if (!changed && this.#loaded) return;
+      })
+      .map(([id]) => id);
+    for (const id of this.#byId.keys()) if (!next.has(id)) changed.push(id);
+    if (!changed.length && this.#loaded) return;
     this.#loaded = true;
     this.#byId.clear();
     for (const [id, campaign] of next) this.#byId.set(id, campaign);
-    this.#onReload();
+    this.#onReload(changed);
   }
 
   #loaded = false;
+}
+
+/** The longest `setTimeout` Node keeps (about 24.8 days); longer waits are re-armed. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+
+/**
+ * One timer per campaign with a closing time ahead (not one per stream): when it passes,
+ * `onClose` runs for that campaign. `schedule` after every reload keeps the timers in
+ * step with the campaigns' closing times.
+ */
+export class ClosingTimers {
+  readonly #campaigns: CampaignRegistry;
+  readonly #onClose: (id: string) => void;
+  readonly #timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+
+  constructor(campaigns: CampaignRegistry, onClose: (id: string) => void) {
+    this.#campaigns = campaigns;
+    this.#onClose = onClose;
+  }
+
+  schedule(now = Date.now()): void {
+    const wanted = new Map<string, number>();
+    for (const id of this.#campaigns.ids()) {
+      const campaign = this.#campaigns.get(id);
+      if (campaign?.status === 'open' && campaign.closesAt !== null && campaign.closesAt > now) {
+        wanted.set(id, campaign.closesAt);
+      }
+    }
+    for (const [id, entry] of this.#timers) {
+      if (wanted.get(id) !== entry.at) {
+        clearTimeout(entry.timer);
+        this.#timers.delete(id);
+      }
+    }
+    for (const [id, at] of wanted) if (!this.#timers.has(id)) this.#arm(id, at);
+  }
+
+  /** Campaigns with a timer armed (for tests and diagnostics). */
+  get size(): number {
+    return this.#timers.size;
+  }
+
+  #arm(id: string, at: number): void {
+    const wait = Math.max(0, at - Date.now());
+    const timer = setTimeout(
+      () => {
+        if (this.#timers.get(id)?.timer !== timer) return;
+        if (Date.now() < at) return this.#arm(id, at);
+        this.#timers.delete(id);
+        this.#onClose(id);
+      },
+      Math.min(wait, TIMER_MAX_MS),
+    );
+    timer.unref();
+    this.#timers.set(id, { at, timer });
+  }
+
+  stop(): void {
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
 }
 
 /**
@@ -130,10 +197,23 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
   const { store, settings } = options;
   const contentCache = new BoundedCache<CachedBody>(2000);
   const quoteCache = new BoundedCache<CachedBody & { version: number }>(2000);
-  const campaigns = new CampaignRegistry(store, () => {
+  let closing: ClosingTimers | null = null;
+  const campaigns = new CampaignRegistry(store, (changed) => {
     contentCache.clear();
     quoteCache.clear();
+    // Open widgets hear what changed (closed, reopened, new consent) without a reload.
+    for (const id of changed) pushCampaign(id);
+    closing?.schedule();
   });
+  /** Every stream of the campaign hears it as it now stands, once per locale. */
+  const pushCampaign = (id: string) => {
+    const campaign = campaigns.get(id);
+    if (!campaign || !hub.hasStreams(id)) return;
+    const now = Date.now();
+    hub.pushCampaign(id, (locale) =>
+      JSON.stringify(campaignToWire(campaign, locale, app.publicUrl, now)),
+    );
+  };
   const render = (event: LiveEvent, locale: Locale) => {
     if (event.type === 'remove') return JSON.stringify({ id: event.quoteId });
     const campaign = campaigns.get(event.campaignId);
@@ -164,6 +244,12 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
 
   await campaigns.reload();
   hub.start();
+  // A campaign whose closing time passes closes on every open page at that moment.
+  closing = new ClosingTimers(campaigns, (id) => {
+    contentCache.clear();
+    pushCampaign(id);
+  });
+  closing.schedule();
   // A quote taken down (or deleted for good) leaves no copy of its text in older pages
   // kept in memory, on any instance: every instance sees the remove event.
   const stopDropping = store.subscribe((event) => {
@@ -186,6 +272,7 @@ async function campaignData(app: FastifyInstance, options: CampaignDataOptions):
     clearInterval(pruner);
     if (refresher) clearInterval(refresher);
     stopDropping();
+    closing?.stop();
     hub.close();
   });
   app.addHook('onClose', async () => {

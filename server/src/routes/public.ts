@@ -6,6 +6,7 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { resolveCampaign } from './campaign-scope.js';
+import campaignStreamRoutes from './campaign-stream.js';
 import contentRoutes from './content.js';
 import quoteRoutes from './quotes.js';
 
@@ -33,4 +34,5 @@ export default async function publicApi(app: FastifyInstance): Promise<void> {
   });
   await app.register(contentRoutes);
   await app.register(quoteRoutes);
+  await app.register(campaignStreamRoutes);
 }
