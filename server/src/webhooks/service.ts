@@ -1,0 +1,282 @@
+/**
+ * Outbound webhooks: events into the outbox, and the worker that delivers it.
+ *
+ * Enqueueing. Every committed change that is a webhook event (`events.ts`) reaches
+ * this process as a staff event (`Store.subscribeStaff`): SQLite hands them over right
+ * after the commit; PostgreSQL sends them through the database to every instance. Each
+ * instance that hears one writes one outbox row per endpoint that wants it, keyed by
+ * (endpoint, event key), so the rows of an event heard by several instances are written
+ * once. The remaining window, stated in docs/webhooks.md: the outbox row is written just
+ * after the change's own transaction, not in it. A process that stops between the
+ * two (a crash in those milliseconds), while no other instance hears the change (SQLite,
+ * or PostgreSQL with one instance or with the others' listening connection down), loses
+ * that event's webhooks; the change itself is kept.
+ *
+ * Delivering. The worker claims due rows with a lease (PostgreSQL: `FOR UPDATE SKIP
+ * LOCKED`, so instances never take one row at once), at most `concurrency` at a time,
+ * POSTs each one signed, and writes the outcome: a 2xx is delivered; anything else is
+ * tried again after `retryDelayMs(attempts)` until `maxAttempts`, then `failed`. Rows
+ * are in the database: after a restart, the due ones go out at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { WEBHOOK_TEST_EVENT } from '../../../src/api/webhooks.js';
+import { signBody, SIGNATURE_HEADER } from '../safety/external-check.js';
+import type { StaffEvent } from '../store/newsroom.js';
+import type { Store } from '../store/store.js';
+import type { ClaimedDelivery, EndpointRecord } from '../store/webhooks.js';
+import {
+  deletedKey,
+  webhookBody,
+  webhookEventId,
+  webhookEventOf,
+  webhookSubmission,
+} from './events.js';
+import { postWebhook } from './post.js';
+
+export const WEBHOOK_ID_HEADER = 'Campaign-Webhook-Id';
+export const WEBHOOK_EVENT_HEADER = 'Campaign-Webhook-Event';
+export const WEBHOOK_ATTEMPT_HEADER = 'Campaign-Webhook-Attempt';
+
+export const WEBHOOK_TIMEOUT_DEFAULT = 10_000;
+export const WEBHOOK_MAX_ATTEMPTS_DEFAULT = 12;
+export const WEBHOOK_CONCURRENCY_DEFAULT = 4;
+/** Delivered and failed rows are kept this long for the console. */
+export const WEBHOOK_KEEP_MS = 30 * 86_400_000;
+
+const RETRY_BASE_MS = 60_000;
+const RETRY_CAP_MS = 6 * 3_600_000;
+
+/**
+ * The wait before attempt `attempts + 1`: one minute, doubling, at most six hours, each
+ * ±20 % at random (so receivers that came back are not hit by every sender at once).
+ * Twelve attempts span about 23 hours.
+ */
+export function defaultRetryDelay(attempts: number): number {
+  const base = Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1), RETRY_CAP_MS);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export interface WebhookOptions {
+  /** Per attempt, everything included (default 10 s). */
+  timeoutMs?: number;
+  /** Attempts before a delivery is `failed` (default 12). */
+  maxAttempts?: number;
+  /** Wait after the `attempts`-th failed attempt (default `defaultRetryDelay`). */
+  retryDelayMs?: (attempts: number) => number;
+  /** Attempts under way at once in this process (default 4). */
+  concurrency?: number;
+  /** How often due rows are looked for (default 1 s); new events and resends wake it too. */
+  pollMs?: number;
+  /** How long a claim holds a row (default the timeout plus 30 s). */
+  leaseMs?: number;
+  /** False: enqueue only, deliver nothing (a separate worker process, or a test). */
+  deliver?: boolean;
+}
+
+export class WebhookService {
+  readonly #store: Store;
+  readonly #owner = randomUUID();
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly concurrency: number;
+  readonly #retryDelay: (attempts: number) => number;
+  readonly #pollMs: number;
+  readonly #leaseMs: number;
+  readonly #deliver: boolean;
+  readonly #inFlight = new Map<number, Promise<void>>();
+  #unsubscribe: (() => void) | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #enqueueChain: Promise<void> = Promise.resolve();
+  #ticking = false;
+  #again = false;
+  #closed = false;
+  #lastPrune = 0;
+  /** Most attempts under way at once so far (the tests read it). */
+  peakInFlight = 0;
+
+  constructor(store: Store, options: WebhookOptions = {}) {
+    this.#store = store;
+    this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_DEFAULT;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS_DEFAULT);
+    this.concurrency = Math.max(1, options.concurrency ?? WEBHOOK_CONCURRENCY_DEFAULT);
+    this.#retryDelay = options.retryDelayMs ?? defaultRetryDelay;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#leaseMs = options.leaseMs ?? this.timeoutMs + 30_000;
+    this.#deliver = options.deliver !== false;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#store.subscribeStaff((event) => {
+      this.#enqueueChain = this.#enqueueChain.then(() => this.#enqueueFor(event));
+    });
+    if (!this.#deliver) return;
+    this.#timer = setInterval(() => this.kick(), this.#pollMs);
+    this.#timer.unref();
+    // Rows left due by an earlier run go out now.
+    this.kick();
+  }
+
+  /** Stops claiming, and waits for the attempts under way (each bounded by the timeout). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#enqueueChain;
+    await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  /** Resolves once the events heard so far are in the outbox. */
+  settled(): Promise<void> {
+    return this.#enqueueChain;
+  }
+
+  /** Looks for due rows now. */
+  kick(): void {
+    if (this.#closed || !this.#deliver) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    void this.#tick();
+  }
+
+  /** Enqueues a `webhook.test` event for one endpoint. */
+  async sendTest(endpoint: EndpointRecord, now = Date.now()): Promise<string> {
+    const key = `test:${randomUUID()}`;
+    const eventId = webhookEventId(endpoint.campaignId, key);
+    await this.#store.enqueueWebhook([endpoint.id], {
+      eventId,
+      eventKey: key,
+      campaignId: endpoint.campaignId,
+      submissionId: null,
+      eventType: WEBHOOK_TEST_EVENT,
+      payload: webhookBody(eventId, WEBHOOK_TEST_EVENT, now, endpoint.campaignId, {
+        message: 'A test event from the newsroom console.',
+      }),
+      now,
+    });
+    this.kick();
+    return eventId;
+  }
+
+  async #enqueueFor(event: StaffEvent): Promise<void> {
+    if (this.#closed) return;
+    const of = webhookEventOf(event);
+    if (!of) return;
+    try {
+      const targets = (await this.#store.listWebhookTargets(event.campaignId)).filter(
+        (endpoint) => endpoint.enabled && endpoint.events.includes(of.type),
+      );
+      if (targets.length > 0) {
+        const record = of.deleted
+          ? null
+          : await this.#store.getSubmission(event.campaignId, of.submissionId);
+        const now = Date.now();
+        const eventId = webhookEventId(event.campaignId, of.key);
+        const payload = webhookBody(eventId, of.type, event.at || now, event.campaignId, {
+          submission: webhookSubmission(event, record, of.deleted),
+        });
+        for (const endpoint of targets) {
+          try {
+            await this.#store.enqueueWebhook([endpoint.id], {
+              eventId,
+              eventKey: of.key,
+              campaignId: event.campaignId,
+              submissionId: of.submissionId,
+              eventType: of.type,
+              payload,
+              now,
+            });
+          } catch (error) {
+            // The endpoint was deleted in the meantime (its foreign key is gone).
+            console.error('webhook enqueue failed', endpoint.id, error);
+          }
+        }
+        this.kick();
+      }
+      // A submission deleted for good: what its earlier events said goes too.
+      if (of.deleted) {
+        await this.#store.forgetWebhookSubmission(
+          event.campaignId,
+          of.submissionId,
+          deletedKey(of.submissionId),
+        );
+      }
+    } catch (error) {
+      console.error('webhook enqueue failed', error);
+    }
+  }
+
+  async #tick(): Promise<void> {
+    this.#ticking = true;
+    try {
+      await this.#prune();
+      while (!this.#closed) {
+        const free = this.concurrency - this.#inFlight.size;
+        if (free <= 0) break;
+        const claimed = await this.#store.claimWebhookDeliveries(
+          this.#owner,
+          Date.now(),
+          this.#leaseMs,
+          free,
+        );
+        if (claimed.length === 0) break;
+        for (const delivery of claimed) this.#start(delivery);
+      }
+    } catch (error) {
+      if (!this.#closed) console.error('webhook claim failed', error);
+    } finally {
+      this.#ticking = false;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    }
+  }
+
+  #start(delivery: ClaimedDelivery): void {
+    const work = this.#attempt(delivery).finally(() => {
+      this.#inFlight.delete(delivery.id);
+      this.kick();
+    });
+    this.#inFlight.set(delivery.id, work);
+    this.peakInFlight = Math.max(this.peakInFlight, this.#inFlight.size);
+  }
+
+  async #attempt(delivery: ClaimedDelivery): Promise<void> {
+    const attempts = delivery.attempts + 1;
+    const result = await postWebhook(
+      delivery.url,
+      delivery.payload,
+      {
+        [WEBHOOK_ID_HEADER]: delivery.eventId,
+        [WEBHOOK_EVENT_HEADER]: delivery.eventType,
+        [WEBHOOK_ATTEMPT_HEADER]: String(attempts),
+        [SIGNATURE_HEADER]: signBody(delivery.secret, delivery.payload, Date.now()),
+      },
+      this.timeoutMs,
+    );
+    const now = Date.now();
+    const giveUp = !result.ok && attempts >= this.maxAttempts;
+    try {
+      await this.#store.finishWebhookDelivery(delivery.id, this.#owner, {
+        status: result.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+        attempts,
+        nextAttemptAt: result.ok || giveUp ? now : now + Math.max(0, this.#retryDelay(attempts)),
+        lastStatus: result.status,
+        lastError: result.ok ? null : result.error,
+        deliveredAt: result.ok ? now : null,
+      });
+    } catch (error) {
+      // The lease runs out and the row is tried again: at least once, never lost.
+      if (!this.#closed) console.error('webhook outcome not written', delivery.id, error);
+    }
+  }
+
+  async #prune(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastPrune < 3_600_000) return;
+    this.#lastPrune = now;
+    await this.#store.pruneWebhookDeliveries(now - WEBHOOK_KEEP_MS);
+  }
+}
