@@ -3,6 +3,7 @@ import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import manifest from '../custom-elements.json';
 import '../src/define.js';
 import { setLocale } from '../src/i18n/locale.js';
+import './preview.css';
 
 // Docs tables and controls come from the same manifest partners' editors read.
 setCustomElementsManifest(manifest);

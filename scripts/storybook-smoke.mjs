@@ -2,8 +2,9 @@
 // story in English and in Simplified Chinese (the toolbar's `locale` global), and the
 // docs pages. A story fails when it throws, logs an error, does not finish rendering
 // (play function included), leaves a widget without shadow content (unless tagged
-// `renders-nothing`), does not switch the page's language, or has an axe-core
-// violation of WCAG 2.2 A/AA anywhere in the story root, shadow roots included.
+// `renders-nothing`), does not switch the page's language, shows a district named in
+// the other language, is not set in the preview's sans-serif page font, or has an
+// axe-core violation of WCAG 2.2 A/AA anywhere in the story root, shadow roots included.
 // Ends with the list of failures (story, locale, rule, target) and a plain
 // "N passed, N failed" line; exits 1 on any failure.
 //
@@ -156,6 +157,44 @@ async function axe(page, selector) {
   );
 }
 
+/** District names of the stories' fake data, by the language they are written in. */
+const DISTRICT_NAMES = {
+  en: /\b(Yuzhong|Jiangbei|Shapingba|Nan'an)\b/,
+  'zh-Hans': /渝中区|江北区|沙坪坝区|南岸区/,
+};
+
+/**
+ * The preview is set in a sans-serif page font (not the browser's default serif), and
+ * the story's data speaks its language: no district named in the other one, anywhere
+ * in the story root, shadow roots included.
+ */
+async function looksLikeAPartnerPage(page, locale) {
+  const { font, text } = await page.evaluate(() => {
+    const parts = [];
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE) parts.push(child.data);
+        else if (child.nodeType === Node.ELEMENT_NODE) {
+          if (child.shadowRoot) walk(child.shadowRoot);
+          walk(child);
+        }
+      }
+    };
+    const root = document.querySelector('#storybook-root');
+    if (root) walk(root);
+    return { font: getComputedStyle(document.body).fontFamily, text: parts.join(' ') };
+  });
+  const problems = [];
+  if (!/sans-serif/.test(font)) {
+    problems.push({ rule: 'page font', targets: [`the preview's font is ${font}`] });
+  }
+  const other = DISTRICT_NAMES[locale === 'zh-Hans' ? 'en' : 'zh-Hans'].exec(text);
+  if (other) {
+    problems.push({ rule: 'data language', targets: [`"${other[0]}" in a ${locale} story`] });
+  }
+  return problems;
+}
+
 async function check(page, job) {
   const problems = [];
   const onError = (e) => problems.push({ rule: 'page error', targets: [e.message] });
@@ -201,6 +240,7 @@ async function check(page, job) {
     if (lang !== locale) {
       problems.push({ rule: 'locale', targets: [`<html lang="${lang}">, expected ${locale}`] });
     }
+    problems.push(...(await looksLikeAPartnerPage(page, locale)));
     const t2 = Date.now();
     problems.push(...(await axe(page, '#storybook-root')));
     if (process.env.SMOKE_TIMING)

@@ -1,4 +1,4 @@
-import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import type { Meta, StoryContext, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { defineElement } from '../src/core/register.js';
 import {
@@ -47,14 +47,19 @@ async function until(el: CampaignSubmissionForm & Root, done: () => boolean) {
 const showsErrors = (el: CampaignSubmissionForm & Root) => () =>
   el.state === 'idle' && !!el.shadowRoot.querySelector('#summary');
 
-async function fillAndSend(canvas: HTMLElement) {
+/** Fills the form as a reader of the story's language would, and sends it. */
+async function fillAndSend(canvas: HTMLElement, context: Pick<StoryContext, 'globals'>) {
   const el = await ready(canvas);
   fill(
     el,
     'message',
-    'Hot pot, steep stairs and neighbours who help: that is the spirit of this city.',
+    inLocale(
+      context,
+      'Hot pot, steep stairs and neighbours who help: that is the spirit of this city.',
+      '火锅、陡峭的石梯，还有随时搭把手的邻居：这就是这座城市的精神。',
+    ),
   );
-  fill(el, 'displayName', 'Chen Jing');
+  fill(el, 'displayName', inLocale(context, 'Chen Jing', '陈静'));
   fill(el, 'district', 'yuzhong');
   fill(el, 'consentGiven', true);
   fill(el, 'publishPermission', true);
@@ -114,8 +119,8 @@ export const Errors: Story = {
 /** Sending: the button is switched off and the upload's progress shows. */
 export const Sending: Story = {
   args: { scenario: 'slow' },
-  play: async ({ canvasElement }) => {
-    await fillAndSend(canvasElement);
+  play: async ({ canvasElement, globals }) => {
+    await fillAndSend(canvasElement, { globals });
     const el = form(canvasElement);
     await until(el, () => el.state === 'sending');
   },
@@ -123,8 +128,8 @@ export const Sending: Story = {
 
 /** Accepted: a thank-you in a status region, and a way to send another. */
 export const Sent: Story = {
-  play: async ({ canvasElement }) => {
-    await fillAndSend(canvasElement);
+  play: async ({ canvasElement, globals }) => {
+    await fillAndSend(canvasElement, { globals });
     const el = form(canvasElement);
     await until(el, () => el.state === 'sent');
   },
@@ -133,8 +138,8 @@ export const Sent: Story = {
 /** The network failed: the draft stays on the device and the form keeps trying. */
 export const Retrying: Story = {
   args: { scenario: 'offline' },
-  play: async ({ canvasElement }) => {
-    await fillAndSend(canvasElement);
+  play: async ({ canvasElement, globals }) => {
+    await fillAndSend(canvasElement, { globals });
     const el = form(canvasElement);
     await until(el, () => el.state === 'retrying');
   },
@@ -143,8 +148,8 @@ export const Retrying: Story = {
 /** Too many attempts: the server says when to try again. */
 export const RateLimited: Story = {
   args: { scenario: 'busy' },
-  play: async ({ canvasElement }) => {
-    await fillAndSend(canvasElement);
+  play: async ({ canvasElement, globals }) => {
+    await fillAndSend(canvasElement, { globals });
     const el = form(canvasElement);
     await until(el, showsErrors(el));
   },
@@ -153,8 +158,8 @@ export const RateLimited: Story = {
 /** The server refused fields the form could not check itself: each error at its field. */
 export const ServerErrors: Story = {
   args: { scenario: 'invalid' },
-  play: async ({ canvasElement }) => {
-    await fillAndSend(canvasElement);
+  play: async ({ canvasElement, globals }) => {
+    await fillAndSend(canvasElement, { globals });
     const el = form(canvasElement);
     await until(el, showsErrors(el));
   },

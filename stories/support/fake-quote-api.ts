@@ -1,13 +1,22 @@
 // An in-browser stand-in for the campaign API's quotes and their live stream, so the
 // quote wall's stories show every state without a server. Only URLs under
 // https://quotes.example/<name> are answered; everything else goes to the network.
-import type { Quote, QuotePage } from '../../src/api/wire.js';
+import type { Locale, Quote, QuotePage } from '../../src/api/wire.js';
 import { answerFetch, json, never } from './fake-fetch.js';
 
 const ORIGIN = 'https://quotes.example';
 
+/** A quote as the fake wall keeps it: which sample and district, not their words. */
+interface FakeQuote {
+  seq: number;
+  sample: number;
+  district: number;
+  approvedAt: string;
+}
+
 interface Wall {
-  quotes: Quote[];
+  name: string;
+  quotes: FakeQuote[];
   seq: number;
   /** Every request fails as if the network were down. */
   down: boolean;
@@ -20,56 +29,119 @@ interface Wall {
 
 const walls = new Map<string, Wall>();
 
-const districts = [
-  { id: 'yuzhong', name: 'Yuzhong' },
-  { id: 'jiangbei', name: 'Jiangbei' },
-  { id: 'shapingba', name: 'Shapingba' },
+/** Districts as the API names them in each language (`?locale=`); some readers give none. */
+const DISTRICTS: ([string, string, string] | null)[] = [
+  ['yuzhong', 'Yuzhong', '渝中区'],
+  ['jiangbei', 'Jiangbei', '江北区'],
+  ['shapingba', 'Shapingba', '沙坪坝区'],
   null,
 ];
 
-/** Quotes from readers, in both languages, about the campaign's themes. */
-export const SAMPLE: Pick<Quote, 'text' | 'displayName' | 'locale' | 'photoId'>[] = [
-  {
-    text: 'When the mountain fires came, neighbours carried water up the slopes on motorbikes. That is our city.',
-    displayName: 'Chen Jing',
-    locale: 'en',
-    photoId: null,
-  },
-  {
-    text: '红岩精神是山城人骨子里的坚韧。',
-    displayName: '王磊',
-    locale: 'zh-Hans',
-    photoId: null,
-  },
-  {
-    text: 'The Grand Theater lit up at night reminds me why I came back home after ten years away.',
-    displayName: null,
-    locale: 'en',
-    photoId: null,
-  },
-  {
-    text: '从团结村出发的班列，把重庆和世界连在一起。',
-    displayName: '李雪',
-    locale: 'zh-Hans',
-    photoId: null,
-  },
-  {
-    text: 'Open, warm and never afraid of hard work: that is the Spirit of Chongqing City for me.',
-    displayName: 'Tom Zhou',
-    locale: 'en',
-    photoId: null,
-  },
-  {
-    text: '巴渝文化、三峡文化、红岩文化，是这座城市的根。',
-    displayName: null,
-    locale: 'zh-Hans',
-    photoId: null,
-  },
-];
+type Sample = Pick<Quote, 'text' | 'displayName' | 'locale' | 'photoId'>;
+
+/**
+ * Quotes from readers about the campaign's themes, as a wall in each language would
+ * hold them: mostly in its language, with a reader or two writing in the other.
+ */
+export const SAMPLES: Record<Locale, Sample[]> = {
+  en: [
+    {
+      text: 'When the mountain fires came, neighbours carried water up the slopes on motorbikes. That is our city.',
+      displayName: 'Chen Jing',
+      locale: 'en',
+      photoId: null,
+    },
+    {
+      text: '红岩精神是山城人骨子里的坚韧。',
+      displayName: '王磊',
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+    {
+      text: 'The Grand Theater lit up at night reminds me why I came back home after ten years away.',
+      displayName: null,
+      locale: 'en',
+      photoId: null,
+    },
+    {
+      text: 'Freight trains from Tuanjie Village tie Chongqing to the rest of the world.',
+      displayName: 'Li Xue',
+      locale: 'en',
+      photoId: null,
+    },
+    {
+      text: 'Open, warm and never afraid of hard work: that is the Spirit of Chongqing City for me.',
+      displayName: 'Tom Zhou',
+      locale: 'en',
+      photoId: null,
+    },
+    {
+      text: 'Bayu, the Three Gorges and Hongyan: the roots this city grows from.',
+      displayName: null,
+      locale: 'en',
+      photoId: null,
+    },
+  ],
+  'zh-Hans': [
+    {
+      text: '山火来的时候，邻居们骑着摩托车把水一趟趟运上山坡。这就是我们的城市。',
+      displayName: '陈静',
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+    {
+      text: '红岩精神是山城人骨子里的坚韧。',
+      displayName: '王磊',
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+    {
+      text: 'The Grand Theater lit up at night reminds me why I came back home after ten years away.',
+      displayName: null,
+      locale: 'en',
+      photoId: null,
+    },
+    {
+      text: '从团结村出发的班列，把重庆和世界连在一起。',
+      displayName: '李雪',
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+    {
+      text: '开放、热情、不怕吃苦，这就是我心中的“重庆城市精神”。',
+      displayName: '周涛',
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+    {
+      text: '巴渝文化、三峡文化、红岩文化，是这座城市的根。',
+      displayName: null,
+      locale: 'zh-Hans',
+      photoId: null,
+    },
+  ],
+};
+
+/** The quote as the API answers a request in `locale`. */
+function toWire(wall: Wall, quote: FakeQuote, locale: Locale): Quote {
+  const district = DISTRICTS[quote.district % DISTRICTS.length];
+  return {
+    ...SAMPLES[locale][quote.sample % SAMPLES[locale].length],
+    id: `${wall.name}-${quote.seq}`,
+    district: district && {
+      id: district[0],
+      name: locale === 'zh-Hans' ? district[2] : district[1],
+    },
+    approvedAt: quote.approvedAt,
+  };
+}
+
+const localeOf = (url: URL): Locale =>
+  url.searchParams.get('locale') === 'zh-Hans' ? 'zh-Hans' : 'en';
 
 /**
  * Creates (or resets) a fake wall and returns its API base URL. `count` quotes from
- * `SAMPLE`, the newest approved a minute ago, one more every few minutes before.
+ * the samples, the newest approved a minute ago, one more every few minutes before.
  */
 export function fakeQuoteApi(
   name: string,
@@ -78,6 +150,7 @@ export function fakeQuoteApi(
 ) {
   install();
   const wall: Wall = {
+    name,
     quotes: [],
     seq: 0,
     down: !!options.down,
@@ -86,11 +159,10 @@ export function fakeQuoteApi(
     streams: new Set(),
   };
   for (let i = count; i--;) {
-    const sample = SAMPLE[i % SAMPLE.length];
     wall.quotes.unshift({
-      ...sample,
-      id: `${name}-${++wall.seq}`,
-      district: districts[i % districts.length]!,
+      seq: ++wall.seq,
+      sample: i,
+      district: i,
       approvedAt: new Date(Date.now() - 60_000 - i * 7 * 60_000).toISOString(),
     });
   }
@@ -100,28 +172,29 @@ export function fakeQuoteApi(
 }
 
 /** Approves one more quote on a fake wall: its live stream carries it. */
-export function approve(name: string, sample = SAMPLE[Math.floor(Math.random() * SAMPLE.length)]) {
+export function approve(name: string, sample = Math.floor(Math.random() * SAMPLES.en.length)) {
   const wall = walls.get(name);
   if (!wall) return;
-  const quote: Quote = {
-    ...sample,
-    id: `${name}-${++wall.seq}`,
-    district: districts[wall.seq % districts.length]!,
+  const quote: FakeQuote = {
+    seq: ++wall.seq,
+    sample,
+    district: wall.seq,
     approvedAt: new Date().toISOString(),
   };
   wall.quotes.unshift(quote);
-  for (const stream of wall.streams) stream.send('quote', quote, wall.seq);
+  for (const stream of wall.streams) {
+    stream.send('quote', toWire(wall, quote, stream.locale), wall.seq);
+  }
 }
 
 function page(wall: Wall, url: URL): QuotePage {
   const limit = Number(url.searchParams.get('limit') ?? 20);
   const before = Number(url.searchParams.get('before') ?? Infinity);
-  const seqOf = (q: Quote) => Number(q.id.split('-').pop());
-  const rows = wall.quotes.filter((q) => seqOf(q) < before);
+  const rows = wall.quotes.filter((q) => q.seq < before);
   const items = rows.slice(0, limit);
   return {
-    items,
-    nextBefore: rows.length > limit ? String(seqOf(items.at(-1)!)) : null,
+    items: items.map((q) => toWire(wall, q, localeOf(url))),
+    nextBefore: rows.length > limit ? String(items.at(-1)!.seq) : null,
     lastEventId: wall.seq,
   };
 }
@@ -138,9 +211,12 @@ class FakeEventSource extends EventTarget {
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   #wall?: Wall;
+  /** The language the stream was opened in (`?locale=`), as the API's streams are. */
+  readonly locale: Locale;
 
   constructor(readonly url: string) {
     super();
+    this.locale = localeOf(new URL(url));
     setTimeout(() => {
       const wall = wallOf(new URL(url));
       if (this.readyState === this.CLOSED) return;
