@@ -170,6 +170,53 @@ describe('<campaign-quote-wall> live connection', () => {
     }
   });
 
+  it('keeps showing its quotes through a language switch, with no fallback and no jump', async () => {
+    const r = room();
+    for (let i = 0; i < 8; i++) await r.add({ text: `Quote ${i} `.repeat(1 + (i % 4) * 6) });
+    const el = await fixture<CampaignQuoteWall>(
+      html`<campaign-quote-wall api=${r.api} campaign="demo"
+        ><p>Readers’ quotes are on our campaign page.</p></campaign-quote-wall
+      >`,
+    );
+    el.style.width = '390px';
+    await live(el);
+    await until(() => texts(el).length === 8, 'first page');
+    await settled(el);
+    const before = el.getBoundingClientRect().height;
+    const shown = texts(el);
+    // The new language's page takes a while to arrive.
+    await r.call('slow?ms=600');
+    const first = el.live.feed;
+    let frames = 0;
+    let fallback = 0;
+    let emptied = 0;
+    let lowest = before;
+    let watching = true;
+    const watch = () => {
+      frames++;
+      if (el.shadowRoot!.querySelector('slot')) fallback++;
+      if (!texts(el).length) emptied++;
+      lowest = Math.min(lowest, el.getBoundingClientRect().height);
+      if (watching) requestAnimationFrame(watch);
+    };
+    watch();
+    document.documentElement.lang = 'zh-CN';
+    try {
+      await until(() => el.live.feed !== first && !!el.live.feed?.loaded, 'Chinese page', 6000);
+      await el.updateComplete;
+      await new Promise(requestAnimationFrame);
+    } finally {
+      watching = false;
+      document.documentElement.lang = 'en';
+    }
+    expect(frames, 'frames watched while switching').to.be.above(10);
+    expect(fallback, 'frames showing the partner’s fallback').to.equal(0);
+    expect(emptied, 'frames without quotes').to.equal(0);
+    expect(lowest, `height fell from ${before}`).to.be.at.least(before - 4);
+    expect(texts(el)).to.deep.equal(shown);
+    await r.call('slow?ms=0');
+  });
+
   it('pauses while the page is hidden for a while, and catches up on return', async () => {
     const r = room();
     await r.add({ text: 'A' });

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import { setLocale } from '../src/i18n/locale.js';
+import { formatDate } from '../src/i18n/format.js';
 import { QUOTE_WALL_LAYOUTS } from '../src/quote-wall/quote-wall.js';
 import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
 import {
@@ -345,7 +346,7 @@ describe('<campaign-quote-wall>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('shows the live status quietly, fires campaign-live-status, and can hide it', async () => {
+  it('shows the live status in a polite region, fires campaign-live-status, and can hide it', async () => {
     const r = room();
     const seen: string[] = [];
     const listen = (e: Event) => seen.push((e as CustomEvent<{ status: string }>).detail.status);
@@ -354,7 +355,7 @@ describe('<campaign-quote-wall>', () => {
     await until(() => statusText(el) === 'Live', 'Live');
     document.removeEventListener('campaign-live-status', listen);
     expect(seen).to.deep.equal(['live']);
-    expect($(el, '[part="status"]')!.getAttribute('role')).to.equal(null);
+    expect($(el, '[part="status"]')!.getAttribute('aria-live')).to.equal('polite');
     const hidden = await wallFor(r.api, { hideStatus: true });
     await until(() => hidden.live.status === 'live', 'hidden live');
     expect($(hidden, '[part="status"]')).to.equal(null);
@@ -469,5 +470,114 @@ describe('<campaign-quote-wall>', () => {
     button(el, /Pause/)!.click();
     await el.updateComplete;
     expect(el.paused).to.equal(true);
+  });
+  it('lets each card keep its own height, in columns read top to bottom, then left to right', async () => {
+    const long =
+      'The stairs from the river to the old market take an hour, and every step has a story. '.repeat(
+        4,
+      );
+    const { el } = await loaded([
+      { text: 'Short.' },
+      { text: long },
+      { text: 'Hot pot.' },
+      { text: long },
+      { text: 'Yes.' },
+      { text: long },
+      { text: 'Mountain city.' },
+      { text: 'Warm people.' },
+    ]);
+    el.style.width = '1248px';
+    await el.updateComplete;
+    await settled(el);
+    const items = [...el.shadowRoot!.querySelectorAll('li')];
+    const boxes = items.map((li) => li.getBoundingClientRect());
+    const columns = new Set(boxes.map((b) => Math.round(b.left)));
+    expect(columns.size, 'several columns at 1248 px').to.be.at.least(3);
+    // Page order (what screen readers and the keyboard follow) is the order on screen:
+    // down each column, then on to the next one.
+    for (let i = 1; i < boxes.length; i++) {
+      const [before, box] = [boxes[i - 1], boxes[i]];
+      if (Math.round(box.left) === Math.round(before.left)) {
+        expect(box.top, `quote ${i} sits below quote ${i - 1}`).to.be.above(before.bottom - 1);
+      } else {
+        expect(box.left, `quote ${i} starts the next column`).to.be.above(before.left);
+      }
+    }
+    const reports = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="report"]')];
+    expect(reports.map((b) => b.closest('li'))).to.deep.equal(items);
+    // No card is stretched to its neighbour's height: a short quote's card is short.
+    const figures = items.map((li) => li.querySelector('figure')!);
+    const content = (f: HTMLElement) =>
+      f.querySelector('figcaption')!.getBoundingClientRect().bottom -
+      f.querySelector('blockquote')!.getBoundingClientRect().top;
+    for (const f of figures) {
+      const padding = parseFloat(getComputedStyle(f).paddingBottom);
+      expect(f.getBoundingClientRect().height).to.be.closeTo(content(f) + 2 * padding + 2, 2);
+    }
+    const heights = figures.map((f) => f.getBoundingClientRect().height);
+    expect(Math.min(...heights)).to.be.below(Math.max(...heights) / 2);
+    await expect(el).to.be.accessible();
+  });
+
+  it('writes an older quote’s date as the story teasers do, from the same formatter', async () => {
+    const at = '2024-03-24T04:00:00.000Z';
+    const { el } = await loaded([{ text: 'Two years on', at }]);
+    const teaser = await fixture<HTMLElement>(
+      html`<campaign-story-teaser
+        href="#s"
+        headline="H"
+        date="2024-03-24"
+      ></campaign-story-teaser>`,
+    );
+    const wallDate = () => $(el, 'time')!.textContent.trim();
+    const teaserDate = () => teaser.shadowRoot!.querySelector('time')!.textContent.trim();
+    expect(wallDate()).to.equal('24 March 2024');
+    expect(wallDate()).to.equal(formatDate(at, 'en'));
+    expect(teaserDate()).to.equal(wallDate());
+    await setLocale('zh-Hans');
+    await until(() => wallDate() === '2024年3月24日', 'zh-Hans date on the wall');
+    await until(() => teaserDate() === '2024年3月24日', 'zh-Hans date on the teaser');
+    // Within the week, times stay relative.
+    const { el: recent } = await loaded([
+      { text: 'Yesterday', at: new Date(Date.now() - 26 * 3600_000).toISOString() },
+    ]);
+    expect($(recent, 'time')!.textContent.trim()).to.equal('昨天');
+  });
+
+  it('shows live, reconnecting, paused and offline each with its own word and mark, announced politely', async () => {
+    const { r, el } = await loaded([{ text: 'One' }]);
+    const status = $(el, '[part="status"]')!;
+    const mark = () => {
+      const s = getComputedStyle($(el, '[part="status"]')!, '::before');
+      return `${s.backgroundColor} ${s.borderTopStyle} ${s.borderRadius} ${s.width}`;
+    };
+    const seen: Record<string, string> = {};
+    const state = async (word: string) => {
+      await until(() => statusText(el) === word, word);
+      // One polite region for every state (the same element, so each change is read out).
+      expect($(el, '[part="status"]'), `${word}: same region`).to.equal(status);
+      expect(status.getAttribute('aria-live')).to.equal('polite');
+      expect(status.getAttribute('role')).to.equal(null);
+      seen[word] = mark();
+    };
+    await state('Live');
+    expect(status.className).to.equal('live');
+    await r.call('refuse?on=1');
+    await r.call('drop');
+    await state('Reconnecting…');
+    await r.call('refuse?on=0');
+    await state('Live');
+    button(el, /Pause/)!.click();
+    await state('Paused');
+    await settled(el);
+    await expect(el).to.be.accessible();
+    await setLocale('zh-Hans');
+    await state('已暂停');
+    await setLocale('en');
+    button(el, /Resume/)!.click();
+    await state('Live');
+    // Not by colour alone: every state draws a mark of its own shape.
+    const marks = ['Live', 'Reconnecting…', 'Paused'].map((w) => seen[w]);
+    expect(new Set(marks).size, JSON.stringify(seen)).to.equal(3);
   });
 });

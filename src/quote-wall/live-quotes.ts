@@ -33,7 +33,7 @@ export interface LiveQuotesHost extends ReactiveControllerHost, HTMLElement {
   liveStatus(status: LiveStatus): void;
 }
 
-const backoff = (failures: number) =>
+export const backoff = (failures: number) =>
   Math.min(timing.maxRetry, timing.retry * 2 ** failures) * (0.5 + Math.random() / 2);
 
 /** Open feeds by stream URL: walls for the same API, campaign and locale share one. */
@@ -287,6 +287,11 @@ export class Feed {
 export class LiveQuotes implements ReactiveController {
   status: LiveStatus = 'connecting';
   feed?: Feed;
+  /**
+   * The feed this wall left for another language of the same campaign, until the new
+   * one has its first page: the wall keeps showing it meanwhile (no fallback, no jump).
+   */
+  previous?: Feed;
   /** Near the viewport (the first intersection report decides). */
   active = false;
   #host: LiveQuotesHost;
@@ -343,10 +348,15 @@ export class LiveQuotes implements ReactiveController {
   hostUpdate(): void {
     // Another API, campaign or locale: another feed.
     const host = this.#host;
-    if (host.isConnected && host.client?.quoteStreamUrl(undefined, host.locale) !== this.#key) {
+    const client = host.client;
+    if (host.isConnected && client?.quoteStreamUrl(undefined, host.locale) !== this.#key) {
+      const left = this.feed?.loaded ? this.feed : this.previous;
       this.hostDisconnected();
       this.hostConnected();
+      this.previous =
+        left && client?.quoteStreamUrl() === left.client.quoteStreamUrl() ? left : undefined;
     }
+    if (this.feed?.loaded) this.previous = undefined;
   }
 
   /** @internal From the feed. */

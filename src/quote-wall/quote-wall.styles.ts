@@ -13,8 +13,39 @@ export const styles = css`
     font-size: 0.875em;
     color: var(--_muted);
   }
+  /* Each state has its own mark as well as its word: a filled dot (live), a turning
+     dashed ring (reconnecting), two bars (paused), an empty ring (offline). */
   [part='status']::before {
-    content: '● ';
+    content: '';
+    display: inline-block;
+    width: 0.75em;
+    height: 0.75em;
+    margin-inline-end: 0.375em;
+    vertical-align: -0.0625em;
+    border: 2px solid;
+    border-radius: 50%;
+  }
+  .live {
+    color: var(--_text);
+  }
+  .live::before {
+    color: var(--_accent);
+    background: currentColor;
+  }
+  .reconnecting::before {
+    border-style: dashed;
+    animation: turn 2s linear infinite;
+  }
+  .paused::before {
+    width: 0.625em;
+    border-block: 0;
+    border-width: 0.1875em;
+    border-radius: 0;
+  }
+  @keyframes turn {
+    to {
+      transform: rotate(1turn);
+    }
   }
   [part='status'].connecting {
     display: inline; /* empty, but not gone: see span:empty */
@@ -37,13 +68,20 @@ export const styles = css`
     list-style: none;
     margin: 0;
     padding: 0;
-    display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 16em), 1fr));
-    gap: var(--_space);
+  }
+  /* Columns of at least 16em, each quote as tall as its own words and photo. Quotes run
+     down the first column, then the next: the order screen readers and the keyboard
+     follow. */
+  .grid ul {
+    columns: 16em;
+    column-gap: var(--_space);
+  }
+  .grid li {
+    break-inside: avoid;
+    margin-block-end: var(--_space);
   }
   figure {
     margin: 0;
-    height: 100%;
     padding: var(--_space);
     background: var(--_surface);
     border: 1px solid var(--_border);
@@ -123,6 +161,9 @@ export const styles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
+    .reconnecting::before {
+      animation: none;
+    }
     .ticker {
       overflow-x: auto;
     }

@@ -5,7 +5,7 @@ import { CampaignElement } from '../base/campaign-element.js';
 import { emit } from '../core/events.js';
 import { DEV, warnOnce } from '../core/dev.js';
 import { describeError } from '../i18n/messages.js';
-import { formatRelativeTime } from '../i18n/format.js';
+import { formatDate, formatRelativeTime } from '../i18n/format.js';
 import type { CampaignApiError } from '../api/errors.js';
 import type { Quote } from '../api/wire.js';
 import '../photo/photo.js';
@@ -25,6 +25,8 @@ export type QuoteWallLayout = (typeof QUOTE_WALL_LAYOUTS)[number];
 export interface LiveStatusDetail {
   status: LiveStatus;
 }
+
+const WEEK = 7 * 24 * 3600e3;
 
 /** A whole number in 1…max, or the fallback for anything else. */
 const whole = (value: number, fallback: number, max: number) =>
@@ -170,11 +172,17 @@ export class CampaignQuoteWall extends CampaignElement {
     );
   }
 
+  /** The feed on screen: the current one, or the one it replaces until its first page. */
+  #shown() {
+    const { feed, previous } = this.live;
+    return feed?.loaded ? feed : (previous ?? feed);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (DEV && changed.has('layout') && !QUOTE_WALL_LAYOUTS.includes(this.layout)) {
       warnOnce('wall-layout', `unknown layout "${this.layout}": showing a grid`);
     }
-    const feed = this.live.feed;
+    const feed = this.#shown();
     const all = feed?.items ?? [];
     // The moving ticker takes arrivals in between two runs; the spotlight never moves.
     const hold =
@@ -268,7 +276,7 @@ export class CampaignQuoteWall extends CampaignElement {
     this.#moreError = undefined;
     this.requestUpdate();
     try {
-      if (feed.items.length < this.need) await feed.more();
+      if (feed.loaded && feed.items.length < this.need) await feed.more();
     } catch (error) {
       this.#moreError = error as CampaignApiError;
       this.requestUpdate();
@@ -299,7 +307,12 @@ export class CampaignQuoteWall extends CampaignElement {
         <figcaption>
           <b>${name}</b><span>${q.district?.name}</span>
           <time datetime=${q.approvedAt}
-            >${formatRelativeTime(time, this.locale, now - time < 6e4 ? time : now)}</time
+            >${
+              // Within a week "3 hours ago"; older, the date as the story teasers write it.
+              now - time < WEEK
+                ? formatRelativeTime(time, this.locale, now - time < 6e4 ? time : now)
+                : formatDate(time, this.locale)
+            }</time
           ><button
             part="report"
             aria-haspopup="dialog"
@@ -316,7 +329,10 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   override render() {
-    const { status, feed } = this.live;
+    const { status } = this.live;
+    // Paused by the reader: the wall holds arrivals whatever the connection does.
+    const shownStatus = this.paused ? 'paused' : status;
+    const feed = this.#shown();
     const view = this.#view;
     const queued = this.#queued;
     const now = Date.now();
@@ -330,19 +346,24 @@ export class CampaignQuoteWall extends CampaignElement {
         ${
           this.hideStatus
             ? nothing
-            : status === 'connecting'
-              ? // Holds the place of "Live" (drawn from the attribute, not read out), so
-                // the buttons beside it do not move when the stream connects.
-                html`<span part="status" class="connecting" data-place=${msg('Live')}></span>`
-              : html`<span part="status" class=${status}
-                  >${
-                    {
-                      live: msg('Live'),
-                      reconnecting: msg('Reconnecting…'),
-                      offline: msg('Offline'),
-                    }[status]
-                  }</span
-                >`
+            : // One polite region for every state, each with its own word and mark (not
+              // colour alone). While connecting it holds the place of "Live" (drawn from
+              // the attribute, not read out), so the buttons beside it do not move.
+              html`<span
+                part="status"
+                class=${shownStatus}
+                aria-live="polite"
+                data-place=${msg('Live')}
+                >${
+                  {
+                    connecting: '',
+                    live: msg('Live'),
+                    reconnecting: msg('Reconnecting…'),
+                    offline: msg('Offline'),
+                    paused: msg('Paused'),
+                  }[shownStatus]
+                }</span
+              >`
         }
         ${
           queued
