@@ -13,6 +13,7 @@ import { NewsroomLinkSetup } from './views/link-setup.js';
 import { NewsroomPrivacy } from './views/privacy-view.js';
 import { NewsroomQueue } from './views/queue-view.js';
 import { NewsroomSafety } from './views/safety-view.js';
+import { NewsroomSettings } from './views/settings-view.js';
 import { NewsroomSignIn } from './views/sign-in.js';
 import { NewsroomStaff } from './views/staff-view.js';
 
@@ -27,6 +28,7 @@ export const TAGS = {
   'newsroom-staff': NewsroomStaff,
   'newsroom-privacy': NewsroomPrivacy,
   'newsroom-safety': NewsroomSafety,
+  'newsroom-settings': NewsroomSettings,
   'newsroom-exports': NewsroomExports,
   'newsroom-help-dialog': NewsroomHelpDialog,
   'newsroom-account-dialog': NewsroomAccountDialog,
@@ -48,6 +50,7 @@ declare global {
     'newsroom-staff': NewsroomStaff;
     'newsroom-privacy': NewsroomPrivacy;
     'newsroom-safety': NewsroomSafety;
+    'newsroom-settings': NewsroomSettings;
     'newsroom-exports': NewsroomExports;
     'newsroom-help-dialog': NewsroomHelpDialog;
     'newsroom-account-dialog': NewsroomAccountDialog;

@@ -43,6 +43,8 @@ export interface NewsroomEventMap {
   'newsroom-leave-link': null;
   'newsroom-select-all': { selected: boolean };
   'newsroom-account': StaffMember;
+  /** Show another view of the console (a link inside a view). */
+  'newsroom-go': { view: string };
 }
 
 declare global {
@@ -57,6 +59,7 @@ declare global {
     'newsroom-leave-link': CustomEvent<null>;
     'newsroom-select-all': CustomEvent<{ selected: boolean }>;
     'newsroom-account': CustomEvent<StaffMember>;
+    'newsroom-go': CustomEvent<{ view: string }>;
   }
 }
 

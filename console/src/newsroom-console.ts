@@ -14,7 +14,15 @@ import type { NewsroomHelpDialog } from './views/help-dialog.js';
 import type { NewsroomQueue } from './views/queue-view.js';
 import type { NewsroomSignIn } from './views/sign-in.js';
 
-export const VIEWS = ['queue', 'audit', 'safety', 'staff', 'privacy', 'exports'] as const;
+export const VIEWS = [
+  'queue',
+  'audit',
+  'safety',
+  'settings',
+  'staff',
+  'privacy',
+  'exports',
+] as const;
 export type View = (typeof VIEWS)[number];
 const ADMIN_VIEWS: readonly View[] = ['staff', 'privacy'];
 
@@ -455,6 +463,7 @@ export class NewsroomConsole extends ConsoleElement {
     const views: [View, string][] = [
       ['queue', msg('Queue')],
       ['audit', msg('Audit trail')],
+      ['settings', msg('Settings')],
       ['safety', msg('Safety')],
       ...(admin
         ? ([
@@ -614,6 +623,15 @@ export class NewsroomConsole extends ConsoleElement {
           : nothing;
       case 'safety':
         return html`<newsroom-safety .api=${this.api} .me=${me}></newsroom-safety>`;
+      case 'settings':
+        return html`<newsroom-settings
+          .api=${this.api}
+          .me=${me}
+          @newsroom-go=${(e: CustomEvent<{ view: string }>) => {
+            const view = e.detail.view as View;
+            if (VIEWS.includes(view)) this.#go(view);
+          }}
+        ></newsroom-settings>`;
       case 'exports':
         return html`<newsroom-exports .api=${this.api}></newsroom-exports>`;
     }

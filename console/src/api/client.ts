@@ -24,6 +24,10 @@ import type {
   SubmissionEdit,
 } from '../../../src/api/newsroom.js';
 import type { ApiErrorBody, Campaign, ErrorCode, Locale } from '../../../src/api/wire.js';
+import type {
+  CampaignSettings,
+  CampaignSettingsUpdate,
+} from '../../../src/api/campaign-settings.js';
 
 /** `network`: no answer at all; `unknown`: an answer that is not the API's error shape. */
 export type FailureCode = ErrorCode | 'network' | 'unknown';
@@ -347,6 +351,19 @@ export class ConsoleApi {
   /** Admins only; `422 validation` names each refused field. */
   saveSafety(update: SafetySettingsUpdate): Promise<SafetySettings> {
     return this.request('PUT', this.#scoped('/safety'), { body: update });
+  }
+
+  /** The campaign's settings: status, closing time, consent, districts, limits (any staff). */
+  campaignSettings(signal?: AbortSignal): Promise<CampaignSettings> {
+    return this.request('GET', this.#scoped('/settings'), { signal });
+  }
+
+  /**
+   * Admins only, with the `revision` read: `409 stale` carries the settings as they now
+   * stand (`details.current`); `400`/`422 validation` name each refused field.
+   */
+  saveCampaignSettings(update: CampaignSettingsUpdate): Promise<CampaignSettings> {
+    return this.request('PUT', this.#scoped('/settings'), { body: update });
   }
 
   eventsUrl(): string {
