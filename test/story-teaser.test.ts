@@ -130,6 +130,52 @@ describe('<campaign-story-teaser>', () => {
       });
     }
 
+    it('leaves no hole under a short headline, and keeps every card the same size', async () => {
+      const headlines = [
+        'Hot pot',
+        'The mountain city asks its readers what holds it together',
+        'Cultivating the Essence to Refine the ‘Spirit of Chongqing City’ through Ninety Years of Its Stairs',
+      ];
+      const el = await fixture<HTMLElement>(html`
+        <div style="width: 300px; font: 16px/1.5 sans-serif">
+          ${headlines.map(
+            (headline) =>
+              html`<campaign-story-teaser
+                href="#story"
+                headline=${headline}
+                byline="XINYI LI"
+                date="2024-03-24"
+                excerpt="A campaign asks."
+                src=${PIXEL}
+                alt=""
+              ></campaign-story-teaser>`,
+          )}
+        </div>
+      `);
+      const teasers = [...el.querySelectorAll('campaign-story-teaser')];
+      await Promise.all(teasers.map((t) => t.updateComplete));
+      const measured = teasers.map((t) => {
+        const headline = $(t, '.headline')!;
+        const box = headline.getBoundingClientRect();
+        // The last line shown (a longer headline is clamped to three, with an ellipsis).
+        const last = Math.min(box.bottom, [...$(t, 'a')!.getClientRects()].at(-1)!.bottom);
+        return {
+          lines: Math.round((last - box.top) / parseFloat(getComputedStyle(headline).lineHeight)),
+          // From the headline's last line to the byline: the same whatever the headline's length.
+          gap: $(t, '.byline')!.getBoundingClientRect().top - last,
+          card: $(t, '.card')!.getBoundingClientRect().height,
+        };
+      });
+      expect(measured.map((m) => m.lines)).to.deep.equal([1, 2, 3]);
+      const [one, two, three] = measured;
+      expect(Math.abs(one.gap - two.gap), `gaps ${one.gap} / ${two.gap}`).to.be.at.most(3);
+      expect(Math.abs(one.gap - three.gap), `gaps ${one.gap} / ${three.gap}`).to.be.at.most(3);
+      expect(one.gap).to.be.below(12);
+      // The space is reserved below the excerpt: every card has the same height.
+      expect(Math.abs(one.card - three.card)).to.be.at.most(1);
+      expect(Math.abs(two.card - three.card)).to.be.at.most(1);
+    });
+
     it('shows an unknown layout as a card', async () => {
       const el = await attributeTeaser({ layout: 'mosaic' });
       expect(getComputedStyle($(el, '.card')!).display).to.equal('block');

@@ -41,10 +41,17 @@ export const teaserStyles = css`
     white-space: nowrap;
     text-overflow: ellipsis;
   }
+  /* The body reserves every block at its tallest (headline 3 lines, byline 1, excerpt
+     3, with their margins, in the body's em), so the card is the same size loading,
+     loaded or failed; each block is only as tall as its text, so what the text leaves
+     free gathers below the excerpt, never under a short headline. */
   .body {
     padding: calc(var(--_space) * 0.75);
+    min-height: calc(3 * 1.125em * 1.35 + 0.875em * (0.375 + 1.5) + 0.9375em * (0.5 + 3 * 1.5));
   }
-  /* Every block has a fixed height, so the card is the same size loading, loaded or failed. */
+  :host([layout='compact']) .body {
+    min-height: calc(2 * 1.35em + 0.875em * (0.375 + 1.5));
+  }
   .headline,
   .byline,
   .excerpt {
@@ -52,6 +59,10 @@ export const teaserStyles = css`
     margin: 0;
     overflow: hidden;
     line-height: var(--_lh);
+    max-height: calc(var(--_n, 1) * var(--_lh));
+  }
+  .byline,
+  .sk {
     height: calc(var(--_n, 1) * var(--_lh));
   }
   .headline {
@@ -87,6 +98,21 @@ export const teaserStyles = css`
   }
   .sk {
     background: linear-gradient(var(--_placeholder) 0 70%, transparent 0) 0 15% / 100% var(--_lh);
+  }
+  /* While the story loads, the byline and excerpt wait unseen (the headline's length is
+     not known yet, so they would move when it arrives): the body, which neither moves
+     nor changes size, draws their skeleton at its foot. */
+  .byline.sk,
+  .excerpt.sk {
+    visibility: hidden;
+  }
+  .body:has(> .byline.sk) {
+    background: repeating-linear-gradient(var(--_placeholder) 0 1em, transparent 0 1.5em) left
+      calc(var(--_space) * 0.75) bottom calc(var(--_space) * 0.75) /
+      calc(100% - var(--_space) * 1.5) 5.5em no-repeat;
+  }
+  :host([layout='compact']) .body:has(> .byline.sk) {
+    background-size: 50% 1em;
   }
   a {
     color: inherit;
