@@ -572,8 +572,8 @@ describe(`newsroom console in ${ENGINE}`, () => {
       actions: false,
       decisionButtons: 0,
       hint: 'Your role can read the queue but not decide.',
-      // Safety is read-only for a viewer: the settings are shown, never saved.
-      nav: ['Queue', 'Audit trail', 'Safety', 'Exports'],
+      // Settings and Safety are read-only for a viewer: shown, never saved.
+      nav: ['Queue', 'Audit trail', 'Settings', 'Safety', 'Exports'],
     });
     await shotA(pa, 'viewer-no-buttons');
 
