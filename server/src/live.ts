@@ -62,6 +62,8 @@ interface Client {
   res: ServerResponse;
   /** `campaign` streams hear the campaign's changes only, never a quote. */
   topic: LiveTopic;
+  /** The page's `Origin` as the stream request sent it (`''` for none). */
+  origin: string;
   lastSent: number;
   /** Live events held back while the replay runs; null once live. */
   queue: LiveEvent[] | null;
@@ -184,6 +186,8 @@ export class LiveHub {
       topic?: LiveTopic;
       /** Data of a `campaign` event sent first (the campaign as it is now). */
       campaign?: string;
+      /** The stream request's `Origin` header, or null (counted by `openByOrigin`). */
+      origin?: string | null;
     },
   ): Promise<void> {
     res.writeHead(200, {
@@ -202,6 +206,7 @@ export class LiveHub {
       locale: options.locale,
       res,
       topic: options.topic ?? 'quotes',
+      origin: options.origin ?? '',
       lastSent: options.lastEventId ?? 0,
       queue: options.lastEventId === null ? null : [],
     };
@@ -292,6 +297,16 @@ export class LiveHub {
       if (client.res.writableLength > this.#maxBuffered) this.#drop(client);
     }
     return reached;
+  }
+
+  /** Open wall (`quotes`) streams of a campaign on this instance, by origin (`''` for none). */
+  openByOrigin(campaignId: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const client of this.#clients) {
+      if (client.campaignId !== campaignId || client.topic !== 'quotes') continue;
+      counts.set(client.origin, (counts.get(client.origin) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Whether any stream of this campaign is open on this instance. */

@@ -234,10 +234,15 @@ describe('POST submissions', () => {
   });
 
   it('lets only allowed origins submit (CORS allowlist), and the API’s own origin', async () => {
+    const before = await countRows(app);
     const denied = await submit(app, validBody(), { headers: { origin: 'https://evil.example' } });
     assert.equal(denied.statusCode, 403);
     assert.equal(denied.json().code, 'origin_not_allowed');
-    assert.equal(denied.headers['access-control-allow-origin'], undefined);
+    assert.match(denied.json().message, /add https:\/\/evil\.example as a partner site/);
+    // Readable by the page, so its widget can tell the reader (and stop retrying).
+    assert.equal(denied.headers['access-control-allow-origin'], 'https://evil.example');
+    assert.match(String(denied.headers.vary), /Origin/);
+    assert.equal(await countRows(app), before, 'nothing stored');
 
     const partner = await submit(app, validBody(), {
       headers: { origin: 'https://partner.example' },
@@ -255,7 +260,7 @@ describe('POST submissions', () => {
     assert.equal(nullOrigin.statusCode, 403);
   });
 
-  it('answers CORS preflights for allowed origins only', async () => {
+  it('answers CORS preflights for any origin (the request itself is refused)', async () => {
     const ok = await app.inject({
       method: 'OPTIONS',
       url: `${API}/submissions`,
@@ -268,13 +273,16 @@ describe('POST submissions', () => {
     assert.equal(ok.statusCode, 204);
     assert.equal(ok.headers['access-control-allow-origin'], 'https://partner.example');
     assert.match(String(ok.headers['access-control-allow-headers']), /Idempotency-Key/i);
-    const denied = await app.inject({
+    const other = await app.inject({
       method: 'OPTIONS',
       url: `${API}/submissions`,
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
-    assert.equal(denied.statusCode, 403);
-    assert.equal(denied.headers['access-control-allow-origin'], undefined);
+    assert.equal(other.statusCode, 204);
+    assert.equal(other.headers['access-control-allow-origin'], 'https://evil.example');
+    const refused = await submit(app, validBody(), { headers: { origin: 'https://evil.example' } });
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().code, 'origin_not_allowed');
   });
 
   it('never puts a pending submission or an email on a public endpoint', async () => {

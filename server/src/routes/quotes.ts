@@ -12,6 +12,7 @@ import {
   errorAnswers,
 } from '../schemas.js';
 import { quoteToWire } from '../wire-mapping.js';
+import { originKey } from '../partners.js';
 
 export const QUOTES_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
 
@@ -108,6 +109,7 @@ export default async function quoteRoutes(app: FastifyInstance): Promise<void> {
         locale: request.locale,
         lastEventId,
         address: request.ip,
+        origin: originKey(request.headers.origin),
         headers: {
           'access-control-allow-origin': '*',
           'cross-origin-resource-policy': 'cross-origin',

@@ -25,6 +25,7 @@ import { receiptDigest } from '../safety/screen.js';
 import { READER_ACTOR } from '../store/safety.js';
 import type { SubmissionRecord } from '../store/store.js';
 import { iso } from '../wire-mapping.js';
+import { originAllowed, originNotAllowed } from './submissions.js';
 
 /** Questions per client and window: a page with ten receipts, reloaded now and then. */
 export const RECEIPT_LIMIT = { max: 120, windowMs: 600_000 };
@@ -62,6 +63,12 @@ export default async function receiptRoutes(app: FastifyInstance): Promise<void>
     return submission!;
   }
 
+  // Their preflight answers any origin (submissions.ts): the request itself is refused,
+  // before its body is read, unless its origin may send.
+  const onRequest = async (request: FastifyRequest) => {
+    if (!originAllowed(request, request.campaign)) throw originNotAllowed(request, 'receipts');
+  };
+
   const schema = (summary: string, answer: 'ReceiptStatus' | 'WithdrawAnswer') => ({
     summary,
     tags: ['submissions'],
@@ -72,7 +79,10 @@ export default async function receiptRoutes(app: FastifyInstance): Promise<void>
 
   app.post<{ Params: { id: string }; Body: ReceiptRequest }>(
     '/:id/receipt',
-    { schema: schema('What became of a submission, told by its receipt', 'ReceiptStatus') },
+    {
+      onRequest,
+      schema: schema('What became of a submission, told by its receipt', 'ReceiptStatus'),
+    },
     async (request) => {
       const submission = await receiptHolder(request);
       const answer: ReceiptStatus = {
@@ -87,6 +97,7 @@ export default async function receiptRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Params: { id: string }; Body: ReceiptRequest }>(
     '/:id/withdraw',
     {
+      onRequest,
       schema: schema(
         'Withdraw a submission with its receipt: deleted for good, off every wall',
         'WithdrawAnswer',

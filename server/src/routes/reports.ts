@@ -17,7 +17,7 @@ import { safetyOf } from '../safety/settings.js';
 import { ItemParams, errorAnswers, ref } from '../schemas.js';
 import { resolveCampaign } from './campaign-scope.js';
 import type { CorsCallback } from './public.js';
-import { originAllowed } from './submissions.js';
+import { originAllowed, originNotAllowed } from './submissions.js';
 
 /**
  * Report requests per client and window, whatever came of them: enough for a reader,
@@ -35,16 +35,14 @@ const REPORT_CORS: FastifyCorsOptions = {
   preflightContinue: true,
   strictPreflight: false,
 };
-
-const originNotAllowed = () =>
-  new ApiError(403, 'origin_not_allowed', 'This site may not send reports');
+const NO_CORS: FastifyCorsOptions = { ...REPORT_CORS, origin: false };
 
 export default async function reportRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', resolveCampaign);
+  // CORS for any origin: a page that may not report still reads its `403
+  // origin_not_allowed`; the POST is refused before its body is read.
   await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
-    const allowed =
-      request.headers.origin !== undefined && originAllowed(request, request.campaign);
-    callback(null, allowed ? REPORT_CORS : { ...REPORT_CORS, origin: false });
+    callback(null, request.headers.origin !== undefined ? REPORT_CORS : NO_CORS);
   });
   const limiter = limiterFor(app.store, REPORT_LIMIT);
 
@@ -55,13 +53,14 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
         summary: 'CORS preflight for a report',
         tags: ['quotes'],
         params: ItemParams,
-        response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
+        response: {
+          204: { type: 'null', description: 'CORS headers for any origin' },
+          ...errorAnswers(404),
+        },
       },
     },
-    async (request, reply) => {
-      if (!originAllowed(request, request.campaign)) throw originNotAllowed();
-      return reply.code(204).send();
-    },
+    // Any origin: the report itself is refused if its origin is not allowed.
+    async (_request, reply) => reply.code(204).send(),
   );
 
   app.post<{ Params: { id: string }; Body: ReportRequest }>(
@@ -78,7 +77,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
         },
       },
       onRequest: async (request) => {
-        if (!originAllowed(request, request.campaign)) throw originNotAllowed();
+        if (!originAllowed(request, request.campaign)) throw originNotAllowed(request, 'reports');
       },
     },
     async (request, reply) => {

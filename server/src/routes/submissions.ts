@@ -13,6 +13,7 @@ import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
 import { CampaignParams, ItemParams, errorAnswers, ref } from '../schemas.js';
 import receiptRoutes from './receipts.js';
+import { originKey } from '../partners.js';
 import { clientKey } from '../client-address.js';
 import type { CampaignRecord, CreateResult, NewPhoto, PhotoText } from '../store/store.js';
 import {
@@ -51,18 +52,28 @@ const NO_CORS: FastifyCorsOptions = { ...PARTNER_CORS, origin: false };
 /** Visible ASCII without spaces, 8 to 200 characters (a UUID fits). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
-/** A page may send when it is the API's own, or on the settings' or the campaign's list. */
+/**
+ * A page may send when it is the API's own, or on the settings', the campaign's or an
+ * enabled partner site's list (`app.partners`, changed at run time).
+ */
 export function originAllowed(request: FastifyRequest, campaign: CampaignRecord): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true; // not a browser: nothing to protect against here
-  const app = request.server;
-  if (origin === app.publicUrl) return true;
-  if (origin === `${request.protocol}://${request.host}`) return true;
-  return app.settings.allowedOrigins.includes(origin) || campaign.allowedOrigins.includes(origin);
+  return request.server.partners.allows(request, campaign, origin);
 }
 
-const originNotAllowed = () =>
-  new ApiError(403, 'origin_not_allowed', 'This site may not send submissions');
+/**
+ * The refusal a page on another origin can read (its CORS headers are set for any
+ * origin on these routes): it says what to ask the newsroom for.
+ */
+export const originNotAllowed = (request: FastifyRequest, what = 'submissions') => {
+  const named = originKey(request.headers.origin) || 'this site';
+  return new ApiError(
+    403,
+    'origin_not_allowed',
+    `This site may not send ${what} to this campaign yet. Ask the newsroom to add ${named} as a partner site.`,
+  );
+};
 
 const idempotencyConflict = () =>
   new ApiError(
@@ -218,7 +229,7 @@ async function readBody(
 async function admitSubmission(request: FastifyRequest): Promise<void> {
   const { campaign } = request;
   const app = request.server;
-  if (!originAllowed(request, campaign)) throw originNotAllowed();
+  if (!originAllowed(request, campaign)) throw originNotAllowed(request);
   if (!isOpen(campaign, Date.now())) {
     throw new ApiError(409, 'campaign_closed', 'This campaign no longer takes submissions');
   }
@@ -395,15 +406,14 @@ const MULTIPART_BODY = {
 
 export default async function submissionRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', resolveCampaign);
-  // CORS for partner pages on the allowlist, and for the submissions route only: the
-  // plugin's preflight catch-all also sees the staff paths below it, which get none.
+  // CORS for the partner routes only, for any origin: a page that may not send still
+  // reads its `403 origin_not_allowed` (the POST is refused before its body is read,
+  // and answers nothing else). The plugin's preflight catch-all also sees the staff
+  // paths below it, which get none.
   await app.register(cors, () => (request: FastifyRequest, callback: CorsCallback) => {
-    const allowed =
-      request.headers.origin !== undefined &&
-      PARTNER_ROUTES.has(request.routeOptions.url ?? '') &&
-      originAllowed(request, request.campaign);
-    // `origin: true` reflects the request's Origin: given only once it is known allowed.
-    callback(null, allowed ? PARTNER_CORS : NO_CORS);
+    const partnerRoute =
+      request.headers.origin !== undefined && PARTNER_ROUTES.has(request.routeOptions.url ?? '');
+    callback(null, partnerRoute ? PARTNER_CORS : NO_CORS);
   });
 
   for (const [path, what] of [
@@ -418,13 +428,14 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
           summary: `CORS preflight for ${what}`,
           tags: ['submissions'],
           params: path ? ItemParams : CampaignParams,
-          response: { 204: { type: 'null', description: 'Allowed' }, ...errorAnswers(403, 404) },
+          response: {
+            204: { type: 'null', description: 'CORS headers for any origin' },
+            ...errorAnswers(404),
+          },
         },
       },
-      async (request, reply) => {
-        if (!originAllowed(request, request.campaign)) throw originNotAllowed();
-        return reply.code(204).send();
-      },
+      // Any origin: the request itself is refused if its origin is not allowed.
+      async (_request, reply) => reply.code(204).send(),
     );
   }
 
