@@ -25,6 +25,7 @@ import { testEndpoints } from './test/support/endpoints.mjs';
 import { apiServerPlugin } from './test/support/api-server.mjs';
 import { quoteEndpoints } from './test/support/quote-endpoints.mjs';
 import { submissionEndpoints } from './test/support/submission-endpoints.mjs';
+import { formEndpoints } from './test/support/form-endpoints.mjs';
 
 const wanted = (process.env.ENGINES ?? 'chromium,firefox,webkit')
   .split(',')
@@ -113,7 +114,7 @@ export default {
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 120000,
-  middleware: [testEndpoints, quoteEndpoints, submissionEndpoints],
+  middleware: [testEndpoints, quoteEndpoints, submissionEndpoints, formEndpoints],
   plugins: [
     apiServerPlugin(),
     esbuildPlugin({

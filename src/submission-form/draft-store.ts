@@ -8,6 +8,8 @@ export interface Draft {
   district: string;
   email: string;
   consentGiven: boolean;
+  /** The version of the terms the reader agreed to (a new version asks them again). */
+  consentVersion?: string;
   publishPermission: boolean;
   /** Permission to publish the photo; cleared with the photo. */
   photoPermission: boolean;

@@ -20,9 +20,17 @@ import { clearDraft, loadDraft, saveDraft, type Draft } from './draft-store.js';
 import { xhrFetch } from './xhr-fetch.js';
 import { resizePhoto } from './resize-photo.js';
 import { ReceiptsController, newSecret, type ReceiptEntry } from './receipts.js';
+import { LiveCampaign } from './live-campaign.js';
 
 /** States of the form, reflected as the `state` attribute. */
-export const SUBMISSION_FORM_STATES = ['idle', 'sending', 'retrying', 'sent', 'closed'] as const;
+export const SUBMISSION_FORM_STATES = [
+  'idle',
+  'sending',
+  'retrying',
+  'blocked',
+  'sent',
+  'closed',
+] as const;
 export type SubmissionFormState = (typeof SUBMISSION_FORM_STATES)[number];
 
 /** Detail of `campaign-submit`: the body about to be sent. */
@@ -79,6 +87,11 @@ const blank = (): Draft => ({
 });
 
 const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The partner's developer is told once per page that this origin may not send yet. */
+let warned = false;
 
 /**
  * @summary The campaign's call to readers: their words, a name or anonymity, a district,
@@ -120,7 +133,11 @@ const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: '
 export class CampaignSubmissionForm extends CampaignElement {
   static override styles = [tokens, styles];
 
-  /** Where the form is: `idle`, `sending`, `retrying` (saved, will retry), `sent`, `closed`. */
+  /**
+   * Where the form is: `idle`, `sending`, `retrying` (saved, will retry), `blocked` (saved;
+   * this page's origin may not send to the API yet, and nothing is retried until the
+   * reader tries again), `sent`, `closed`.
+   */
   @property({ reflect: true }) state: SubmissionFormState = 'idle';
 
   @state() private _campaign?: Campaign;
@@ -131,6 +148,8 @@ export class CampaignSubmissionForm extends CampaignElement {
   @state() private _photoUrl = '';
   /** What the receipt list last said to assistive technology. */
   @state() private _announcement = '';
+  /** What the status region says while the form is idle (the terms changed). */
+  @state() private _notice = '';
 
   readonly #receipts = new ReceiptsController(this);
 
@@ -139,9 +158,17 @@ export class CampaignSubmissionForm extends CampaignElement {
   #touched = false;
   #attempt = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
+  /** The next change of "Open for N more …", or the closing time. */
+  #clock?: ReturnType<typeof setTimeout>;
   #saveTimer?: ReturnType<typeof setTimeout>;
   #load?: AbortController;
   #send?: AbortController;
+
+  constructor() {
+    super();
+    // The campaign's live stream: open while the form is in a visible page.
+    new LiveCampaign(this, (c) => (c ? this.#apply(c) : void this.#fetchCampaign()));
+  }
 
   /** Where the draft is kept: per API and campaign. */
   get #draftId(): string {
@@ -164,6 +191,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     this.#load?.abort();
     this.#send?.abort();
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#clock);
     if (this.state === 'sending') this.state = 'retrying';
     if (this.#saveTimer) this.#save();
     this.#key = this.#campaignKey = '';
@@ -190,12 +218,55 @@ export class CampaignSubmissionForm extends CampaignElement {
     this.#load?.abort();
     const load = (this.#load = new AbortController());
     try {
-      const campaign = await this.client!.getCampaign({ signal: load.signal, locale: this.locale });
-      this._campaign = campaign;
-      if (campaign.status === 'closed' && this.state === 'idle') this.state = 'closed';
+      this.#apply(await this.client!.getCampaign({ signal: load.signal, locale: this.locale }));
     } catch {
       // The defaults stay; sending will tell the reader if something is wrong.
     }
+  }
+
+  /**
+   * The campaign as it is now (read, or from its live stream): closed at once (the
+   * draft kept), open again, the closing time counted down by one timer, and a consent
+   * given to older terms asked again.
+   */
+  #apply(c: Campaign): void {
+    const s = this.state;
+    const left = Date.parse(c.closesAt ?? '') - Date.now();
+    this._campaign = c;
+    clearTimeout(this.#clock);
+    if (c.status === 'closed' || left <= 0) {
+      if (s !== 'sending' && s !== 'sent') {
+        clearTimeout(this.#retryTimer);
+        this.state = 'closed';
+      }
+    } else {
+      if (s === 'closed') {
+        this.state = 'idle';
+        if (this._draft.request) void this.#submit();
+      }
+      const unit = left > DAY ? DAY : HOUR;
+      if (left > 0) {
+        this.#clock = setTimeout(
+          () => this.#apply(this._campaign!),
+          Math.min(left % unit || unit, 2 ** 31 - 1),
+        );
+      }
+    }
+    this.#checkConsent();
+  }
+
+  /** A consent given to another version of the terms is taken back, and the reader told. */
+  #checkConsent(): void {
+    const d = this._draft;
+    const version = this._campaign?.consent.version;
+    if (!d.consentGiven || version === undefined || d.consentVersion === version) return;
+    if (d.consentVersion === undefined)
+      return void (this._draft = { ...d, consentVersion: version });
+    this.#update({ consentGiven: false });
+    this._errors = {
+      ...this._errors,
+      consentGiven: (this._notice = this.#text('consentGiven', 'consent_outdated')),
+    };
   }
 
   async #restore(key: string): Promise<void> {
@@ -204,6 +275,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     if (saved && !this.#touched) {
       this._draft = { ...blank(), ...saved };
       this.#showPhoto(saved.photo);
+      this.#checkConsent();
     }
     // A send that was under way when the page closed carries on, with the same key.
     if (this._draft.request && this.state !== 'sending') void this.#submit();
@@ -233,6 +305,12 @@ export class CampaignSubmissionForm extends CampaignElement {
     const name = input.id as keyof Draft;
     if (input.files) {
       if (event.type === 'change') void this.#pickPhoto(input);
+    } else if (name === 'consentGiven') {
+      this._notice = '';
+      this.#update({
+        consentGiven: input.checked,
+        consentVersion: this._campaign?.consent.version,
+      });
     } else if (name in this._draft) {
       this.#update({ [name]: input.type === 'checkbox' ? input.checked : input.value });
     }
@@ -332,7 +410,7 @@ export class CampaignSubmissionForm extends CampaignElement {
 
   #onSubmit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (this.state !== 'idle') return;
+    if (this.state !== 'idle' && this.state !== 'blocked') return;
     const problems = this.#check();
     if (Object.keys(problems).length) {
       emit(this, 'campaign-submit-error', { code: 'validation', retrying: false });
@@ -424,6 +502,20 @@ export class CampaignSubmissionForm extends CampaignElement {
         );
         return;
       }
+      if (error.code === 'origin_not_allowed') {
+        // Final until the newsroom adds this site: kept, not retried, the reader told.
+        this.state = 'blocked';
+        this._draft = { ...d, request: undefined };
+        this.#save();
+        if (!warned) {
+          warned = true;
+          const origin = location.origin;
+          console.warn(
+            `campaign-widgets: the campaign API at ${client.base} does not accept submissions from ${origin} yet. Ask the newsroom to add ${origin} as a partner site of the campaign "${client.campaign}". Until then readers' words stay on their device.`,
+          );
+        }
+        return;
+      }
       this.state = error.code === 'campaign_closed' ? 'closed' : 'idle';
       this._draft = { ...d, request: undefined };
       const errors: Record<string, string> = {};
@@ -450,7 +542,8 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   #again = (): void => {
-    this.state = this._campaign?.status === 'closed' ? 'closed' : 'idle';
+    this.state = 'idle';
+    if (this._campaign) this.#apply(this._campaign);
   };
 
   #onSummaryClick = (event: Event): void => {
@@ -496,7 +589,11 @@ export class CampaignSubmissionForm extends CampaignElement {
           ? msg('This campaign is closed. Thank you for taking part.')
           : s === 'retrying'
             ? msg('Saved on this device. We could not reach the newsroom and will keep trying.')
-            : '';
+            : s === 'blocked'
+              ? msg(
+                  'This page cannot send your words to the newsroom yet. They are saved on this device, so nothing is lost: please try again later.',
+                )
+              : this._notice;
     const status = html`<div part="status" id="status" role="status" tabindex="-1">
       ${note ? html`<p class="note">${note}</p>` : nothing}
     </div>`;
@@ -510,7 +607,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     const c = this._campaign;
     const l = this.#limits;
     const d = this._draft;
-    const busy = s !== 'idle';
+    const busy = s !== 'idle' && s !== 'blocked';
     const errors = Object.entries(this._errors).filter(([, text]) => text);
     const left = l.messageMaxLength - d.message.trim().length;
     const invalid = (id: string) => (this._errors[id] ? 'true' : 'false');
@@ -523,6 +620,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       @change=${this.#onInput}
     >
       <slot></slot>
+      ${c ? this.#closesIn(c) : nothing}
       ${
         errors.length
           ? html`<div
@@ -699,7 +797,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       ${status}
       <div>
         <button type="submit" id="send" part="button" aria-disabled=${busy}>
-          ${busy ? msg('Sending…') : msg('Send')}
+          ${busy ? msg('Sending…') : s === 'blocked' ? msg('Try again') : msg('Send')}
         </button>
         ${
           s === 'retrying'
@@ -725,6 +823,27 @@ export class CampaignSubmissionForm extends CampaignElement {
         }
       </div>
     </form>`;
+  }
+
+  /** "Open for N more days", or hours on the last day, in the reader's language. */
+  #closesIn(c: Campaign) {
+    const left = Date.parse(c.closesAt ?? '') - Date.now();
+    if (!(left > 0)) return nothing;
+    const days = left > DAY ? Math.floor(left / DAY) : 0;
+    const n = days || Math.ceil(left / HOUR);
+    const one = new Intl.PluralRules(this.locale).select(n) === 'one';
+    const count = formatNumber(n, this.locale);
+    return html`<p class="hint" id="closes">
+      ${
+        days
+          ? one
+            ? msg(str`Open for ${count} more day`)
+            : msg(str`Open for ${count} more days`)
+          : one
+            ? msg(str`Open for ${count} more hour`)
+            : msg(str`Open for ${count} more hours`)
+      }
+    </p>`;
   }
 
   /** The reader's messages from this browser: when each was received, its state, Withdraw. */
