@@ -240,6 +240,12 @@ export function actionLabel(action: AuditAction): string {
       return msg('Webhook deleted');
     case 'webhook_resend':
       return msg('Webhook delivery sent again');
+    case 'partner_create':
+      return msg('Partner site added');
+    case 'partner_update':
+      return msg('Partner site changed');
+    case 'partner_delete':
+      return msg('Partner site deleted');
   }
 }
 
