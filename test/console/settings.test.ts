@@ -60,10 +60,14 @@ function withSettings(w: World, settings = settingsDefaults()) {
     if (body.revision !== state.settings.revision) {
       return failure(409, 'stale', 'stale', { details: { current: state.settings } });
     }
-    const { revision: _revision, ...rest } = body;
     state.settings = {
       ...state.settings,
-      ...rest,
+      status: body.status,
+      closesAt: body.closesAt,
+      consent: body.consent,
+      privacyPolicyUrl: body.privacyPolicyUrl,
+      districts: body.districts,
+      limits: body.limits,
       revision: state.settings.revision + 1,
       readerStatus: body.status,
     };
@@ -226,6 +230,18 @@ describe('newsroom console: campaign settings', () => {
       names: { en: 'Shapingba', 'zh-Hans': '沙坪坝区' },
     });
     expect(root.textContent).to.include('Campaign settings saved.');
+  });
+
+  it('sends an unchanged closing time back exactly as stored, seconds included', async () => {
+    const w = new World({ me: { role: 'admin' } });
+    const closesAt = '2031-05-01T10:00:30.500Z';
+    withSettings(w, settingsDefaults({ closesAt }));
+    const { root } = await openSettings(w);
+    expect(field(root, 'closesAt').value).to.match(/^2031-05-01T\d\d:00$/);
+    type(root, 'privacyPolicyUrl', 'https://newsroom.example/privacy');
+    root.querySelector('form')!.requestSubmit();
+    await waitUntil(() => puts(w).length === 1);
+    expect(puts(w)[0].closesAt).to.equal(closesAt);
   });
 
   it('keeps a district that submissions name, and moves focus on removing another', async () => {

@@ -118,7 +118,8 @@ function updateOf(
   return {
     revision: base.revision,
     status,
-    closesAt: isoOf(d.closesAt),
+    // Unchanged, the time goes back as stored (the input keeps minutes, not seconds).
+    closesAt: d.closesAt === localInput(base.closesAt) ? base.closesAt : isoOf(d.closesAt),
     consent: { version: d.consentVersion.trim(), text },
     privacyPolicyUrl: d.privacyPolicyUrl.trim(),
     districts: d.districts.map((x) => ({
