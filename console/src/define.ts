@@ -6,6 +6,7 @@ import { NewsroomConsole } from './newsroom-console.js';
 import { NewsroomAccountDialog } from './views/account-dialog.js';
 import { NewsroomAudit } from './views/audit-view.js';
 import { NewsroomBulkBar } from './views/bulk-bar.js';
+import { NewsroomCampaigns } from './views/campaigns-view.js';
 import { NewsroomExports } from './views/exports-view.js';
 import { NewsroomHelpDialog } from './views/help-dialog.js';
 import { NewsroomItemDetail } from './views/item-detail.js';
@@ -16,6 +17,7 @@ import { NewsroomSafety } from './views/safety-view.js';
 import { NewsroomSettings } from './views/settings-view.js';
 import { NewsroomSignIn } from './views/sign-in.js';
 import { NewsroomStaff } from './views/staff-view.js';
+import { NewsroomWebhooks } from './views/webhooks-view.js';
 
 export const TAGS = {
   'newsroom-console': NewsroomConsole,
@@ -30,6 +32,8 @@ export const TAGS = {
   'newsroom-safety': NewsroomSafety,
   'newsroom-settings': NewsroomSettings,
   'newsroom-exports': NewsroomExports,
+  'newsroom-campaigns': NewsroomCampaigns,
+  'newsroom-webhooks': NewsroomWebhooks,
   'newsroom-help-dialog': NewsroomHelpDialog,
   'newsroom-account-dialog': NewsroomAccountDialog,
 } as const;
@@ -52,6 +56,8 @@ declare global {
     'newsroom-safety': NewsroomSafety;
     'newsroom-settings': NewsroomSettings;
     'newsroom-exports': NewsroomExports;
+    'newsroom-campaigns': NewsroomCampaigns;
+    'newsroom-webhooks': NewsroomWebhooks;
     'newsroom-help-dialog': NewsroomHelpDialog;
     'newsroom-account-dialog': NewsroomAccountDialog;
   }

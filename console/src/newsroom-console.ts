@@ -22,9 +22,11 @@ export const VIEWS = [
   'staff',
   'privacy',
   'exports',
+  'campaigns',
+  'webhooks',
 ] as const;
 export type View = (typeof VIEWS)[number];
-const ADMIN_VIEWS: readonly View[] = ['staff', 'privacy'];
+const ADMIN_VIEWS: readonly View[] = ['staff', 'privacy', 'webhooks'];
 
 type Phase = 'loading' | 'sign-in' | 'link' | 'ready';
 
@@ -469,9 +471,11 @@ export class NewsroomConsole extends ConsoleElement {
         ? ([
             ['staff', msg('Staff')],
             ['privacy', msg('Privacy')],
+            ['webhooks', msg('Webhooks')],
           ] as [View, string][])
         : []),
       ['exports', msg('Exports')],
+      ['campaigns', msg('Campaigns')],
     ];
     const href = (view: View) => {
       const url = new URL(location.href);
@@ -509,7 +513,8 @@ export class NewsroomConsole extends ConsoleElement {
             : nothing
         }
         <p class="who">
-          <strong>${staff.name}</strong> <span class="role">· ${roleLabel(staff.role)}</span>
+          <strong>${staff.name}</strong>
+          <span class="role">· ${roleLabel(this.#campaignMe(session).role)}</span>
         </p>
         ${this.#renderLanguage()}
         <button
@@ -601,9 +606,15 @@ export class NewsroomConsole extends ConsoleElement {
       </dialog>`;
   }
 
+  /** The signed-in person with their role on the campaign shown (campaign views use it). */
+  #campaignMe(session: StaffSessionInfo): StaffMember {
+    const role = session.roles?.[this.api.campaign] ?? session.staff.role;
+    return role === session.staff.role ? session.staff : { ...session.staff, role };
+  }
+
   #renderView() {
     const session = this._session!;
-    const me = session.staff;
+    const me = this.#campaignMe(session);
     switch (this._view) {
       case 'queue':
         return html`<newsroom-queue
@@ -614,9 +625,18 @@ export class NewsroomConsole extends ConsoleElement {
       case 'audit':
         return html`<newsroom-audit .api=${this.api} .me=${me}></newsroom-audit>`;
       case 'staff':
-        return me.role === 'admin'
-          ? html`<newsroom-staff .api=${this.api} .me=${me}></newsroom-staff>`
+        return session.staff.role === 'admin'
+          ? html`<newsroom-staff
+              .api=${this.api}
+              .me=${session.staff}
+              .campaigns=${session.campaigns}
+            ></newsroom-staff>`
           : nothing;
+      case 'campaigns':
+        return html`<newsroom-campaigns
+          .api=${this.api}
+          .me=${session.staff}
+        ></newsroom-campaigns>`;
       case 'privacy':
         return me.role === 'admin'
           ? html`<newsroom-privacy .api=${this.api}></newsroom-privacy>`
@@ -634,6 +654,10 @@ export class NewsroomConsole extends ConsoleElement {
         ></newsroom-settings>`;
       case 'exports':
         return html`<newsroom-exports .api=${this.api}></newsroom-exports>`;
+      case 'webhooks':
+        return me.role === 'admin'
+          ? html`<newsroom-webhooks .api=${this.api} .me=${me}></newsroom-webhooks>`
+          : nothing;
     }
   }
 }

@@ -28,6 +28,30 @@ import type {
   CampaignSettings,
   CampaignSettingsUpdate,
 } from '../../../src/api/campaign-settings.js';
+import type {
+  CampaignCreate,
+  CampaignList,
+  CampaignRole,
+  CampaignRoleList,
+  CampaignSummary,
+  StaffCampaignRoles,
+} from '../../../src/api/campaigns.js';
+import type {
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointList,
+  WebhookEndpointUpdate,
+  WebhookEndpointWithSecret,
+} from '../../../src/api/webhooks.js';
+import type {
+  PartnerDeleted,
+  PartnerList,
+  PartnerSite,
+  PartnerSiteInput,
+  PartnerSiteUpdate,
+} from '../../../src/api/partners.js';
 
 /** `network`: no answer at all; `unknown`: an answer that is not the API's error shape. */
 export type FailureCode = ErrorCode | 'network' | 'unknown';
@@ -276,6 +300,30 @@ export class ConsoleApi {
     return this.request('POST', `/v1/staff/accounts/${encodeURIComponent(id)}/link`);
   }
 
+  // ---- campaigns, and roles per campaign (src/api/campaigns.ts) -------------------
+
+  /** The campaigns the signed-in person has a role on, with that role and counts. */
+  listCampaigns(signal?: AbortSignal): Promise<CampaignList> {
+    return this.request('GET', '/v1/staff/campaigns', { signal });
+  }
+
+  /** Global admins; `400 validation` names each refused field, `409 campaign_exists`. */
+  createCampaign(body: CampaignCreate): Promise<CampaignSummary> {
+    return this.request('POST', '/v1/staff/campaigns', { body });
+  }
+
+  /** Every account's roles per campaign, where set (global admins). */
+  campaignRoles(signal?: AbortSignal): Promise<CampaignRoleList> {
+    return this.request('GET', '/v1/staff/campaign-roles', { signal });
+  }
+
+  /** Replaces all of the account's roles per campaign (global admins). */
+  setCampaignRoles(id: string, roles: Record<string, CampaignRole>): Promise<StaffCampaignRoles> {
+    return this.request('PUT', `/v1/staff/accounts/${encodeURIComponent(id)}/campaign-roles`, {
+      body: { roles },
+    });
+  }
+
   // ---- the campaign ------------------------------------------------------------
 
   getCampaign(locale: Locale, signal?: AbortSignal): Promise<Campaign> {
@@ -364,6 +412,75 @@ export class ConsoleApi {
    */
   saveCampaignSettings(update: CampaignSettingsUpdate): Promise<CampaignSettings> {
     return this.request('PUT', this.#scoped('/settings'), { body: update });
+  }
+
+  // ---- outbound webhooks (admins only, reading too) ----
+
+  webhooks(signal?: AbortSignal): Promise<WebhookEndpointList> {
+    return this.request('GET', this.#scoped('/webhooks'), { signal });
+  }
+
+  /** The answer holds the secret: the only time it is sent. */
+  addWebhook(body: WebhookEndpointCreate): Promise<WebhookEndpointWithSecret> {
+    return this.request('POST', this.#scoped('/webhooks'), { body });
+  }
+
+  updateWebhook(id: string, body: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
+    return this.request('PATCH', this.#scoped(`/webhooks/${encodeURIComponent(id)}`), { body });
+  }
+
+  rotateWebhookSecret(id: string): Promise<WebhookEndpointWithSecret> {
+    return this.request('POST', this.#scoped(`/webhooks/${encodeURIComponent(id)}/secret`));
+  }
+
+  deleteWebhook(id: string): Promise<void> {
+    return this.request('DELETE', this.#scoped(`/webhooks/${encodeURIComponent(id)}`));
+  }
+
+  webhookDeliveries(
+    id: string,
+    query: { before?: string | null; limit?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<WebhookDeliveryPage> {
+    return this.request('GET', this.#scoped(`/webhooks/${encodeURIComponent(id)}/deliveries`), {
+      query: { before: query.before ?? null, limit: query.limit ?? null },
+      signal,
+    });
+  }
+
+  resendWebhookDelivery(id: string, delivery: string): Promise<WebhookDelivery> {
+    return this.request(
+      'POST',
+      this.#scoped(
+        `/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(delivery)}/resend`,
+      ),
+    );
+  }
+
+  sendWebhookTest(id: string): Promise<{ eventId: string }> {
+    return this.request('POST', this.#scoped(`/webhooks/${encodeURIComponent(id)}/test`));
+  }
+
+  // ---- partner sites (every role reads; admins change) ----
+
+  partners(signal?: AbortSignal): Promise<PartnerList> {
+    return this.request('GET', this.#scoped('/partners'), { signal });
+  }
+
+  /** `409 origin_taken`: another partner has one of the origins; `limit_reached`: too many. */
+  addPartner(body: PartnerSiteInput): Promise<PartnerSite> {
+    return this.request('POST', this.#scoped('/partners'), { body });
+  }
+
+  /** With the `version` read: `409 stale` carries the partner as it now stands. */
+  updatePartner(id: string, body: PartnerSiteUpdate): Promise<PartnerSite> {
+    return this.request('PUT', this.#scoped(`/partners/${encodeURIComponent(id)}`), { body });
+  }
+
+  deletePartner(id: string, version: number): Promise<PartnerDeleted> {
+    return this.request('DELETE', this.#scoped(`/partners/${encodeURIComponent(id)}`), {
+      query: { version },
+    });
   }
 
   eventsUrl(): string {

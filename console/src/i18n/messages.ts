@@ -3,6 +3,7 @@
  * `msg()` must run at render time to follow a language switch). Reject reasons are
  * shown in both languages whatever the console's, so they are a table, not messages.
  */
+import type { CampaignRole } from '../../../src/api/campaigns.js';
 import { msg, str } from '@lit/localize';
 import type {
   Actor,
@@ -174,6 +175,11 @@ export function reportReasonLabel(reason: ReportReason): string {
     case 'other':
       return msg('Other reason');
   }
+}
+
+/** A role on one campaign: a staff role, or no access at all. */
+export function campaignRoleLabel(role: CampaignRole): string {
+  return role === 'none' ? msg('No access') : roleLabel(role);
 }
 
 export function languageLabel(locale: Locale): string {

@@ -9,17 +9,19 @@ import {
   type StaffRole,
 } from '../../../src/api/newsroom.js';
 import type { Locale } from '../../../src/api/wire.js';
+import { CAMPAIGN_ROLES, type CampaignRole } from '../../../src/api/campaigns.js';
 import { isFailure, type ConsoleApi } from '../api/client.js';
 import { announce } from '../events.js';
 import { formatWhen } from '../i18n/format.js';
 import { consoleLocale } from '../i18n/locale.js';
-import { errorText, roleLabel } from '../i18n/messages.js';
+import { campaignRoleLabel, errorText, roleLabel } from '../i18n/messages.js';
 import { shared } from '../styles/shared.js';
 
 /**
  * Staff accounts (admins only; the API refuses everyone else anyway): the list, adding
  * someone (their one-time link is shown once, with a copy button), changing a role,
- * disabling and enabling, and a new link for a forgotten password.
+ * disabling and enabling, a new link for a forgotten password, and each account's role
+ * per campaign (a campaign without one goes by the account's own role).
  *
  * @summary Staff accounts.
  * @fires newsroom-announce - What a change did.
@@ -82,6 +84,21 @@ export class NewsroomStaff extends ConsoleElement {
       td {
         overflow-wrap: anywhere;
       }
+      .per-campaign {
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+        margin: 0.25rem 0 0.75rem;
+        border: 1px solid var(--_line);
+        border-radius: var(--_radius);
+        padding: 0.5rem 0.75rem;
+      }
+      .per-campaign .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
       @media (max-width: 40rem) {
         table,
         tbody,
@@ -110,6 +127,8 @@ export class NewsroomStaff extends ConsoleElement {
 
   @property({ attribute: false }) api!: ConsoleApi;
   @property({ attribute: false }) me: StaffMember | null = null;
+  /** The campaigns this API carries (the session's list). */
+  @property({ attribute: false }) campaigns: string[] = [];
 
   @state() private _accounts: StaffMember[] = [];
   @state() private _loading = true;
@@ -118,6 +137,10 @@ export class NewsroomStaff extends ConsoleElement {
   @state() private _issued: StaffLinkIssued | null = null;
   @state() private _copied = false;
   @state() private _busy = new Set<string>();
+  /** Roles per campaign by account, where set. */
+  @state() private _roles = new Map<string, Record<string, CampaignRole>>();
+  /** The account whose roles per campaign are being edited, and the edit. */
+  @state() private _editing: { id: string; roles: Record<string, CampaignRole> } | null = null;
 
   private get _linkInput(): HTMLInputElement | null {
     return this.renderRoot.querySelector<HTMLInputElement>('#issued-link');
@@ -137,7 +160,12 @@ export class NewsroomStaff extends ConsoleElement {
 
   async #load() {
     try {
-      this._accounts = (await this.api.listAccounts()).items;
+      const [accounts, roles] = await Promise.all([
+        this.api.listAccounts(),
+        this.api.campaignRoles(),
+      ]);
+      this._accounts = accounts.items;
+      this._roles = new Map(roles.items.map((item) => [item.staffId, item.roles]));
       this._error = '';
     } catch (error) {
       this._error = errorText(error);
@@ -204,6 +232,101 @@ export class NewsroomStaff extends ConsoleElement {
     this._issuedHeading?.focus();
   }
 
+  get campaignRoles(): ReadonlyMap<string, Record<string, CampaignRole>> {
+    return this._roles;
+  }
+
+  async #editRoles(member: StaffMember) {
+    if (this._editing?.id === member.id) {
+      this._editing = null;
+      return;
+    }
+    this._editing = { id: member.id, roles: { ...(this._roles.get(member.id) ?? {}) } };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#per-campaign-${member.id} select`)?.focus();
+  }
+
+  async #saveRoles(member: StaffMember) {
+    const editing = this._editing;
+    if (!editing) return;
+    const saved = await this.#busy(member.id, async () => {
+      const answer = await this.api.setCampaignRoles(member.id, editing.roles);
+      this._roles = new Map(this._roles).set(member.id, answer.roles);
+      this._editing = null;
+      announce(this, msg(str`Roles per campaign of ${member.name} saved.`));
+      return answer;
+    });
+    if (!saved) return;
+    // Back to the button that opened it, once it is enabled again.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#roles-button-${member.id}`)?.focus();
+  }
+
+  #rolesSummary(member: StaffMember): string {
+    const entries = Object.entries(this._roles.get(member.id) ?? {});
+    if (!entries.length) return msg('Own role on every campaign');
+    return entries.map(([id, role]) => `${id}: ${campaignRoleLabel(role)}`).join('; ');
+  }
+
+  #renderRolesEditor(member: StaffMember) {
+    const editing = this._editing!;
+    const busy = this._busy.has(member.id);
+    return html`<tr>
+      <td colspan="7">
+        <form
+          class="per-campaign"
+          id="per-campaign-${member.id}"
+          aria-labelledby="per-campaign-heading-${member.id}"
+          @submit=${(e: Event) => {
+            e.preventDefault();
+            void this.#saveRoles(member);
+          }}
+        >
+          <h3 id="per-campaign-heading-${member.id}">
+            ${msg(str`Roles of ${member.name} per campaign`)}
+          </h3>
+          <p class="hint">
+            ${msg(
+              str`A campaign set to “Own role” goes by ${member.name}’s own role (${roleLabel(member.role)}).`,
+            )}
+          </p>
+          ${this.campaigns.map(
+            (campaign) =>
+              html`<div class="row">
+                <label for="cr-${member.id}-${campaign}">${campaign}</label>
+                <select
+                  id="cr-${member.id}-${campaign}"
+                  @change=${(e: Event) => {
+                    const value = (e.target as HTMLSelectElement).value;
+                    const roles = { ...editing.roles };
+                    if (value) roles[campaign] = value as CampaignRole;
+                    else delete roles[campaign];
+                    this._editing = { id: member.id, roles };
+                  }}
+                >
+                  <option value="" ?selected=${!editing.roles[campaign]}>
+                    ${msg(str`Own role (${roleLabel(member.role)})`)}
+                  </option>
+                  ${CAMPAIGN_ROLES.map(
+                    (role) =>
+                      html`<option value=${role} ?selected=${editing.roles[campaign] === role}>
+                        ${campaignRoleLabel(role)}
+                      </option>`,
+                  )}
+                </select>
+              </div>`,
+          )}
+          <div class="row">
+            <button class="primary" type="submit" ?disabled=${busy}>
+              ${msg('Save roles per campaign')}
+            </button>
+            <button type="button" @click=${() => (this._editing = null)}>${msg('Cancel')}</button>
+          </div>
+        </form>
+      </td>
+    </tr>`;
+  }
+
   async #copy() {
     const link = this._issued?.link ?? '';
     try {
@@ -233,13 +356,18 @@ export class NewsroomStaff extends ConsoleElement {
                     <th scope="col">${msg('Name')}</th>
                     <th scope="col">${msg('Email')}</th>
                     <th scope="col">${msg('Role')}</th>
+                    <th scope="col">${msg('Roles per campaign')}</th>
                     <th scope="col">${msg('Status')}</th>
                     <th scope="col">${msg('Last sign-in')}</th>
                     <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th>
                   </tr>
                 </thead>
                 <tbody>
-                  ${this._accounts.map((member) => this.#renderMember(member, locale))}
+                  ${this._accounts.map(
+                    (member) =>
+                      html`${this.#renderMember(member, locale)}
+                      ${this._editing?.id === member.id ? this.#renderRolesEditor(member) : nothing}`,
+                  )}
                 </tbody>
               </table>
             </div>`
@@ -330,6 +458,19 @@ export class NewsroomStaff extends ConsoleElement {
               </option>`,
           )}
         </select>
+      </td>
+      <td data-label=${msg('Roles per campaign')}>
+        <span>${this.#rolesSummary(member)}</span>
+        <button
+          type="button"
+          id="roles-button-${member.id}"
+          aria-expanded=${this._editing?.id === member.id ? 'true' : 'false'}
+          aria-controls="per-campaign-${member.id}"
+          ?disabled=${busy}
+          @click=${() => void this.#editRoles(member)}
+        >
+          ${msg(str`Roles per campaign for ${member.name}`)}
+        </button>
       </td>
       <td data-label=${msg('Status')}>${status}</td>
       <td data-label=${msg('Last sign-in')}>

@@ -22,6 +22,7 @@ import type {
   ReportReason,
   SubmissionStatus,
 } from '../../../src/api/wire.js';
+import type { CampaignRole, CampaignSummary } from '../../../src/api/campaigns.js';
 import { FakeApi, failure, type Recorded, type Reply } from './fake-api.js';
 
 export const CAMPAIGN = 'spirit-of-chongqing';
@@ -48,6 +49,20 @@ const WORDS_ZH = [
 ];
 
 export const NOW = Date.now();
+
+/** A campaign as `GET /v1/staff/campaigns` lists it (the asker's role filled in there). */
+export function campaignSummary(id: string, title: string): CampaignSummary {
+  return {
+    id,
+    status: 'open',
+    title,
+    locales: ['en', 'zh-Hans'],
+    defaultLocale: 'en',
+    closesAt: null,
+    role: 'admin',
+    counts: { pending: 3, approved: 5, rejected: 1, removed: 0 },
+  };
+}
 
 export function member(overrides: Partial<StaffMember> = {}): StaffMember {
   return {
@@ -178,6 +193,9 @@ export class World {
   safety: SafetySettings = safetyDefaults();
   /** The secret of the external check (the API never sends it back). */
   checkSecret: string | null = null;
+  /** The campaigns this API carries, and each account's roles per campaign where set. */
+  campaigns: CampaignSummary[] = [campaignSummary(CAMPAIGN, 'Spirit of Chongqing City')];
+  campaignRoles = new Map<string, Record<string, CampaignRole>>();
   #auditId = 0;
 
   constructor(options: { items?: number; me?: Partial<StaffMember>; signedIn?: boolean } = {}) {
@@ -213,9 +231,17 @@ export class World {
       staff: this.me,
       csrfToken: this.csrfToken,
       expiresAt: new Date(NOW + 86400000).toISOString(),
-      campaigns: [CAMPAIGN],
-      roles: { [CAMPAIGN]: this.me.role },
+      campaigns: this.#visible().map(([id]) => id),
+      roles: Object.fromEntries(this.#visible()),
     };
+  }
+
+  /** The campaigns the signed-in person has a role on, with that role. */
+  #visible(): [string, StaffMember['role']][] {
+    const entries = this.campaignRoles.get(this.me.id) ?? {};
+    return this.campaigns
+      .map((c): [string, CampaignRole] => [c.id, entries[c.id] ?? this.me.role])
+      .filter((pair): pair is [string, StaffMember['role']] => pair[1] !== 'none');
   }
 
   item(id: string): QueueItem {
@@ -530,6 +556,48 @@ export class World {
           expiresAt: new Date(NOW + 86400000).toISOString(),
         },
       };
+    });
+    api.on('GET', '/v1/staff/campaigns', (r) => {
+      const refused = this.#guard(r);
+      if (refused) return refused;
+      const roles = new Map(this.#visible());
+      return {
+        body: {
+          items: this.campaigns
+            .filter((c) => roles.has(c.id))
+            .map((c) => ({ ...c, role: roles.get(c.id)! })),
+        },
+      };
+    });
+    api.on('POST', '/v1/staff/campaigns', (r) => {
+      const refused = this.#guard(r, true);
+      if (refused) return refused;
+      if (this.me.role !== 'admin') return failure(403, 'forbidden');
+      if (this.campaigns.some((c) => c.id === r.body.id)) return failure(409, 'campaign_exists');
+      const created = {
+        ...campaignSummary(r.body.id, r.body.text[r.body.defaultLocale]?.title ?? r.body.id),
+        status: r.body.status,
+        locales: r.body.locales,
+        defaultLocale: r.body.defaultLocale,
+        closesAt: r.body.closesAt ?? null,
+      };
+      this.campaigns.push(created);
+      return { status: 201, body: created };
+    });
+    api.on('GET', '/v1/staff/campaign-roles', (r) => {
+      const refused = this.#guard(r);
+      if (refused) return refused;
+      if (this.me.role !== 'admin') return failure(403, 'forbidden');
+      return {
+        body: { items: [...this.campaignRoles].map(([staffId, roles]) => ({ staffId, roles })) },
+      };
+    });
+    api.on('PUT', /^\/v1\/staff\/accounts\/([^/]+)\/campaign-roles$/, (r, m) => {
+      const refused = this.#guard(r, true);
+      if (refused) return refused;
+      if (this.me.role !== 'admin') return failure(403, 'forbidden');
+      this.campaignRoles.set(m[1], { ...r.body.roles });
+      return { body: { staffId: m[1], roles: r.body.roles } };
     });
     api.on('GET', `${STAFF}/safety`, (r) => this.#guard(r) ?? { body: this.#safetyAnswer() });
     api.on('PUT', `${STAFF}/safety`, (r) => {
