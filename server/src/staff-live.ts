@@ -25,7 +25,7 @@ export interface StaffFeedOptions {
   maxClients?: number;
   maxPerPerson?: number;
   maxBufferedBytes?: number;
-  /** How often each stream's session is checked again (5 000 ms). */
+  /** How often each stream's session (and role on its campaign) is checked again (5 000 ms). */
   checkMs?: number;
 }
 
@@ -133,7 +133,13 @@ export class StaffFeed {
         if (client.session === null) return;
         const alive = await this.#store.getSession(client.session, now).catch(() => undefined);
         // undefined: the database did not answer; keep the stream until it does.
-        if (alive === null || (alive && alive.staff.disabledAt !== null)) {
+        // A person whose role on this campaign became `none` stops hearing it too.
+        const shut =
+          alive &&
+          (await this.#store
+            .campaignRoleOf(alive.staff.id, client.campaignId)
+            .catch(() => undefined)) === 'none';
+        if (alive === null || (alive && alive.staff.disabledAt !== null) || shut) {
           client.res.end();
           this.#drop(client);
         }

@@ -105,6 +105,41 @@ async function signedIn(call: ReturnType<typeof client>, token: string, extra = 
   return { cookie, csrf: info.csrfToken, id: info.staff.id };
 }
 
+describe('a console stream of a campaign the person loses', () => {
+  it('ends within the check interval once their role there is none', async () => {
+    const server = await makeServer({ maxEventLoopDelayMs: false, staffFeed: { checkMs: 50 } });
+    try {
+      const call = client(server.url);
+      const first = await firstAdminLink(server.app.store, server.app.publicUrl);
+      const admin = await signedIn(call, tokenOf(first!.link), {
+        email: 'ada@example.org',
+        name: 'Ada Admin',
+      });
+      const stream = await openStream(`${server.url}/v1/campaigns/${CAMPAIGN}/staff/events`, {
+        cookie: admin.cookie,
+      });
+      assert.equal(stream.status, 200);
+      await delay(200);
+      let ended = false;
+      void stream.ended.then(() => (ended = true));
+      assert.equal(ended, false, 'open while the role stands');
+      const set = await call('PUT', `/v1/staff/accounts/${admin.id}/campaign-roles`, {
+        who: admin,
+        body: { roles: { [CAMPAIGN]: 'none' } },
+      });
+      assert.equal(set.status, 200, set.text);
+      await Promise.race([
+        stream.ended,
+        delay(5000).then(() => assert.fail('the stream outlived the role')),
+      ]);
+      const again = await call('GET', `/v1/campaigns/${CAMPAIGN}/staff/events`, { who: admin });
+      assert.equal(again.status, 403);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('several campaigns on one API, with roles per campaign (real HTTP)', () => {
   let server: RunningServer;
   let call: ReturnType<typeof client>;
