@@ -24,6 +24,7 @@ export const VIEWS = [
   'exports',
   'campaigns',
   'webhooks',
+  'partners',
 ] as const;
 export type View = (typeof VIEWS)[number];
 const ADMIN_VIEWS: readonly View[] = ['staff', 'privacy', 'webhooks'];
@@ -270,9 +271,8 @@ export class NewsroomConsole extends ConsoleElement {
 
   #readView() {
     const view = new URLSearchParams(location.search).get('view') as View | null;
-    const admin = this._session?.staff.role === 'admin';
     this._view =
-      view && VIEWS.includes(view) && (admin || !this._session || !ADMIN_VIEWS.includes(view))
+      view && VIEWS.includes(view) && (!this._session || this.#mayOpen(view, this._session))
         ? view
         : 'queue';
   }
@@ -290,7 +290,7 @@ export class NewsroomConsole extends ConsoleElement {
       history.replaceState(history.state, '', location.pathname + location.search);
       this._linkToken = null;
     }
-    if (ADMIN_VIEWS.includes(this._view) && session.staff.role !== 'admin') this._view = 'queue';
+    if (!this.#mayOpen(this._view, session)) this._view = 'queue';
     this._reauth = false;
     this._reauthDialog?.close();
     this._phase = 'ready';
@@ -461,19 +461,19 @@ export class NewsroomConsole extends ConsoleElement {
   #renderApp() {
     const session = this._session!;
     const staff = session.staff;
-    const admin = staff.role === 'admin';
     const views: [View, string][] = [
       ['queue', msg('Queue')],
       ['audit', msg('Audit trail')],
       ['settings', msg('Settings')],
       ['safety', msg('Safety')],
-      ...(admin
-        ? ([
-            ['staff', msg('Staff')],
-            ['privacy', msg('Privacy')],
-            ['webhooks', msg('Webhooks')],
-          ] as [View, string][])
-        : []),
+      ['partners', msg('Partner sites')],
+      ...(
+        [
+          ['staff', msg('Staff')],
+          ['privacy', msg('Privacy')],
+          ['webhooks', msg('Webhooks')],
+        ] as [View, string][]
+      ).filter(([view]) => this.#mayOpen(view, session)),
       ['exports', msg('Exports')],
       ['campaigns', msg('Campaigns')],
     ];
@@ -606,6 +606,16 @@ export class NewsroomConsole extends ConsoleElement {
       </dialog>`;
   }
 
+  /**
+   * Admin views: staff accounts need the account's own admin role, the others (privacy,
+   * webhooks) the admin role on the campaign shown.
+   */
+  #mayOpen(view: View, session: StaffSessionInfo): boolean {
+    if (!ADMIN_VIEWS.includes(view)) return true;
+    const role = view === 'staff' ? session.staff.role : this.#campaignMe(session).role;
+    return role === 'admin';
+  }
+
   /** The signed-in person with their role on the campaign shown (campaign views use it). */
   #campaignMe(session: StaffSessionInfo): StaffMember {
     const role = session.roles?.[this.api.campaign] ?? session.staff.role;
@@ -654,6 +664,8 @@ export class NewsroomConsole extends ConsoleElement {
         ></newsroom-settings>`;
       case 'exports':
         return html`<newsroom-exports .api=${this.api}></newsroom-exports>`;
+      case 'partners':
+        return html`<newsroom-partners .api=${this.api} .me=${me}></newsroom-partners>`;
       case 'webhooks':
         return me.role === 'admin'
           ? html`<newsroom-webhooks .api=${this.api} .me=${me}></newsroom-webhooks>`

@@ -196,6 +196,25 @@ describe('newsroom console: campaigns and roles per campaign', () => {
     expect(options).to.deep.equal([CAMPAIGN, OTHER]);
     expect(deepText(shadow(el).querySelector('.who')!)).to.include('Viewer');
   });
+
+  it('an admin of the campaign shown gets its privacy view, not the staff accounts', async () => {
+    const w = new World({ me: { role: 'moderator' } });
+    w.campaignRoles.set(w.me.id, { [CAMPAIGN]: 'admin' });
+    const el = await openConsole(w, '?view=privacy');
+    await waitUntil(() => shadow(el).querySelector('newsroom-privacy'), 'the privacy view');
+    const nav = shadow(el).querySelector('nav')!.textContent;
+    expect(nav).to.include('Privacy');
+    expect(nav).not.to.include('Staff');
+    expect(deepText(shadow(el).querySelector('.who')!)).to.include('Admin');
+    await cleanUp();
+    const m = new World({ me: { role: 'admin' } });
+    m.campaignRoles.set(m.me.id, { [CAMPAIGN]: 'viewer' });
+    const other = await openConsole(m, '?view=privacy');
+    await waitUntil(() => shadow(other).querySelector('newsroom-queue'), 'back to the queue');
+    expect(shadow(other).querySelector('nav')!.textContent)
+      .to.include('Staff')
+      .and.not.include('Privacy');
+  });
 });
 
 for (const locale of ['en', 'zh-Hans'] as Locale[]) {
