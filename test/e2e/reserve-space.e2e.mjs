@@ -16,18 +16,23 @@ function figure(name, value) {
   appendFileSync(join(ARTIFACTS, 'figures.txt'), `${name}\t${value}\n`);
 }
 
-/** Brings the first widget still loading into view until every one has loaded. */
+/**
+ * Brings the first widget still loading into view until every one has loaded, the
+ * teasers' lazy photos included (a phone's viewport holds one widget at a time).
+ */
 const LOADED = `() => {
   const img = deep('campaign-photo >>> img[part=image]');
+  const teaserImages = deep('campaign-story-teaser >>> campaign-photo >>> img', true);
   const missing = [
     ['campaign-submission-form', deep('campaign-submission-form >>> #district option', true).length > 1],
     ['campaign-story-teaser', !!deep('campaign-story-teaser >>> a[part=link]')],
     ['campaign-photo', !!(img && img.complete && img.naturalWidth > 0)],
+    ['.teasers', teaserImages.length > 0 && teaserImages.every((i) => i.complete && i.naturalWidth > 0)],
     ['campaign-quote-wall', deep('campaign-quote-wall >>> blockquote', true).length > 0],
   ].filter(([, ok]) => !ok);
+  window.__missing = missing.map(([selector]) => selector).join(', ');
   if (missing.length) document.querySelector(missing[0][0]).scrollIntoView();
-  return !missing.length &&
-    deep('campaign-story-teaser >>> campaign-photo >>> img', true).every((i) => i.complete && i.naturalWidth > 0);
+  return !missing.length;
 }`;
 
 /** Every element of the page (shadow roots included) that scrolls its own content. */
@@ -68,7 +73,11 @@ describe(`reserved space for the widgets in ${ENGINE}`, () => {
         await p.close();
         return;
       }
-      await waitFor(p, LOADED, [], { timeout: 20000, interval: 200, what: 'every widget' });
+      await waitFor(p, LOADED, [], { timeout: 20000, interval: 200, what: 'every widget' }).catch(
+        async (error) => {
+          throw new Error(`${error.message}: missing ${await p.eval('() => window.__missing')}`);
+        },
+      );
       await new Promise((r) => setTimeout(r, 500));
       const shifts = await p.eval(`() => window.__shifts`);
       const cls = shifts.reduce((sum, s) => sum + s.value, 0);
