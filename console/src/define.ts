@@ -11,6 +11,7 @@ import { NewsroomExports } from './views/exports-view.js';
 import { NewsroomHelpDialog } from './views/help-dialog.js';
 import { NewsroomItemDetail } from './views/item-detail.js';
 import { NewsroomLinkSetup } from './views/link-setup.js';
+import { NewsroomPartners } from './views/partners-view.js';
 import { NewsroomPrivacy } from './views/privacy-view.js';
 import { NewsroomQueue } from './views/queue-view.js';
 import { NewsroomSafety } from './views/safety-view.js';
@@ -34,6 +35,7 @@ export const TAGS = {
   'newsroom-exports': NewsroomExports,
   'newsroom-campaigns': NewsroomCampaigns,
   'newsroom-webhooks': NewsroomWebhooks,
+  'newsroom-partners': NewsroomPartners,
   'newsroom-help-dialog': NewsroomHelpDialog,
   'newsroom-account-dialog': NewsroomAccountDialog,
 } as const;
@@ -58,6 +60,7 @@ declare global {
     'newsroom-exports': NewsroomExports;
     'newsroom-campaigns': NewsroomCampaigns;
     'newsroom-webhooks': NewsroomWebhooks;
+    'newsroom-partners': NewsroomPartners;
     'newsroom-help-dialog': NewsroomHelpDialog;
     'newsroom-account-dialog': NewsroomAccountDialog;
   }
