@@ -7,6 +7,7 @@ import {
   clearReceipts,
   draftOf,
   fill,
+  focused,
   fillValid,
   part,
   send,
@@ -216,16 +217,26 @@ describe('<campaign-submission-form> following its campaign live', () => {
     await streaming(r);
     fill(el, 'message', LONG_ENOUGH);
     await until(async () => (await draftOf(r.api, 'spirit'))?.message === LONG_ENOUGH, 'not saved');
+    // A live region that is there before the change announces it.
+    const region = part(el, ':host > p[aria-live=polite]');
+    expect(text(region)).to.equal('');
+    part(el, '#message').focus();
     await r.set({ status: 'closed' });
     await until(() => el.state === 'closed', 'not closed');
     await el.updateComplete;
-    expect(status(el)).to.equal('This campaign is closed. Thank you for taking part.');
+    const closed = 'This campaign is closed. Thank you for taking part.';
+    expect(status(el)).to.equal(closed);
+    expect(part(el, ':host > p[aria-live=polite]')).to.equal(region);
+    expect(text(region)).to.equal(closed);
+    // The field being typed in is gone: focus stays in the widget, on what it says.
+    await until(() => focused(el)?.id === 'status', 'focus lost');
     expect(part(el, 'form')).to.equal(null);
     await expect(el).to.be.accessible();
     expect((await draftOf(r.api, 'spirit'))?.message).to.equal(LONG_ENOUGH);
     await r.set({ status: 'open' });
     await until(() => el.state === 'idle', 'not open again');
     await el.updateComplete;
+    expect(text(region)).to.equal('');
     expect(part<HTMLTextAreaElement>(el, '#message').value).to.equal(LONG_ENOUGH);
     expect((await r.stats()).posts).to.equal(0);
     el.remove();

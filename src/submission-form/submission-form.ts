@@ -150,6 +150,8 @@ export class CampaignSubmissionForm extends CampaignElement {
   @state() private _announcement = '';
   /** What the status region says while the form is idle (the terms changed). */
   @state() private _notice = '';
+  /** The campaign closed while the form was shown (announced: the form just went). */
+  @state() private _closedLive = false;
 
   readonly #receipts = new ReceiptsController(this);
 
@@ -237,6 +239,12 @@ export class CampaignSubmissionForm extends CampaignElement {
     if (c.status === 'closed' || left <= 0) {
       if (s !== 'sending' && s !== 'sent') {
         clearTimeout(this.#retryTimer);
+        if (s !== 'closed' && this.hasUpdated) {
+          // The form goes from under the reader: say why, and keep focus in the widget.
+          this._closedLive = true;
+          if (this.shadowRoot!.activeElement)
+            void this.updateComplete.then(() => this.#focus('status'));
+        }
         this.state = 'closed';
       }
     } else {
@@ -576,7 +584,12 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   override render() {
-    return html`${this.#renderMain()}${this.#renderReceipts()}`;
+    const closed = this._closedLive && this.state === 'closed';
+    return html`${this.#renderMain()}
+      <p class="visually-hidden" aria-live="polite">
+        ${closed ? msg('This campaign is closed. Thank you for taking part.') : ''}
+      </p>
+      ${this.#renderReceipts()}`;
   }
 
   /** The form, or in its place the thank-you or closed notice. */
