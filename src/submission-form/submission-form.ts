@@ -126,7 +126,7 @@ let warned = false;
  *
  * @fires campaign-submit - Before sending; cancelable: `preventDefault()` stops it. `detail.request` is the body.
  * @fires campaign-submitted - The server accepted the submission; `detail.id` is its id.
- * @fires campaign-submit-error - Sending failed or was refused; `detail.code`, `detail.retrying`.
+ * @fires campaign-submit-error - Sending failed or was refused; `detail.code` (`origin_not_allowed`: this site may not send to the API yet), `detail.retrying`.
  *
  * @tagname campaign-submission-form
  */
