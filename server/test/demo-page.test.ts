@@ -10,7 +10,7 @@ const ids = (page: string) => [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m
 describe('the demo partner page', () => {
   let app: FastifyInstance;
   before(async () => {
-    app = await makeApp();
+    app = await makeApp({ maxEventLoopDelayMs: false });
   });
   after(() => app.close());
 

@@ -9,7 +9,12 @@ import { API, TOKEN, tempDir } from './helpers.js';
 const MINUTE = 60_000;
 
 async function wallTimes(dataDir: string): Promise<number[]> {
-  const app = await buildApp({ dataDir, adminToken: TOKEN, rateLimit: false });
+  const app = await buildApp({
+    dataDir,
+    adminToken: TOKEN,
+    rateLimit: false,
+    maxEventLoopDelayMs: false,
+  });
   try {
     const page = (await app.inject(`${API}/quotes?limit=50`)).json<QuotePage>();
     return page.items.map((quote) => Date.parse(quote.approvedAt));

@@ -35,7 +35,8 @@ describe('the embedding guide', () => {
     for (const file of ['campaign-widgets.js', 'campaign-widgets.iife.js']) {
       fs.writeFileSync(path.join(dist, file), `/* ${file} */ export {};\n`);
     }
-    app = await makeApp({ distDir: dist });
+    // Load shedding (503 on a busy machine) is tested elsewhere; here the answers matter.
+    app = await makeApp({ distDir: dist, maxEventLoopDelayMs: false });
   });
   after(async () => {
     await app.close();
