@@ -9,12 +9,14 @@
  * campaign created on one PostgreSQL instance is carried by another within seconds.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CampaignCreate, CampaignList } from '../../src/api/campaigns.js';
 import type { StaffSessionInfo } from '../../src/api/newsroom.js';
 import { firstAdminLink } from '../src/auth/accounts.js';
 import { CAMPAIGN_REFRESH_MS } from '../src/plugins/campaign-data.js';
 import type { RunningServer } from '../src/app.js';
+import { MAX_CAMPAIGNS } from '../src/routes/campaigns.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
@@ -104,6 +106,54 @@ async function signedIn(call: ReturnType<typeof client>, token: string, extra = 
   const info = used.json as StaffSessionInfo;
   return { cookie, csrf: info.csrfToken, id: info.staff.id };
 }
+
+describe('creating campaigns: a client that stalls, and the cap', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await makeServer({
+      maxEventLoopDelayMs: false,
+      connectionGuard: { bodyBaseMs: 300, bodyMsPerKb: 100, bodyIdleMs: 300 },
+    });
+  });
+  after(() => server.close());
+
+  it('answers 408 to a body that stops arriving, and stores nothing', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /v1/staff/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+            `Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n` +
+            'Content-Length: 2000\r\n\r\n{"id":"stalled",',
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      setTimeout(() => socket.destroy(), 8000);
+    });
+    assert.match(answer, /^HTTP\/1\.1 408/);
+    assert.match(answer, /request_timeout/);
+    assert.equal(await server.app.store.getCampaign('stalled'), null);
+  });
+
+  it('refuses a campaign past the most one API carries, and stores nothing', async () => {
+    const call = client(server.url);
+    const ids = await server.app.store.listCampaignIds();
+    for (let i = ids.length; i < MAX_CAMPAIGNS; i++) {
+      await server.app.store.putCampaign({ ...DEMO_CAMPAIGN, id: `filler-${i}` });
+    }
+    await server.app.campaigns.reload();
+    const refused = await call('POST', '/v1/staff/campaigns', {
+      who: 'service',
+      body: newCampaign({ id: 'one-too-many' }),
+    });
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(await server.app.store.getCampaign('one-too-many'), null);
+    assert.equal((await server.app.store.listCampaignIds()).length, MAX_CAMPAIGNS);
+  });
+});
 
 describe('a console stream of a campaign the person loses', () => {
   it('ends within the check interval once their role there is none', async () => {
