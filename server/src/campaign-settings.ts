@@ -34,7 +34,7 @@ import {
   type Assert,
   type Equals,
 } from './schemas.js';
-import type { CampaignRecord, DistrictRecord } from './store/store.js';
+import type { CampaignRecord, DistrictRecord, Store } from './store/store.js';
 import { iso, isOpen } from './wire-mapping.js';
 
 export interface SettingsProblem {
@@ -404,4 +404,27 @@ export function applySettingsUpdate(
       settingsRevision: revisionOf(campaign) + 1,
     },
   };
+}
+
+/** Changes of a campaign record waiting on this process, per store and campaign. */
+const changing = new WeakMap<Store, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `task` (read the campaign, change it, `putCampaign`) alone for this campaign:
+ * after the changes queued before it in this process, and under the store's lock, so
+ * another instance's change cannot fall between its read and its write. Every route that
+ * rewrites a campaign record (settings, safety) goes through here, so none undoes
+ * another's change.
+ */
+export function changeCampaign<T>(store: Store, id: string, task: () => Promise<T>): Promise<T> {
+  let queue = changing.get(store);
+  if (!queue) changing.set(store, (queue = new Map<string, Promise<unknown>>()));
+  const run = () => store.exclusive(`campaign:${id}`, task);
+  const next = (queue.get(id) ?? Promise.resolve()).then(run, run);
+  const settled = next.catch(() => undefined);
+  queue.set(id, settled);
+  void settled.then(() => {
+    if (queue.get(id) === settled) queue.delete(id);
+  });
+  return next;
 }

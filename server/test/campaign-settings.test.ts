@@ -14,6 +14,7 @@ import type { ApiErrorBody, Campaign } from '../../src/api/wire.js';
 import { startServer } from '../src/app.js';
 import { SESSION_COOKIE, csrfTokenFor, newToken, tokenHash } from '../src/auth/sessions.js';
 import { ClosingTimers, CampaignRegistry } from '../src/plugins/campaign-data.js';
+import { DEFAULT_SAFETY } from '../src/safety/settings.js';
 import { LiveHub } from '../src/live.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import {
@@ -401,6 +402,43 @@ describe('campaign settings: revisions and the audit trail', () => {
     const codes = answers.map((a) => a.statusCode).sort();
     assert.deepEqual(codes, [200, ...Array(19).fill(409)]);
     assert.equal((await read(app)).revision, current.revision + 1);
+  });
+
+  it('and a safety change sent at the same time: neither undoes the other', async () => {
+    // A store that reads campaigns slowly (as a networked database would): both changes
+    // read before either writes, unless they take turns.
+    const store = new SqliteStore({ dataDir: ':memory:' });
+    const getCampaign = store.getCampaign.bind(store);
+    store.getCampaign = async (id) => {
+      const campaign = await getCampaign(id);
+      await delay(30);
+      return campaign;
+    };
+    const app = await makeApp({ ...QUIET, store });
+    for (let round = 0; round < 3; round++) {
+      const current = await read(app);
+      const status = round % 2 ? 'open' : 'closed';
+      const [settings, safety] = await Promise.all([
+        put(app, updateOf(current, { status })),
+        app.inject({
+          method: 'PUT',
+          url: `${API}/staff/safety`,
+          headers: staff,
+          payload: { ...DEFAULT_SAFETY, externalCheck: null, reportThreshold: 10 + round },
+        }),
+      ]);
+      assert.equal(settings.statusCode, 200, settings.body);
+      assert.equal(safety.statusCode, 200, safety.body);
+      const stored = (await app.store.getCampaign(CAMPAIGN))!;
+      assert.equal(stored.status, status, `round ${round}: the status stays`);
+      assert.equal(
+        stored.safety?.reportThreshold,
+        10 + round,
+        `round ${round}: the threshold stays`,
+      );
+    }
+    await app.close();
+    await store.close();
   });
 
   it('audits only the fields that changed, before and after, and nothing for no change', async () => {

@@ -12,6 +12,7 @@ import {
   CampaignSettingsSchema,
   CampaignSettingsUpdateSchema,
   applySettingsUpdate,
+  changeCampaign,
   isSettingsUpdate,
   revisionOf,
   schemaProblems,
@@ -28,19 +29,6 @@ const STAFF = { tags: ['newsroom'], security: [{ staffToken: [] }] };
 export default async function campaignSettingsRoutes(staff: FastifyInstance): Promise<void> {
   staff.addHook('onRequest', staff.requireRole('viewer'));
   staff.addHook('onRequest', resolveCampaign);
-
-  /** One change at a time per campaign on this instance (the store lock covers the others). */
-  const writing = new Map<string, Promise<unknown>>();
-  const serially = <T>(id: string, task: () => Promise<T>): Promise<T> => {
-    const previous = writing.get(id) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    writing.set(id, settled);
-    void settled.then(() => {
-      if (writing.get(id) === settled) writing.delete(id);
-    });
-    return next;
-  };
 
   staff.get(
     '/settings',
@@ -89,45 +77,41 @@ export default async function campaignSettingsRoutes(staff: FastifyInstance): Pr
         throw validation(schemaProblems(body), 'Some settings are not valid');
       }
       const id = request.campaign.id;
-      const saved = await serially(id, () =>
-        staff.store.exclusive(`campaign-settings:${id}`, async () => {
-          // The campaign as stored now: another instance may have changed it within the
-          // seconds this one takes to read it again.
-          const campaign = await staff.store.getCampaign(id);
-          if (!campaign) throw notFound('Campaign');
-          const inUse = await staff.store.districtsInUse(id);
-          const now = Date.now();
-          if (body.revision !== revisionOf(campaign)) {
-            throw new ApiError(409, 'stale', 'Someone changed the settings since you read them', {
-              details: { current: settingsToWire(campaign, inUse, now) },
-            });
-          }
-          const result = applySettingsUpdate(campaign, body, inUse, now);
-          if (!result.ok) {
-            throw new ApiError(422, 'validation', 'Some settings are not valid', {
-              fields: result.problems,
-            });
-          }
-          const diff = settingsDiff(campaign, result.campaign);
-          // Nothing changed: nothing written, the revision stays.
-          if (!diff.changed.length) return settingsToWire(campaign, inUse, now);
-          await staff.store.putCampaign(result.campaign);
-          {
-            await staff.store.appendAudit({
-              campaignId: id,
-              at: now,
-              actor: request.staff!.actor,
-              action: 'campaign_settings',
-              submissionId: null,
-              reason: null,
-              note: null,
-              before: diff.before,
-              after: diff.after,
-            });
-          }
-          return settingsToWire(result.campaign, inUse, now);
-        }),
-      );
+      const saved = await changeCampaign(staff.store, id, async () => {
+        // The campaign as stored now: another instance may have changed it within the
+        // seconds this one takes to read it again.
+        const campaign = await staff.store.getCampaign(id);
+        if (!campaign) throw notFound('Campaign');
+        const inUse = await staff.store.districtsInUse(id);
+        const now = Date.now();
+        if (body.revision !== revisionOf(campaign)) {
+          throw new ApiError(409, 'stale', 'Someone changed the settings since you read them', {
+            details: { current: settingsToWire(campaign, inUse, now) },
+          });
+        }
+        const result = applySettingsUpdate(campaign, body, inUse, now);
+        if (!result.ok) {
+          throw new ApiError(422, 'validation', 'Some settings are not valid', {
+            fields: result.problems,
+          });
+        }
+        const diff = settingsDiff(campaign, result.campaign);
+        // Nothing changed: nothing written, the revision stays.
+        if (!diff.changed.length) return settingsToWire(campaign, inUse, now);
+        await staff.store.putCampaign(result.campaign);
+        await staff.store.appendAudit({
+          campaignId: id,
+          at: now,
+          actor: request.staff!.actor,
+          action: 'campaign_settings',
+          submissionId: null,
+          reason: null,
+          note: null,
+          before: diff.before,
+          after: diff.after,
+        });
+        return settingsToWire(result.campaign, inUse, now);
+      });
       // Applies here at once (and tells this instance's open streams).
       await staff.campaigns.reload();
       return saved;

@@ -24,6 +24,7 @@ import type {
   SafetySettingsUpdate,
 } from '../../../src/api/newsroom.js';
 import { applySafetyUpdate, safetyForAudit, safetyOf, safetyToWire } from '../safety/settings.js';
+import { changeCampaign } from '../campaign-settings.js';
 import { ApiError, notFound, validation } from '../errors.js';
 import {
   AuditParams,
@@ -345,30 +346,34 @@ export default async function newsroomRoutes(staff: FastifyInstance): Promise<vo
         }));
         throw validation(fields.slice(0, 20), 'Some settings are not valid');
       }
-      // The campaign as stored now: another instance may have changed it within the
-      // seconds this one takes to read it again.
-      const campaign = (await staff.store.getCampaign(request.campaign.id)) ?? request.campaign;
-      const before = safetyOf(campaign);
-      const result = applySafetyUpdate(before, request.body);
-      if (!result.ok) {
-        throw new ApiError(422, 'validation', 'Some settings are not valid', {
-          fields: result.fields,
+      // One change of the campaign record at a time (settings too), on every instance.
+      const safety = await changeCampaign(staff.store, request.campaign.id, async () => {
+        // The campaign as stored now: another instance may have changed it within the
+        // seconds this one takes to read it again.
+        const campaign = (await staff.store.getCampaign(request.campaign.id)) ?? request.campaign;
+        const before = safetyOf(campaign);
+        const result = applySafetyUpdate(before, request.body);
+        if (!result.ok) {
+          throw new ApiError(422, 'validation', 'Some settings are not valid', {
+            fields: result.fields,
+          });
+        }
+        await staff.store.putCampaign({ ...campaign, safety: result.safety });
+        await staff.store.appendAudit({
+          campaignId: campaign.id,
+          at: Date.now(),
+          actor: request.staff!.actor,
+          action: 'safety_settings',
+          submissionId: null,
+          reason: null,
+          note: null,
+          before: safetyForAudit(before),
+          after: safetyForAudit(result.safety),
         });
-      }
-      await staff.store.putCampaign({ ...campaign, safety: result.safety });
-      await staff.store.appendAudit({
-        campaignId: campaign.id,
-        at: Date.now(),
-        actor: request.staff!.actor,
-        action: 'safety_settings',
-        submissionId: null,
-        reason: null,
-        note: null,
-        before: safetyForAudit(before),
-        after: safetyForAudit(result.safety),
+        return result.safety;
       });
       await staff.campaigns.reload();
-      return safetyToWire(result.safety);
+      return safetyToWire(safety);
     },
   );
 
