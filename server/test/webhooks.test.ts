@@ -366,6 +366,32 @@ function suite(dialect: Dialect) {
     }
   });
 
+  it('writes the outbox with the change itself: delivered with the after-commit path off', async () => {
+    const { app } = await open({ webhooks: { enqueueHeard: false } });
+    const hook = receiver();
+    await hook.listen();
+    try {
+      const created = await addEndpoint(app, hook, ['submission.received', 'submission.approved']);
+      const id = await submitOne(app);
+      // There as soon as the answer is (PostgreSQL: in the same transaction).
+      const rows = await app.store.listWebhookDeliveries(CAMPAIGN, created.endpoint.id, {
+        limit: 10,
+      });
+      assert.equal(rows.items.length, 1);
+      assert.equal(rows.items[0].eventType, 'submission.received');
+      await decide(app, id, { action: 'approve' });
+      await until('both events', () => hook.received.length >= 2);
+      assert.deepEqual(hook.received.map((r) => r.json.type).sort(), [
+        'submission.approved',
+        'submission.received',
+      ]);
+      assert.ok(hook.received.every((r) => r.verified));
+    } finally {
+      await app.close();
+      await hook.close();
+    }
+  });
+
   it('keeps a due delivery across an API restart and delivers it once the receiver is back', async () => {
     const down = receiver();
     await down.listen();
@@ -672,6 +698,11 @@ function suite(dialect: Dialect) {
         else assert.equal(sent.statusCode, 202, sent.body);
       }
       assert.equal(limited, 5);
+
+      const doc = (await app.inject('/v1/openapi.json')).json<{ paths: Record<string, unknown> }>();
+      for (const path of ['', '/{endpoint}', '/{endpoint}/deliveries', '/{endpoint}/test']) {
+        assert.ok(doc.paths[`/v1/campaigns/{campaign}/staff/webhooks${path}`], path);
+      }
     } finally {
       await app.close();
     }

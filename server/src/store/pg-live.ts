@@ -91,8 +91,12 @@ export class PgLiveFeed {
     return () => this.#staffListeners.delete(listener);
   }
 
+  /** Runs in the event's own transaction first (the webhook outbox). */
+  inTransaction: ((client: pg.PoolClient, event: StaffEvent) => Promise<void>) | null = null;
+
   /** Sends a staff event to every instance once `client`'s transaction commits. */
   async notifyStaff(client: pg.PoolClient, event: StaffEvent): Promise<void> {
+    await this.inTransaction?.(client, event);
     let payload = JSON.stringify(event);
     if (payload.length > MAX_STAFF_PAYLOAD && 'actor' in event) {
       payload = JSON.stringify({

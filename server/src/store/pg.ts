@@ -67,6 +67,7 @@ import {
   type EndpointRecord,
   type NewDelivery,
   WebhookData,
+  pgOutboxInTransaction,
   pgWebhookSql,
 } from './webhooks.js';
 
@@ -101,6 +102,7 @@ export class PgStore implements Store {
     this.#rateLimits = new PgRateLimits(this.#db);
     this.#newsroom = new PgNewsroom(this.#db, this.#live);
     this.#webhooks = new WebhookData(pgWebhookSql(this.#db));
+    this.#live.inTransaction = pgOutboxInTransaction;
     this.#roles = new PgCampaignRoles(this.#db);
   }
 
@@ -733,7 +735,11 @@ export class PgStore implements Store {
   finishWebhookDelivery(id: number, owner: string, outcome: DeliveryOutcome) {
     return this.#webhooks.finishWebhookDelivery(id, owner, outcome);
   }
-  listWebhookDeliveries(campaignId: string, endpointId: string, query: { before?: number; limit: number }) {
+  listWebhookDeliveries(
+    campaignId: string,
+    endpointId: string,
+    query: { before?: number; limit: number },
+  ) {
     return this.#webhooks.listWebhookDeliveries(campaignId, endpointId, query);
   }
   resendWebhookDelivery(campaignId: string, endpointId: string, id: number, now: number) {

@@ -339,8 +339,12 @@ export class SqliteNewsroom implements NewsroomStore {
     return () => this.#staffListeners.delete(listener);
   }
 
+  /** Runs first, synchronously, for every committed batch of staff events (the webhook outbox). */
+  onCommitted: ((events: readonly StaffEvent[]) => void) | null = null;
+
   /** Hands committed staff events to this process's listeners. */
   emitStaff(events: readonly StaffEvent[]): void {
+    if (events.length > 0) this.onCommitted?.(events);
     for (const event of events) {
       for (const listener of this.#staffListeners) {
         try {

@@ -65,6 +65,7 @@ import {
   type EndpointRecord,
   type NewDelivery,
   WebhookData,
+  sqliteOutboxWriter,
   sqliteWebhookSql,
 } from './webhooks.js';
 
@@ -159,6 +160,7 @@ export class SqliteStore implements Store {
         Number(this.#s.insertEvent.run(campaignId, type, quoteId, now).lastInsertRowid),
       emitLive: (events) => this.#emit(events),
     });
+    this.#newsroomPart.onCommitted = sqliteOutboxWriter(db);
   }
 
   private prepare() {
@@ -784,7 +786,11 @@ export class SqliteStore implements Store {
   finishWebhookDelivery(id: number, owner: string, outcome: DeliveryOutcome) {
     return this.#webhooks.finishWebhookDelivery(id, owner, outcome);
   }
-  listWebhookDeliveries(campaignId: string, endpointId: string, query: { before?: number; limit: number }) {
+  listWebhookDeliveries(
+    campaignId: string,
+    endpointId: string,
+    query: { before?: number; limit: number },
+  ) {
     return this.#webhooks.listWebhookDeliveries(campaignId, endpointId, query);
   }
   resendWebhookDelivery(campaignId: string, endpointId: string, id: number, now: number) {

@@ -11,9 +11,13 @@
  * finished attempt is written only by the lease's owner.
  */
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { DeliveryStatus, WebhookEventType } from '../../../src/api/webhooks.js';
+import { deletedKey, plannedDelivery, wantsEvent, webhookEventOf } from '../webhooks/events.js';
+import type { StaffEvent } from './newsroom.js';
 import { pgPlaceholders } from './newsroom-sql.js';
 import type { PgConnection } from './pg-connection.js';
+import { type SubmissionRow, toSubmission } from './rows.js';
 
 export interface EndpointRecord {
   id: string;
@@ -462,5 +466,117 @@ export class WebhookData implements WebhookStore {
 
   pruneWebhookDeliveries(olderThan: number) {
     return this.#sql.run(WEBHOOK_SQL.prune, [olderThan]);
+  }
+}
+
+const SUBMISSION_OF = 'SELECT * FROM submissions WHERE campaign_id = ? AND id = ?';
+
+/**
+ * The outbox rows of committed changes, written by SQLite synchronously right after the
+ * change's commit, before any other JavaScript runs (no await, no I/O in between): only
+ * a process killed at that instant loses them. A failure is logged and left to the
+ * webhook service, which enqueues every event it hears again (the rows are unique).
+ */
+export function sqliteOutboxWriter(db: Database.Database): (events: readonly StaffEvent[]) => void {
+  let s: Record<'targets' | 'submission' | 'enqueue' | 'forget', Database.Statement> | null = null;
+  return (events) => {
+    for (const event of events) {
+      const of = webhookEventOf(event);
+      if (!of) continue;
+      try {
+        s ??= {
+          targets: db.prepare(WEBHOOK_SQL.targets),
+          submission: db.prepare(SUBMISSION_OF),
+          enqueue: db.prepare(WEBHOOK_SQL.enqueue),
+          forget: db.prepare(WEBHOOK_SQL.forget),
+        };
+        const statements = s;
+        db.transaction(() => {
+          const targets = (statements.targets.all(event.campaignId) as EndpointRow[])
+            .map(toEndpoint)
+            .filter((endpoint) => wantsEvent(endpoint, of.type));
+          if (targets.length > 0) {
+            const row = of.deleted
+              ? undefined
+              : (statements.submission.get(event.campaignId, of.submissionId) as
+                  SubmissionRow | undefined);
+            const d = plannedDelivery(event, of, row ? toSubmission(row) : null, Date.now());
+            for (const endpoint of targets) {
+              statements.enqueue.run(
+                d.eventId,
+                d.eventKey,
+                endpoint.id,
+                d.campaignId,
+                d.submissionId,
+                d.eventType,
+                d.payload,
+                d.now,
+                d.now,
+              );
+            }
+          }
+          if (of.deleted) {
+            statements.forget.run(event.campaignId, of.submissionId, deletedKey(of.submissionId));
+          }
+        })();
+      } catch (error) {
+        console.error('webhook outbox write failed', error);
+      }
+    }
+  };
+}
+
+/**
+ * PostgreSQL writes an event's outbox rows in the change's own transaction (called with
+ * its client, before COMMIT): the change and its webhooks commit together or not at
+ * all. Inside a savepoint, so that a failure here never costs the change (a reader's
+ * submission is stored whatever happens to its webhooks); such a failure is logged,
+ * and the webhook service enqueues the event again when it hears it.
+ */
+export async function pgOutboxInTransaction(client: pg.PoolClient, event: StaffEvent) {
+  const of = webhookEventOf(event);
+  if (!of) return;
+  await client.query('SAVEPOINT webhook_outbox');
+  try {
+    const targets = (
+      await client.query<EndpointRow>(pgPlaceholders(WEBHOOK_SQL.targets), [event.campaignId])
+    ).rows
+      .map(toEndpoint)
+      .filter((endpoint) => wantsEvent(endpoint, of.type));
+    if (targets.length > 0) {
+      const row = of.deleted
+        ? undefined
+        : (
+            await client.query<SubmissionRow>(pgPlaceholders(SUBMISSION_OF), [
+              event.campaignId,
+              of.submissionId,
+            ])
+          ).rows[0];
+      const d = plannedDelivery(event, of, row ? toSubmission(row) : null, Date.now());
+      for (const endpoint of targets) {
+        await client.query(pgPlaceholders(WEBHOOK_SQL.enqueue), [
+          d.eventId,
+          d.eventKey,
+          endpoint.id,
+          d.campaignId,
+          d.submissionId,
+          d.eventType,
+          d.payload,
+          d.now,
+          d.now,
+        ]);
+      }
+    }
+    if (of.deleted) {
+      await client.query(pgPlaceholders(WEBHOOK_SQL.forget), [
+        event.campaignId,
+        of.submissionId,
+        deletedKey(of.submissionId),
+      ]);
+    }
+    await client.query('RELEASE SAVEPOINT webhook_outbox');
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT webhook_outbox').catch(() => undefined);
+    console.error('webhook outbox write failed', error);
   }
 }

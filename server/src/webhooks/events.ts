@@ -130,3 +130,30 @@ export function webhookBody(
 ): string {
   return JSON.stringify({ id: eventId, type, created: iso(createdAt), campaign: campaignId, data });
 }
+
+/** Whether the endpoint gets events of this type now. */
+export const wantsEvent = (
+  endpoint: { enabled: boolean; events: readonly string[] },
+  type: WebhookEventType,
+) => endpoint.enabled && endpoint.events.includes(type);
+
+/** The outbox row of one event (the same for every endpoint that wants it). */
+export function plannedDelivery(
+  event: StaffEvent,
+  of: WebhookEventOf,
+  record: SubmissionRecord | null,
+  now: number,
+) {
+  const eventId = webhookEventId(event.campaignId, of.key);
+  return {
+    eventId,
+    eventKey: of.key,
+    campaignId: event.campaignId,
+    submissionId: of.submissionId,
+    eventType: of.type,
+    payload: webhookBody(eventId, of.type, event.at || now, event.campaignId, {
+      submission: webhookSubmission(event, record, of.deleted),
+    }),
+    now,
+  };
+}

@@ -1,16 +1,16 @@
 /**
  * Outbound webhooks: events into the outbox, and the worker that delivers it.
  *
- * Enqueueing. Every committed change that is a webhook event (`events.ts`) reaches
- * this process as a staff event (`Store.subscribeStaff`): SQLite hands them over right
- * after the commit; PostgreSQL sends them through the database to every instance. Each
- * instance that hears one writes one outbox row per endpoint that wants it, keyed by
- * (endpoint, event key), so the rows of an event heard by several instances are written
- * once. The remaining window, stated in docs/webhooks.md: the outbox row is written just
- * after the change's own transaction, not in it. A process that stops between the
- * two (a crash in those milliseconds), while no other instance hears the change (SQLite,
- * or PostgreSQL with one instance or with the others' listening connection down), loses
- * that event's webhooks; the change itself is kept.
+ * Enqueueing. The store writes an event's outbox rows with the change itself
+ * (`store/webhooks.ts`): PostgreSQL in the change's own transaction, SQLite
+ * synchronously right after its commit, before any other JavaScript runs. Every
+ * committed change then reaches this process as a staff event (`Store.subscribeStaff`:
+ * SQLite at once; PostgreSQL through the database, on every instance), which wakes the
+ * worker and — a second line, should the store's write have failed — writes the same
+ * rows again: (endpoint, event key) is unique, so an event is enqueued once however
+ * often it is heard. What is left (docs/webhooks.md): on SQLite, a process killed in the
+ * instant between a commit and the next statement loses that event's webhooks; the
+ * change itself is kept.
  *
  * Delivering. The worker claims due rows with a lease (PostgreSQL: `FOR UPDATE SKIP
  * LOCKED`, so instances never take one row at once), at most `concurrency` at a time,
@@ -26,10 +26,11 @@ import type { Store } from '../store/store.js';
 import type { ClaimedDelivery, EndpointRecord } from '../store/webhooks.js';
 import {
   deletedKey,
+  plannedDelivery,
+  wantsEvent,
   webhookBody,
   webhookEventId,
   webhookEventOf,
-  webhookSubmission,
 } from './events.js';
 import { postWebhook } from './post.js';
 
@@ -71,6 +72,12 @@ export interface WebhookOptions {
   leaseMs?: number;
   /** False: enqueue only, deliver nothing (a separate worker process, or a test). */
   deliver?: boolean;
+  /**
+   * False: rely on the store alone for the outbox rows (written with each change) and
+   * do not enqueue again the events this process hears (default true; a test turns it
+   * off to show the store's rows suffice).
+   */
+  enqueueHeard?: boolean;
 }
 
 export class WebhookService {
@@ -83,11 +90,13 @@ export class WebhookService {
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #deliver: boolean;
+  readonly #enqueueHeard: boolean;
   readonly #inFlight = new Map<number, Promise<void>>();
   #unsubscribe: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
   #enqueueChain: Promise<void> = Promise.resolve();
   #ticking = false;
+  #tickRun: Promise<void> = Promise.resolve();
   #again = false;
   #closed = false;
   #lastPrune = 0;
@@ -103,6 +112,7 @@ export class WebhookService {
     this.#pollMs = options.pollMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? this.timeoutMs + 30_000;
     this.#deliver = options.deliver !== false;
+    this.#enqueueHeard = options.enqueueHeard !== false;
   }
 
   start(): void {
@@ -122,6 +132,8 @@ export class WebhookService {
     this.#unsubscribe?.();
     if (this.#timer) clearInterval(this.#timer);
     await this.#enqueueChain;
+    // A claim under way when the service closed hands its rows back (see #tick).
+    await this.#tickRun;
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
@@ -137,7 +149,7 @@ export class WebhookService {
       this.#again = true;
       return;
     }
-    void this.#tick();
+    this.#tickRun = this.#tick();
   }
 
   /** Enqueues a `webhook.test` event for one endpoint. */
@@ -163,36 +175,26 @@ export class WebhookService {
     if (this.#closed) return;
     const of = webhookEventOf(event);
     if (!of) return;
+    // The store wrote the rows with the change already; wake the worker for them.
+    this.kick();
+    if (!this.#enqueueHeard) return;
     try {
-      const targets = (await this.#store.listWebhookTargets(event.campaignId)).filter(
-        (endpoint) => endpoint.enabled && endpoint.events.includes(of.type),
+      const targets = (await this.#store.listWebhookTargets(event.campaignId)).filter((endpoint) =>
+        wantsEvent(endpoint, of.type),
       );
       if (targets.length > 0) {
         const record = of.deleted
           ? null
           : await this.#store.getSubmission(event.campaignId, of.submissionId);
-        const now = Date.now();
-        const eventId = webhookEventId(event.campaignId, of.key);
-        const payload = webhookBody(eventId, of.type, event.at || now, event.campaignId, {
-          submission: webhookSubmission(event, record, of.deleted),
-        });
+        const delivery = plannedDelivery(event, of, record, Date.now());
         for (const endpoint of targets) {
           try {
-            await this.#store.enqueueWebhook([endpoint.id], {
-              eventId,
-              eventKey: of.key,
-              campaignId: event.campaignId,
-              submissionId: of.submissionId,
-              eventType: of.type,
-              payload,
-              now,
-            });
+            if ((await this.#store.enqueueWebhook([endpoint.id], delivery)) > 0) this.kick();
           } catch (error) {
             // The endpoint was deleted in the meantime (its foreign key is gone).
             console.error('webhook enqueue failed', endpoint.id, error);
           }
         }
-        this.kick();
       }
       // A submission deleted for good: what its earlier events said goes too.
       if (of.deleted) {
@@ -221,6 +223,12 @@ export class WebhookService {
           free,
         );
         if (claimed.length === 0) break;
+        if (this.#closed) {
+          // Closed while claiming: the rows go back at once rather than when the lease
+          // runs out, so that the next instance to start delivers them without waiting.
+          await Promise.allSettled(claimed.map((delivery) => this.#release(delivery)));
+          break;
+        }
         for (const delivery of claimed) this.#start(delivery);
       }
     } catch (error) {
@@ -232,6 +240,17 @@ export class WebhookService {
         this.kick();
       }
     }
+  }
+
+  #release(delivery: ClaimedDelivery) {
+    return this.#store.finishWebhookDelivery(delivery.id, this.#owner, {
+      status: 'pending',
+      attempts: delivery.attempts,
+      nextAttemptAt: delivery.nextAttemptAt,
+      lastStatus: delivery.lastStatus,
+      lastError: delivery.lastError,
+      deliveredAt: null,
+    });
   }
 
   #start(delivery: ClaimedDelivery): void {
