@@ -27,6 +27,7 @@ import {
   tokenHash,
 } from '../src/auth/sessions.js';
 import { guardedLookup, isInternalAddress, webhookUrlProblem } from '../src/webhooks/address.js';
+import { postWebhook } from '../src/webhooks/post.js';
 import { API, CAMPAIGN, delay, newKey, staff, tempDir, TOKEN, validBody } from './helpers.js';
 import { describePostgres, testSchema, TEST_DATABASE_URL } from './pg-support.js';
 
@@ -778,5 +779,63 @@ describe('webhook addresses', () => {
       guardedLookup('http:')('localhost', {}, (error) => resolve(error)),
     );
     assert.equal(allowed, null, 'plain http to this machine');
+  });
+});
+
+describe('one webhook attempt', () => {
+  const serve = async (handler: http.RequestListener) => {
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/hook`,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  };
+
+  it('does not follow a redirect: a 3xx is a failed attempt, and the target hears nothing', async () => {
+    let reached = 0;
+    const target = await serve((_req, res) => {
+      reached += 1;
+      res.end('ok');
+    });
+    const redirecting = await serve((_req, res) => {
+      res.writeHead(307, { location: target.url }).end();
+    });
+    try {
+      const result = await postWebhook(redirecting.url, '{}', {}, 1000);
+      assert.deepEqual(result, { ok: false, status: 307, error: 'HTTP 307' });
+      await delay(50);
+      assert.equal(reached, 0);
+    } finally {
+      await target.close();
+      await redirecting.close();
+    }
+  });
+
+  it('reads at most 4 KiB of an answer that never ends, and does not wait for the rest', async () => {
+    const endless = await serve((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('x'.repeat(1024)), 5);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      const started = Date.now();
+      const result = await postWebhook(endless.url, '{}', {}, 5000);
+      assert.deepEqual(result, { ok: true, status: 200 });
+      assert.ok(Date.now() - started < 1000, 'well before the timeout');
+    } finally {
+      await endless.close();
+    }
+  });
+
+  it('refuses a URL it may not reach without connecting', async () => {
+    const result = await postWebhook('https://169.254.169.254/latest', '{}', {}, 1000);
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error : '', /^refused: /);
   });
 });
