@@ -184,6 +184,22 @@ describe('newsroom console: webhooks', () => {
     await settle(view);
   });
 
+  it('deletes an endpoint after asking, and keeps the focus in the view', async () => {
+    const w = world();
+    w.api.on('DELETE', /\/staff\/webhooks\/wh_[\w-]+$/, { status: 204 });
+    const { view, root } = await openWebhooks(w);
+    const confirmed = window.confirm;
+    window.confirm = () => true;
+    try {
+      button(root, 'Delete').click();
+      await waitUntil(() => w.api.find('DELETE', /\/webhooks\//).length === 1, 'the delete');
+      await waitUntil(() => shadow(view).activeElement?.localName === 'h2', 'focus on the heading');
+    } finally {
+      window.confirm = confirmed;
+    }
+    expect(w.api.find('DELETE', /\/webhooks\//)[0].path).to.equal(`${HOOKS}/wh_aaaaaaaaaaaaaaaa`);
+  });
+
   it('is not offered to a moderator', async () => {
     const w = new World({ me: { role: 'moderator' } });
     const el = await openConsole(w, '?view=webhooks');

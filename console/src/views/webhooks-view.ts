@@ -318,7 +318,7 @@ export class NewsroomWebhooks extends ConsoleElement {
         <p>${msg('Only admins can see and change webhooks: they hold secrets.')}</p>`;
     }
     const endpoints = this._endpoints;
-    return html`<h2>${msg('Webhooks')}</h2>
+    return html`<h2 tabindex="-1">${msg('Webhooks')}</h2>
       <p class="hint">
         ${msg(
           'Webhooks send what happens to submissions to the newsroom’s other systems, signed with a secret, and retry for about a day until they are accepted.',
@@ -462,7 +462,10 @@ export class NewsroomWebhooks extends ConsoleElement {
               return;
             }
             if (this._open === endpoint.id) this._open = null;
-            void this.#act(msg('Webhook deleted.'), () => this.api.deleteWebhook(endpoint.id));
+            void this.#act(msg('Webhook deleted.'), () => this.api.deleteWebhook(endpoint.id)).then(
+              // Its buttons are gone: focus goes to the view's heading, not to the page.
+              () => this.renderRoot.querySelector<HTMLElement>('h2')?.focus(),
+            );
           }}
         >
           ${msg('Delete')}
