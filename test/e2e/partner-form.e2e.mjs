@@ -2,17 +2,17 @@
 // (started as `npm start` starts it) that does not allow the partner site's origin:
 //   a. a Chinese reader's page on that origin says, in Chinese, that it cannot send to
 //      the newsroom yet, sends nothing again by itself, fires `origin_not_allowed` and
-//      warns the partner's developer once; an admin (signed in) adds the origin as a
-//      partner site; the same page, with no restart of the API, sends on "Try again"
-//      and the submission is stored exactly once;
+//      warns the partner's developer once; an admin signed in on /moderate adds the
+//      origin in the console's Partner sites view; the same page, with no restart of the
+//      API, sends on "Try again" and the submission is stored exactly once;
 //   b. an admin closes the campaign (its settings): an open form shows it closed within
 //      seconds, with no reload; reopening brings the form back, with the reader's words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApiProcess } from '../../scripts/api-process.mjs';
-import { ENGINE, PROBE, SITE, browser, page, shots } from './support/context.mjs';
+import { ENGINE, PROBE, SITE, browser, page, separateBrowser, shots } from './support/context.mjs';
 import { waitFor } from './support/driver.mjs';
-import { staffAccount } from './support/staff.mjs';
+import { CONSOLE, signIn, staffAccount, waitForElement } from './support/staff.mjs';
 
 const CAMPAIGN = 'spirit-of-chongqing';
 const TOKEN = 'e2e-partner-token-4b81c2';
@@ -25,6 +25,7 @@ describe(`the form on a partner's page in ${ENGINE}`, () => {
   let api;
   let b;
   let admin; // { cookie, csrf }
+  let account; // the admin's email and password
 
   /** A staff request under the campaign, as the signed-in admin (cookie and CSRF token, as the console sends). */
   const asAdmin = async (method, path, body) => {
@@ -92,7 +93,7 @@ describe(`the form on a partner's page in ${ENGINE}`, () => {
       if (!ok) await new Promise((r) => setTimeout(r, 250));
     }
     assert.ok(ok, 'the API answers with the campaign');
-    const account = await staffAccount(api.url, TOKEN, {
+    account = await staffAccount(api.url, TOKEN, {
       label: 'partners',
       name: 'Partner Desk',
       role: 'admin',
@@ -151,12 +152,35 @@ describe(`the form on a partner's page in ${ENGINE}`, () => {
     assert.equal(await formState(p), 'blocked');
     assert.ok(!(await stored()).includes(message), 'nothing stored');
 
-    const added = await asAdmin('POST', '/staff/partners', {
-      name: 'The Valley Courier',
-      origins: [origin],
-      contact: 'web@valley-courier.example',
-    });
-    assert.equal(added.status, 201, JSON.stringify(added.body));
+    // The admin, at another desk, adds the site in the console.
+    const desk = await separateBrowser();
+    t.after(() => desk.close().catch(() => undefined));
+    const d = await desk.newPage({ width: 1280, height: 900 });
+    await d.goto(`${api.url}/moderate?view=partners`);
+    await signIn(d, account);
+    const view = `${CONSOLE} >>> newsroom-partners`;
+    await waitForElement(d, `${view} >>> #pt-add`, 'the Add a partner site button');
+    await d.click(`${view} >>> #pt-add`);
+    await waitForElement(d, `${view} >>> #pt-name`, 'the partner form');
+    await d.click(`${view} >>> #pt-name`);
+    await d.type('The Valley Courier');
+    await d.click(`${view} >>> #pt-origins`);
+    await d.type(origin);
+    await d.click(`${view} >>> #pt-contact`);
+    await d.type('web@valley-courier.example');
+    await d.click(`${view} >>> form button[type=submit]`);
+    await waitFor(
+      d,
+      `(origin) => deep('${view} >>> ul.origins li', true).some((li) => li.textContent.trim() === origin)`,
+      [origin],
+      { timeout: 15000, what: 'the partner site in the list' },
+    );
+    await shot(d, 'a-partner-added');
+    const listed = (await asAdmin('GET', '/staff/partners')).body.items;
+    assert.deepEqual(
+      listed.map((x) => x.origins),
+      [[origin]],
+    );
     // The same page, the same words, no reload of the page or the API.
     assert.equal(
       await p.eval(`() => deep('${FORM} >>> #message').value`),
