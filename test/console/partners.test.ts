@@ -150,6 +150,14 @@ describe('newsroom console: partner sites', () => {
     expect(name.getAttribute('aria-describedby')).to.include('pt-name-error');
     expect(root.querySelector('#pt-origins-error')!.textContent).to.include('at least one origin');
     expect(shadow(view).activeElement).to.equal(name);
+    // Escape leaves the form and gives the focus back to the button that opened it.
+    name.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await settle(view);
+    expect(root.querySelector('form')).to.equal(null);
+    expect(shadow(view).activeElement?.id).to.equal('pt-add');
+    expect(w.api.find('POST', /\/staff\/partners$/)).to.have.length(0);
   });
 
   it('shows the API’s refusal beside the field, keeping what was typed', async () => {

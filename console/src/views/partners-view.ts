@@ -530,7 +530,17 @@ export class NewsroomPartners extends ConsoleElement {
       [hint ? `pt-${field}-hint` : '', errors[field] ? `pt-${field}-error` : '']
         .filter(Boolean)
         .join(' ') || nothing;
-    return html`<form novalidate @submit=${(e: Event) => void this.#save(e)}>
+    return html`<form
+      novalidate
+      @submit=${(e: Event) => void this.#save(e)}
+      @keydown=${(e: KeyboardEvent) => {
+        // Escape leaves the form, as Cancel does (nothing is sent).
+        if (e.key === 'Escape' && !this._busy) {
+          e.preventDefault();
+          this.#cancel();
+        }
+      }}
+    >
       <h3>${this._editing === 'new' ? msg('Add a partner site') : msg('Edit the partner site')}</h3>
       ${this._problem ? html`<p class="notice" role="alert">${this._problem}</p>` : nothing}
       <div class="field">
