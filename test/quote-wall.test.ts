@@ -549,7 +549,7 @@ describe('<campaign-quote-wall>', () => {
     const status = $(el, '[part="status"]')!;
     const mark = () => {
       const s = getComputedStyle($(el, '[part="status"]')!, '::before');
-      return `${s.backgroundColor} ${s.borderTopStyle} ${s.borderRadius} ${s.width}`;
+      return s.content;
     };
     const seen: Record<string, string> = {};
     const state = async (word: string) => {
@@ -576,8 +576,9 @@ describe('<campaign-quote-wall>', () => {
     await setLocale('en');
     button(el, /Resume/)!.click();
     await state('Live');
-    // Not by colour alone: every state draws a mark of its own shape.
+    // Not by colour alone: every state has a mark of its own shape.
     const marks = ['Live', 'Reconnecting…', 'Paused'].map((w) => seen[w]);
     expect(new Set(marks).size, JSON.stringify(seen)).to.equal(3);
+    expect(marks.every((m) => m && m !== 'none' && m !== 'normal')).to.equal(true);
   });
 });

@@ -133,19 +133,22 @@ describe('<campaign-story-teaser>', () => {
     it('leaves no hole under a short headline, and keeps every card the same size', async () => {
       const headlines = [
         'Hot pot',
-        'The mountain city asks its readers what holds it together',
+        'What holds the mountain city together',
         'Cultivating the Essence to Refine the ‘Spirit of Chongqing City’ through Ninety Years of Its Stairs',
       ];
+      // The last card has every block at its tallest (headline and excerpt clamped to
+      // three lines): it is no taller than the others.
+      const excerpt = 'Old lanes and new towers, two rivers and a thousand stairs. '.repeat(4);
       const el = await fixture<HTMLElement>(html`
         <div style="width: 300px; font: 16px/1.5 sans-serif">
           ${headlines.map(
-            (headline) =>
+            (headline, i) =>
               html`<campaign-story-teaser
                 href="#story"
                 headline=${headline}
                 byline="XINYI LI"
                 date="2024-03-24"
-                excerpt="A campaign asks."
+                excerpt=${i === 2 ? excerpt : 'A campaign asks.'}
                 src=${PIXEL}
                 alt=""
               ></campaign-story-teaser>`,

@@ -13,39 +13,23 @@ export const styles = css`
     font-size: 0.875em;
     color: var(--_muted);
   }
-  /* Each state has its own mark as well as its word: a filled dot (live), a turning
-     dashed ring (reconnecting), two bars (paused), an empty ring (offline). */
+  /* Each state has its own mark as well as its word: a filled dot (live), a dotted ring
+     (reconnecting), two bars (paused), an empty ring (offline). */
   [part='status']::before {
-    content: '';
-    display: inline-block;
-    width: 0.75em;
-    height: 0.75em;
-    margin-inline-end: 0.375em;
-    vertical-align: -0.0625em;
-    border: 2px solid;
-    border-radius: 50%;
+    content: '○ ';
   }
   .live {
     color: var(--_text);
   }
   .live::before {
+    content: '● ';
     color: var(--_accent);
-    background: currentColor;
   }
   .reconnecting::before {
-    border-style: dashed;
-    animation: turn 2s linear infinite;
+    content: '◌ ';
   }
   .paused::before {
-    width: 0.625em;
-    border-block: 0;
-    border-width: 0.1875em;
-    border-radius: 0;
-  }
-  @keyframes turn {
-    to {
-      transform: rotate(1turn);
-    }
+    content: '‖ ';
   }
   [part='status'].connecting {
     display: inline; /* empty, but not gone: see span:empty */
@@ -161,9 +145,6 @@ export const styles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    .reconnecting::before {
-      animation: none;
-    }
     .ticker {
       overflow-x: auto;
     }

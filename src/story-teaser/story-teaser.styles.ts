@@ -41,16 +41,17 @@ export const teaserStyles = css`
     white-space: nowrap;
     text-overflow: ellipsis;
   }
-  /* The body reserves every block at its tallest (headline 3 lines, byline 1, excerpt
-     3, with their margins, in the body's em), so the card is the same size loading,
-     loaded or failed; each block is only as tall as its text, so what the text leaves
-     free gathers below the excerpt, never under a short headline. */
+  /* The body reserves every block at its tallest (headline and excerpt are clamped), so
+     the card is the same size loading, loaded or failed: headline 3 × 1.125em × 1.35, byline 0.875em × (0.375 + 1.5),
+     excerpt 0.9375em × (0.5 + 3 × 1.5) = 10.885em (compact: 2 × 1.35em and the byline
+     = 4.341em), and the padding. Each block is only as tall as its text, so what the text leaves free
+     gathers below the excerpt, never under a short headline. */
   .body {
     padding: calc(var(--_space) * 0.75);
-    min-height: calc(3 * 1.125em * 1.35 + 0.875em * (0.375 + 1.5) + 0.9375em * (0.5 + 3 * 1.5));
+    min-height: calc(10.885em + var(--_space) * 1.5);
   }
   :host([layout='compact']) .body {
-    min-height: calc(2 * 1.35em + 0.875em * (0.375 + 1.5));
+    min-height: calc(4.341em + var(--_space) * 1.5);
   }
   .headline,
   .byline,
@@ -59,11 +60,6 @@ export const teaserStyles = css`
     margin: 0;
     overflow: hidden;
     line-height: var(--_lh);
-    max-height: calc(var(--_n, 1) * var(--_lh));
-  }
-  .byline,
-  .sk {
-    height: calc(var(--_n, 1) * var(--_lh));
   }
   .headline {
     --_lh: 1.35em;
@@ -79,6 +75,7 @@ export const teaserStyles = css`
     font-size: 1em;
   }
   .byline {
+    height: 1.5em;
     margin-top: 0.375em;
     color: var(--_muted);
     font-size: 0.875em;
@@ -97,6 +94,7 @@ export const teaserStyles = css`
     font-size: 0.9375em;
   }
   .sk {
+    height: calc(var(--_n, 1) * var(--_lh));
     background: linear-gradient(var(--_placeholder) 0 70%, transparent 0) 0 15% / 100% var(--_lh);
   }
   /* While the story loads, the byline and excerpt wait unseen (the headline's length is
@@ -106,13 +104,9 @@ export const teaserStyles = css`
   .excerpt.sk {
     visibility: hidden;
   }
-  .body:has(> .byline.sk) {
-    background: repeating-linear-gradient(var(--_placeholder) 0 1em, transparent 0 1.5em) left
-      calc(var(--_space) * 0.75) bottom calc(var(--_space) * 0.75) /
-      calc(100% - var(--_space) * 1.5) 5.5em no-repeat;
-  }
-  :host([layout='compact']) .body:has(> .byline.sk) {
-    background-size: 50% 1em;
+  .body:has(> .excerpt.sk) {
+    background: repeating-linear-gradient(var(--_placeholder) 0 1em, #0000 0 1.5em) bottom / 100%
+      5.5em no-repeat content-box;
   }
   a {
     color: inherit;
