@@ -107,14 +107,20 @@ describePostgres('partner sites on two API instances (PostgreSQL)', () => {
     const wall = await openStream(`${b.url}${API}/quotes/stream`, {
       origin: 'https://wall-partner.example',
     });
+    const openOnA = async () => {
+      const answer = await staffCall(a, 'GET', '');
+      return (answer.body as PartnerList).items.find((p) => p.id === id)?.figures.openWalls;
+    };
     try {
-      await within(CAMPAIGN_REFRESH_MS + 2 * PRESENCE_MS + 2000, 'counted on A', async () => {
-        const answer = await staffCall(a, 'GET', '');
-        const partner = (answer.body as PartnerList).items.find((p) => p.id === id);
-        return partner?.figures.openWalls === 1;
-      });
+      await within(
+        CAMPAIGN_REFRESH_MS + 2 * PRESENCE_MS + 2000,
+        'counted on A',
+        async () => (await openOnA()) === 1,
+      );
     } finally {
       wall.close();
     }
+    // Closed on B: A stops counting it once B writes its counts again.
+    await within(2 * PRESENCE_MS + 2000, 'no longer counted', async () => (await openOnA()) === 0);
   });
 });
