@@ -519,7 +519,7 @@ export class CampaignSubmissionForm extends CampaignElement {
           warned = true;
           const origin = location.origin;
           console.warn(
-            `campaign-widgets: the campaign API at ${client.base} does not accept submissions from ${origin} yet. Ask the newsroom to add ${origin} as a partner site of the campaign "${client.campaign}". Until then readers' words stay on their device.`,
+            `campaign-widgets: ${client.base} does not accept submissions from ${origin} yet: ask the newsroom to add ${origin} as a partner site of campaign "${client.campaign}".`,
           );
         }
         return;
