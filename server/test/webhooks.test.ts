@@ -19,6 +19,7 @@ import type {
   WebhookEndpointWithSecret,
 } from '../../src/api/webhooks.js';
 import { buildApp, type AppOptions } from '../src/app.js';
+import type { SqliteStore } from '../src/store/sqlite.js';
 import {
   csrfTokenFor,
   CSRF_HEADER,
@@ -28,7 +29,17 @@ import {
 } from '../src/auth/sessions.js';
 import { guardedLookup, isInternalAddress, webhookUrlProblem } from '../src/webhooks/address.js';
 import { postWebhook } from '../src/webhooks/post.js';
-import { API, CAMPAIGN, delay, newKey, staff, tempDir, TOKEN, validBody } from './helpers.js';
+import {
+  addCampaign,
+  API,
+  CAMPAIGN,
+  delay,
+  newKey,
+  staff,
+  tempDir,
+  TOKEN,
+  validBody,
+} from './helpers.js';
 import { describePostgres, testSchema, TEST_DATABASE_URL } from './pg-support.js';
 
 const HOOKS = `${API}/staff/webhooks`;
@@ -745,6 +756,57 @@ describePostgres('webhooks on PostgreSQL', () => {
       await b.close();
       await hook.close();
       await drop();
+    }
+  });
+});
+
+describe('webhooks when the outbox write with the change fails (SQLite)', () => {
+  it('writes the rows once the change is heard: nothing is lost', async () => {
+    const dataDir = tempDir();
+    const app = await buildApp({
+      dataDir,
+      adminToken: TOKEN,
+      rateLimit: false,
+      maxEventLoopDelayMs: false,
+      webhooks: FAST,
+      // No demo submissions: the outbox statements are prepared at the first event below.
+      seedDemo: false,
+    });
+    await app.ready();
+    const hook = receiver();
+    await hook.listen();
+    const db = (app.store as SqliteStore).db;
+    const prepare = db.prepare.bind(db);
+    let broken = 0;
+    // The first statement prepared to write the outbox (the one that runs with the
+    // change) fails; the webhook service's own write, when it hears the commit, does not.
+    db.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (broken === 0 && sql.trimStart().startsWith('INSERT INTO webhook_deliveries')) {
+        broken += 1;
+        return Object.assign(Object.create(statement) as object, {
+          run: () => {
+            throw new Error('outbox unavailable');
+          },
+        });
+      }
+      return statement;
+    }) as typeof db.prepare;
+    const errors = console.error;
+    console.error = () => undefined;
+    try {
+      await addCampaign(app, { id: CAMPAIGN });
+      await addEndpoint(app, hook, ['submission.received']);
+      const id = await submitOne(app);
+      await until('the delivery', () => hook.received.length === 1);
+      assert.equal(broken, 1, 'the write with the change failed');
+      assert.equal(hook.received[0].json.data.submission.id, id);
+      assert.equal(hook.received[0].verified, true);
+    } finally {
+      console.error = errors;
+      await app.close();
+      await hook.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -472,10 +472,30 @@ export class WebhookData implements WebhookStore {
 const SUBMISSION_OF = 'SELECT * FROM submissions WHERE campaign_id = ? AND id = ?';
 
 /**
+ * Events whose outbox rows the store could not write with the change (campaign and event
+ * key), for the webhook service to write once it hears the change was committed. Per
+ * process; bounded (a database refusing every write fills it no further).
+ */
+const misses = new Set<string>();
+const MISSES_MAX = 10_000;
+const missKey = (campaignId: string, key: string) => `${campaignId}\n${key}`;
+
+function missed(event: StaffEvent, key: string, error: unknown): void {
+  console.error('webhook outbox write failed; written again once committed', error);
+  if (misses.size >= MISSES_MAX) misses.delete(misses.values().next().value!);
+  misses.add(missKey(event.campaignId, key));
+}
+
+/** True (once) when the store could not write this event's rows with the change. */
+export function takeOutboxMiss(campaignId: string, key: string): boolean {
+  return misses.delete(missKey(campaignId, key));
+}
+
+/**
  * The outbox rows of committed changes, written by SQLite synchronously right after the
  * change's commit, before any other JavaScript runs (no await, no I/O in between): only
- * a process killed at that instant loses them. A failure is logged and left to the
- * webhook service, which enqueues every event it hears again (the rows are unique).
+ * a process killed at that instant loses them. A failure is logged and left to this
+ * process's webhook service (`takeOutboxMiss`), which writes the rows once it hears it.
  */
 export function sqliteOutboxWriter(db: Database.Database): (events: readonly StaffEvent[]) => void {
   let s: Record<'targets' | 'submission' | 'enqueue' | 'forget', Database.Statement> | null = null;
@@ -520,7 +540,7 @@ export function sqliteOutboxWriter(db: Database.Database): (events: readonly Sta
           }
         })();
       } catch (error) {
-        console.error('webhook outbox write failed', error);
+        missed(event, of.key, error);
       }
     }
   };
@@ -531,7 +551,7 @@ export function sqliteOutboxWriter(db: Database.Database): (events: readonly Sta
  * its client, before COMMIT): the change and its webhooks commit together or not at
  * all. Inside a savepoint, so that a failure here never costs the change (a reader's
  * submission is stored whatever happens to its webhooks); such a failure is logged,
- * and the webhook service enqueues the event again when it hears it.
+ * and this process's webhook service writes the rows once it hears the commit.
  */
 export async function pgOutboxInTransaction(client: pg.PoolClient, event: StaffEvent) {
   const of = webhookEventOf(event);
@@ -577,6 +597,6 @@ export async function pgOutboxInTransaction(client: pg.PoolClient, event: StaffE
     await client.query('RELEASE SAVEPOINT webhook_outbox');
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT webhook_outbox').catch(() => undefined);
-    console.error('webhook outbox write failed', error);
+    missed(event, of.key, error);
   }
 }

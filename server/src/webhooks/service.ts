@@ -6,9 +6,9 @@
  * synchronously right after its commit, before any other JavaScript runs. Every
  * committed change then reaches this process as a staff event (`Store.subscribeStaff`:
  * SQLite at once; PostgreSQL through the database, on every instance), which wakes the
- * worker and — a second line, should the store's write have failed — writes the same
- * rows again: (endpoint, event key) is unique, so an event is enqueued once however
- * often it is heard. What is left (docs/webhooks.md): on SQLite, a process killed in the
+ * worker and, should the store's write have failed in this process, writes the rows
+ * then (`takeOutboxMiss`): (endpoint, event key) is unique, so an event is enqueued
+ * once however often it is written. What is left (docs/webhooks.md): on SQLite, a process killed in the
  * instant between a commit and the next statement loses that event's webhooks; the
  * change itself is kept.
  *
@@ -23,7 +23,7 @@ import { WEBHOOK_TEST_EVENT } from '../../../src/api/webhooks.js';
 import { signBody, SIGNATURE_HEADER } from '../safety/external-check.js';
 import type { StaffEvent } from '../store/newsroom.js';
 import type { Store } from '../store/store.js';
-import type { ClaimedDelivery, EndpointRecord } from '../store/webhooks.js';
+import { takeOutboxMiss, type ClaimedDelivery, type EndpointRecord } from '../store/webhooks.js';
 import {
   deletedKey,
   plannedDelivery,
@@ -73,11 +73,12 @@ export interface WebhookOptions {
   /** False: enqueue only, deliver nothing (a separate worker process, or a test). */
   deliver?: boolean;
   /**
-   * False: rely on the store alone for the outbox rows (written with each change) and
-   * do not enqueue again the events this process hears (default true; a test turns it
-   * off to show the store's rows suffice).
+   * Which heard events this process writes to the outbox itself: `missed` (default),
+   * those whose rows the store could not write with the change; `all`, every one again
+   * (the rows are unique, so it costs queries, not duplicates); false, none (a test
+   * shows that the store's rows suffice).
    */
-  enqueueHeard?: boolean;
+  enqueueHeard?: 'missed' | 'all' | false;
 }
 
 export class WebhookService {
@@ -90,7 +91,7 @@ export class WebhookService {
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #deliver: boolean;
-  readonly #enqueueHeard: boolean;
+  readonly #enqueueHeard: 'missed' | 'all' | false;
   readonly #inFlight = new Map<number, Promise<void>>();
   #unsubscribe: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -112,7 +113,7 @@ export class WebhookService {
     this.#pollMs = options.pollMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? this.timeoutMs + 30_000;
     this.#deliver = options.deliver !== false;
-    this.#enqueueHeard = options.enqueueHeard !== false;
+    this.#enqueueHeard = options.enqueueHeard ?? 'missed';
   }
 
   start(): void {
@@ -177,7 +178,8 @@ export class WebhookService {
     if (!of) return;
     // The store wrote the rows with the change already; wake the worker for them.
     this.kick();
-    if (!this.#enqueueHeard) return;
+    const missed = takeOutboxMiss(event.campaignId, of.key);
+    if (this.#enqueueHeard === false || (this.#enqueueHeard === 'missed' && !missed)) return;
     try {
       const targets = (await this.#store.listWebhookTargets(event.campaignId)).filter((endpoint) =>
         wantsEvent(endpoint, of.type),
