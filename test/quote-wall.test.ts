@@ -484,7 +484,7 @@ describe('<campaign-quote-wall>', () => {
       { text: 'Yes.' },
       { text: long },
       { text: 'Mountain city.' },
-      { text: 'Warm people.' },
+      { text: 'Warm people.', name: 'Zhang Wei from the lanes above the river' },
     ]);
     el.style.width = '1248px';
     await el.updateComplete;
@@ -512,7 +512,14 @@ describe('<campaign-quote-wall>', () => {
       f.querySelector('blockquote')!.getBoundingClientRect().top;
     for (const f of figures) {
       const padding = parseFloat(getComputedStyle(f).paddingBottom);
-      expect(f.getBoundingClientRect().height).to.be.closeTo(content(f) + 2 * padding + 2, 2);
+      const box = f.getBoundingClientRect();
+      expect(box.height).to.be.closeTo(content(f) + 2 * padding + 2, 2);
+      // The Report action (floated to the line's end) is held by its caption, so it stays
+      // inside the card when it wraps onto a line of its own.
+      const report = f.querySelector('[part="report"]')!.getBoundingClientRect();
+      const caption = f.querySelector('figcaption')!.getBoundingClientRect();
+      expect(report.bottom, 'Report inside its caption').to.be.at.most(caption.bottom + 0.5);
+      expect(caption.bottom, 'caption inside its card').to.be.at.most(box.bottom - padding + 1);
     }
     const heights = figures.map((f) => f.getBoundingClientRect().height);
     expect(Math.min(...heights)).to.be.below(Math.max(...heights) / 2);

@@ -78,6 +78,7 @@ export const styles = css`
     white-space: pre-line;
   }
   figcaption {
+    display: flow-root; /* holds the floated Report action, even when it wraps */
     font-size: 0.875em;
     color: var(--_muted);
   }
