@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { Locale } from '../../src/api/wire.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../src/api/webhooks.js';
+import { failure } from './support/fake-api.js';
 import { button, cleanUp, deepText, openConsole, settle, shadow } from './support/console.js';
 import { CAMPAIGN, World } from './support/world.js';
 
@@ -160,6 +161,7 @@ describe('newsroom console: webhooks', () => {
     expect(url.value).to.equal('https://archive.example.org/in');
     expect(url.getAttribute('aria-invalid')).to.equal('true');
     expect(url.getAttribute('aria-describedby')).to.include('wh-url-error');
+    expect(shadow(view).activeElement).to.equal(url);
     expect(root.querySelector('[role="alert"]')!.textContent).to.include('private or internal');
   });
 
@@ -236,6 +238,27 @@ for (const locale of ['en', 'zh-Hans'] as Locale[]) {
       root.querySelector('form')!.requestSubmit();
       await waitUntil(() => root.querySelector('.secret'), 'the secret');
       await expect(el).to.be.accessible();
+    });
+
+    it('no webhooks yet, and a list that does not load', async () => {
+      const w = new World({ me: { role: 'admin', locale } });
+      w.api.on('GET', HOOKS, { body: { items: [], max: 20 } });
+      const el = await openConsole(w, '?view=webhooks');
+      const view = () => shadow(el).querySelector('newsroom-webhooks');
+      await waitUntil(() => view()?.shadowRoot?.querySelector('button.primary'), 'the empty list');
+      await expect(el).to.be.accessible();
+      await cleanUp();
+      const failing = new World({ me: { role: 'admin', locale } });
+      failing.api.on('GET', HOOKS, failure(500, 'internal'));
+      const again = await openConsole(failing, '?view=webhooks');
+      await waitUntil(
+        () =>
+          shadow(again)
+            .querySelector('newsroom-webhooks')
+            ?.shadowRoot?.querySelector('[role="alert"]'),
+        'the error',
+      );
+      await expect(again).to.be.accessible();
     });
   });
 }

@@ -253,6 +253,8 @@ export class NewsroomWebhooks extends ConsoleElement {
         if (url) {
           this._fieldErrors = { url: msg('This address cannot receive webhooks.') };
           this._problem = url.message ?? '';
+          await this.updateComplete;
+          this.renderRoot.querySelector<HTMLInputElement>('#wh-url')?.focus();
         } else {
           this._problem = error.message;
         }
