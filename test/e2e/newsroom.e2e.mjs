@@ -572,8 +572,9 @@ describe(`newsroom console in ${ENGINE}`, () => {
       actions: false,
       decisionButtons: 0,
       hint: 'Your role can read the queue but not decide.',
-      // Settings and Safety are read-only for a viewer: shown, never saved.
-      nav: ['Queue', 'Audit trail', 'Settings', 'Safety', 'Exports'],
+      // Settings, Safety and Partner sites are read-only for a viewer: shown, never saved;
+      // Campaigns lists the campaigns they have a role on.
+      nav: ['Queue', 'Audit trail', 'Settings', 'Safety', 'Partner sites', 'Exports', 'Campaigns'],
     });
     await shotA(pa, 'viewer-no-buttons');
 

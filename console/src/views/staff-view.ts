@@ -356,9 +356,9 @@ export class NewsroomStaff extends ConsoleElement {
                     <th scope="col">${msg('Name')}</th>
                     <th scope="col">${msg('Email')}</th>
                     <th scope="col">${msg('Role')}</th>
-                    <th scope="col">${msg('Roles per campaign')}</th>
                     <th scope="col">${msg('Status')}</th>
                     <th scope="col">${msg('Last sign-in')}</th>
+                    <th scope="col">${msg('Roles per campaign')}</th>
                     <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th>
                   </tr>
                 </thead>
@@ -459,6 +459,10 @@ export class NewsroomStaff extends ConsoleElement {
           )}
         </select>
       </td>
+      <td data-label=${msg('Status')}>${status}</td>
+      <td data-label=${msg('Last sign-in')}>
+        ${member.lastSignInAt ? formatWhen(member.lastSignInAt, locale) : '—'}
+      </td>
       <td data-label=${msg('Roles per campaign')}>
         <span>${this.#rolesSummary(member)}</span>
         <button
@@ -471,10 +475,6 @@ export class NewsroomStaff extends ConsoleElement {
         >
           ${msg(str`Roles per campaign for ${member.name}`)}
         </button>
-      </td>
-      <td data-label=${msg('Status')}>${status}</td>
-      <td data-label=${msg('Last sign-in')}>
-        ${member.lastSignInAt ? formatWhen(member.lastSignInAt, locale) : '—'}
       </td>
       <td>
         <div class="actions">
