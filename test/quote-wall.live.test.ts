@@ -243,6 +243,26 @@ describe('<campaign-quote-wall> live connection', () => {
     }
   });
 
+  it('closes its stream when the page is left, and resumes from its cursor back from the cache', async () => {
+    const r = room();
+    await r.add({ text: 'A' });
+    const el = await wallFor(r.api);
+    await live(el);
+    // Kept in the back/forward cache, an open stream would hold one of the browser's
+    // six connections to the API for as long as the page stays cached.
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    for (let i = 0; i < 100 && (await r.stats()).open; i++)
+      await new Promise((f) => setTimeout(f, 20));
+    expect((await r.stats()).open).to.equal(0);
+    await r.add({ text: 'While cached' });
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    await showing(el, ['While cached', 'A']);
+    const stats = await r.stats();
+    expect(stats.open).to.equal(1);
+    // Both connections start after the first page's last event: nothing missed or repeated.
+    expect(stats.resumedFrom).to.deep.equal([1, 1]);
+  });
+
   it('pauses while the wall is far off-screen, and catches up when it comes near', async () => {
     const r = room();
     await r.add({ text: 'A' });

@@ -214,6 +214,22 @@ describe('<campaign-submission-form> following its campaign live', () => {
     el.remove();
   });
 
+  it('closes its stream when the page is left, and reads the campaign again when it is back from the cache', async () => {
+    const r = room();
+    const el = await formAt(r.api);
+    await streaming(r);
+    // Kept in the back/forward cache, an open stream would hold one of the browser's
+    // six connections to the API for as long as the page stays cached.
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    await streaming(r, 0);
+    await r.set({ status: 'closed' });
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    await streaming(r);
+    expect((await r.stats()).streams).to.equal(2);
+    await until(() => el.state === 'closed', 'not closed after coming back');
+    el.remove();
+  });
+
   it('closes at once when the campaign closes, keeps the draft, and comes back on reopening', async () => {
     const r = room();
     const el = await formAt(r.api);

@@ -81,6 +81,10 @@ export class Feed {
   ) {
     feeds.set(key, this);
     document.addEventListener('visibilitychange', this.#visibility);
+    // A page kept in the back/forward cache keeps its stream open unless it is closed
+    // here: six such pages hold every HTTP/1.1 connection the browser allows the API.
+    addEventListener('pagehide', this.#visibility);
+    addEventListener('pageshow', this.#visibility);
   }
 
   leave(sub: LiveQuotes): void {
@@ -88,6 +92,8 @@ export class Feed {
     if (this.subs.size) return this.run();
     feeds.delete(this.key);
     document.removeEventListener('visibilitychange', this.#visibility);
+    removeEventListener('pagehide', this.#visibility);
+    removeEventListener('pageshow', this.#visibility);
     clearTimeout(this.#hideTimer);
     cancelAnimationFrame(this.#frame);
     this.#more?.abort();
@@ -134,8 +140,10 @@ export class Feed {
     }
   }
 
-  #visibility = () => {
+  #visibility = (e: Event) => {
     clearTimeout(this.#hideTimer);
+    // Leaving the page closes the stream at once; back from the cache, it resumes.
+    if (e.type === 'pagehide') return void ((this.#hidden = true), this.run());
     this.#hideTimer = setTimeout(
       () => {
         this.#hidden = document.hidden;

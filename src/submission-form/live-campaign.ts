@@ -37,11 +37,15 @@ export class LiveCampaign implements ReactiveController {
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#visibility);
+    addEventListener('pagehide', this.#visibility);
+    addEventListener('pageshow', this.#visibility);
     this.#run();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#visibility);
+    removeEventListener('pagehide', this.#visibility);
+    removeEventListener('pageshow', this.#visibility);
     clearTimeout(this.#hideTimer);
     this.#stop();
     this.#opened = false;
@@ -61,8 +65,10 @@ export class LiveCampaign implements ReactiveController {
     return host.client?.url('/stream', { locale: host.locale });
   }
 
-  #visibility = (): void => {
+  #visibility = (e: Event): void => {
     clearTimeout(this.#hideTimer);
+    // Leaving the page (perhaps into the back/forward cache) closes the stream at once.
+    if (e.type === 'pagehide') return this.#stop();
     this.#hideTimer = setTimeout(
       () => (document.hidden ? this.#stop() : this.#run()),
       document.hidden ? timing.hidden : 0,
