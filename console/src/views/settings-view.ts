@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { ConsoleElement } from '../base.js';
 import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
 import type {
   CampaignSettingField,
@@ -837,7 +838,7 @@ export class NewsroomSettings extends ConsoleElement {
               id=${id}
               name=${id}
               type=${type}
-              lang=${lang ?? nothing}
+              lang=${ifDefined(lang)}
               autocomplete="off"
               ?readonly=${readonly}
               aria-invalid=${invalid}
@@ -848,7 +849,7 @@ export class NewsroomSettings extends ConsoleElement {
               id=${id}
               name=${id}
               rows="4"
-              lang=${lang ?? nothing}
+              lang=${ifDefined(lang)}
               ?readonly=${readonly}
               aria-invalid=${invalid}
               aria-describedby=${described}

@@ -5,7 +5,12 @@
  * concurrent retries of one submission are serialised here, and live events are
  * handed to subscribers in commit order right after their commit.
  */
-import { PartnerQueries, sqlitePlanRunner, type PartnerStore, type PresenceRow } from './partners.js';
+import {
+  PartnerQueries,
+  sqlitePlanRunner,
+  type PartnerStore,
+  type PresenceRow,
+} from './partners.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

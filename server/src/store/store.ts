@@ -249,7 +249,8 @@ export class StoreUnavailableError extends Error {
 export type LiveStatusListener = (live: boolean) => void;
 
 export interface Store
-  extends NewsroomStore,
+  extends
+    NewsroomStore,
     SafetyStore,
     CampaignRoleStore,
     CampaignSettingsStore,
