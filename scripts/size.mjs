@@ -23,15 +23,24 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * part and Chinese 2.2 KB) and the form's photo permission and receipts (receipts.ts
  * 0.54 KB, with the form's part and Chinese 1.8 KB); budget 27.9 KB. The dialog and
  * the receipt list are used by few readers and are the first candidates to load only
- * when needed. The goal is 18 KB; the breakdown (`--modules`) shows where the bytes are.
+ * when needed. Running a campaign without a restart and the first-impression fixes
+ * then took them to 29.01 / 29.09 KB: the form's blocked state (a site not allowed
+ * yet), its live campaign stream, countdown and consent re-ask (live-campaign.ts and
+ * the form's part, with Chinese, 1.05 KB), the wall's and teasers' layout, status and
+ * date fixes (0.28 KB), the API root with or without /v1 and closing streams on
+ * pagehide (0.05 KB); budget 29.3 KB. The goal is 18 KB; the breakdown (`--modules`)
+ * shows where the bytes are.
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 27.9 * 1024,
-  'dist/campaign-widgets.iife.js': 27.9 * 1024,
+  'dist/campaign-widgets.js': 29.3 * 1024,
+  'dist/campaign-widgets.iife.js': 29.3 * 1024,
   // The newsroom console's own script, which partners never load (/moderate only):
   // 37.9 KB with both languages before trust and safety; 44.9 KB with the Reported tab,
-  // flag chips, the safety settings view and their Chinese (about 7 KB), plus room.
-  'dist/console/console.js': 46 * 1024,
+  // flag chips, the safety settings view and their Chinese (about 7 KB), plus room;
+  // 63.3 KB with the partner sites, campaign settings, campaigns and roles, and
+  // webhooks views and their Chinese (about 4.5 to 6.5 KB each). Loading the admin-only
+  // views when first opened would take them off a moderator's first load.
+  'dist/console/console.js': 65 * 1024,
 };
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
