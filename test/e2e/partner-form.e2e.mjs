@@ -5,8 +5,9 @@
 //      warns the partner's developer once; an admin signed in on /moderate adds the
 //      origin in the console's Partner sites view; the same page, with no restart of the
 //      API, sends on "Try again" and the submission is stored exactly once;
-//   b. an admin closes the campaign (its settings): an open form shows it closed within
-//      seconds, with no reload; reopening brings the form back, with the reader's words.
+//   b. an admin closes the campaign in the console's Settings view: an open form shows it
+//      closed within seconds, with no reload; reopening there brings the form back, with
+//      the reader's words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApiProcess } from '../../scripts/api-process.mjs';
@@ -209,19 +210,27 @@ describe(`the form on a partner's page in ${ENGINE}`, () => {
     await p.goto(readerUrl('en'));
     const message = 'The cable car over the river is how my grandmother went to market.';
     await fill(p, message);
+    // The admin, at another desk, closes and reopens it in the console's Settings view.
+    const desk = await separateBrowser();
+    t.after(() => desk.close().catch(() => undefined));
+    const d = await desk.newPage({ width: 1280, height: 900 });
+    await d.goto(`${api.url}/moderate?view=settings`);
+    await signIn(d, account);
+    const view = `${CONSOLE} >>> newsroom-settings`;
     const change = async (status) => {
-      const current = (await asAdmin('GET', '/staff/settings')).body;
-      const { revision, closesAt, consent, privacyPolicyUrl, districts, limits } = current;
-      const answer = await asAdmin('PUT', '/staff/settings', {
-        revision,
-        status,
-        closesAt,
-        consent,
-        privacyPolicyUrl,
-        districts,
-        limits,
-      });
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      await waitForElement(d, `${view} >>> #toggle`, 'the open or closed button');
+      await d.click(`${view} >>> #toggle`);
+      await waitForElement(d, `${view} >>> dialog[open] button.primary`, 'the confirmation');
+      await d.click(`${view} >>> dialog[open] button.primary`);
+      // Saved: the API answers with the new status (the form hears it on its stream).
+      const deadline = Date.now() + 15000;
+      let seen;
+      while (Date.now() < deadline) {
+        seen = (await (await fetch(`${api.url}/v1/campaigns/${CAMPAIGN}`)).json()).status;
+        if (seen === status) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(seen, status, `the console saved the campaign ${status}`);
     };
     await change('closed');
     await untilState(p, 'closed');
