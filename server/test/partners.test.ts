@@ -5,6 +5,7 @@
  * figures (submissions, published, walls open now), and the store on both dialects.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { AuditPage } from '../../src/api/newsroom.js';
@@ -425,29 +426,74 @@ describe('partner origins may send at once; others read why they may not', () =>
     assert.equal(own.statusCode, 202);
   });
 
-  it('refuses receipts and reports from an origin not allowed, readably, before the body', async () => {
-    for (const url of [
-      `${API}/submissions/some-id/receipt`,
-      `${API}/submissions/some-id/withdraw`,
-      `${API}/quotes/some-id/reports`,
-    ]) {
+  it('refuses reports from an origin not allowed, readably, before the body', async () => {
+    const url = `${API}/quotes/some-id/reports`;
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.statusCode, 204);
+    assert.equal(preflight.headers['access-control-allow-origin'], origin);
+    const denied = await app.inject({
+      method: 'POST',
+      url,
+      headers: { origin, 'content-type': 'application/json' },
+      payload: 'not json',
+    });
+    assert.equal(denied.statusCode, 403, denied.body);
+    assert.equal(denied.json().code, 'origin_not_allowed');
+    assert.equal(denied.headers['access-control-allow-origin'], origin);
+  });
+
+  it('lets a reader check and withdraw by receipt after their partner site is disabled', async () => {
+    const partner = await created(app, { name: 'Leaving partner', origins: [origin] });
+    const receiptSecret = randomBytes(32).toString('base64url');
+    const sent = await submit(app, validBody({ receiptSecret }), from(origin));
+    assert.equal(sent.statusCode, 202, sent.body);
+    const { id } = sent.json<{ id: string }>();
+    const off = await update(app, partner.id, {
+      version: partner.version,
+      name: partner.name,
+      origins: partner.origins,
+      contact: null,
+      enabled: false,
+    });
+    assert.equal(off.statusCode, 200, off.body);
+    assert.equal((await submit(app, validBody(), from(origin))).statusCode, 403);
+    // The receipt's secret grants the answer, whatever the page's origin.
+    for (const path of ['receipt', 'withdraw']) {
       const preflight = await app.inject({
         method: 'OPTIONS',
-        url,
+        url: `${API}/submissions/${id}/${path}`,
         headers: { origin, 'access-control-request-method': 'POST' },
       });
-      assert.equal(preflight.statusCode, 204, url);
-      assert.equal(preflight.headers['access-control-allow-origin'], origin, url);
-      const denied = await app.inject({
-        method: 'POST',
-        url,
-        headers: { origin, 'content-type': 'application/json' },
-        payload: 'not json',
-      });
-      assert.equal(denied.statusCode, 403, `${url}: ${denied.body}`);
-      assert.equal(denied.json().code, 'origin_not_allowed');
-      assert.equal(denied.headers['access-control-allow-origin'], origin, url);
+      assert.equal(preflight.statusCode, 204);
+      assert.equal(preflight.headers['access-control-allow-origin'], origin);
     }
+    const asked = await app.inject({
+      method: 'POST',
+      url: `${API}/submissions/${id}/receipt`,
+      headers: { origin, 'content-type': 'application/json' },
+      payload: { secret: receiptSecret },
+    });
+    assert.equal(asked.statusCode, 200, asked.body);
+    assert.equal(asked.headers['access-control-allow-origin'], origin);
+    const wrong = await app.inject({
+      method: 'POST',
+      url: `${API}/submissions/${id}/receipt`,
+      headers: { origin, 'content-type': 'application/json' },
+      payload: { secret: randomBytes(32).toString('base64url') },
+    });
+    assert.equal(wrong.statusCode, 404, 'a wrong secret learns nothing');
+    const withdrawn = await app.inject({
+      method: 'POST',
+      url: `${API}/submissions/${id}/withdraw`,
+      headers: { origin, 'content-type': 'application/json' },
+      payload: { secret: receiptSecret },
+    });
+    assert.equal(withdrawn.statusCode, 200, withdrawn.body);
+    assert.equal(await app.store.getSubmission(CAMPAIGN, id), null, 'deleted for good');
   });
 
   it('gives the staff routes under the same paths no CORS, even now', async () => {

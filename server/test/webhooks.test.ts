@@ -539,6 +539,9 @@ function suite(dialect: Dialect) {
       const audit = await app.inject({ url: `${NEWS}/audit?limit=100`, headers: staff });
       assert.equal(audit.statusCode, 200, audit.body);
       assert.ok(!audit.body.includes(secret) && !audit.body.includes(created.secret));
+      // Nor the endpoint's path (many receivers carry a credential there): its origin only.
+      assert.ok(!audit.body.includes(created.endpoint.url), 'the full URL is not audited');
+      assert.ok(audit.body.includes(`${new URL(created.endpoint.url).origin}/…`));
       const actions = (audit.json().items as { action: string }[]).map((e) => e.action);
       for (const action of ['webhook_create', 'webhook_update', 'webhook_resend']) {
         assert.ok(actions.includes(action), action);

@@ -25,7 +25,6 @@ import { receiptDigest } from '../safety/screen.js';
 import { READER_ACTOR } from '../store/safety.js';
 import type { SubmissionRecord } from '../store/store.js';
 import { iso } from '../wire-mapping.js';
-import { originAllowed, originNotAllowed } from './submissions.js';
 
 /** Questions per client and window: a page with ten receipts, reloaded now and then. */
 export const RECEIPT_LIMIT = { max: 120, windowMs: 600_000 };
@@ -63,24 +62,20 @@ export default async function receiptRoutes(app: FastifyInstance): Promise<void>
     return submission!;
   }
 
-  // Their preflight answers any origin (submissions.ts): the request itself is refused,
-  // before its body is read, unless its origin may send.
-  const onRequest = async (request: FastifyRequest) => {
-    if (!originAllowed(request, request.campaign)) throw originNotAllowed(request, 'receipts');
-  };
-
+  // Any origin may ask (their preflight answers any, submissions.ts): the receipt's
+  // secret is what grants the answer, and it carries no cookie. A reader whose partner
+  // site was disabled or deleted since can still see and withdraw what they sent.
   const schema = (summary: string, answer: 'ReceiptStatus' | 'WithdrawAnswer') => ({
     summary,
     tags: ['submissions'],
     params: ItemParams,
     body: ref('ReceiptRequest'),
-    response: { 200: ref(answer), ...errorAnswers(400, 403, 404, 429) },
+    response: { 200: ref(answer), ...errorAnswers(400, 404, 429) },
   });
 
   app.post<{ Params: { id: string }; Body: ReceiptRequest }>(
     '/:id/receipt',
     {
-      onRequest,
       schema: schema('What became of a submission, told by its receipt', 'ReceiptStatus'),
     },
     async (request) => {
@@ -97,7 +92,6 @@ export default async function receiptRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Params: { id: string }; Body: ReceiptRequest }>(
     '/:id/withdraw',
     {
-      onRequest,
       schema: schema(
         'Withdraw a submission with its receipt: deleted for good, off every wall',
         'WithdrawAnswer',

@@ -173,9 +173,23 @@ export function deliveryToWire(delivery: DeliveryRecord): WebhookDelivery {
 }
 
 /** What the audit trail keeps of an endpoint: never its secret. */
+/**
+ * An endpoint's address as the audit trail keeps it: its origin only. Every staff role
+ * reads the trail, and many receivers' URLs (chat and automation hooks) carry their
+ * credential in the path or query.
+ */
+export function auditedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return '…';
+  }
+}
+
 const forAudit = (endpoint: EndpointRecord) => ({
   id: endpoint.id,
-  url: endpoint.url,
+  url: auditedUrl(endpoint.url),
   events: [...endpoint.events],
   enabled: endpoint.enabled,
   description: endpoint.description,
