@@ -25,7 +25,9 @@
  *   CAMPAIGN_MAX_PHOTO_PIXELS (24000000), CAMPAIGN_IMAGE_WORKERS (2) and
  *   CAMPAIGN_IMAGE_QUEUE (16): photos re-encoded at once and waiting,
  *   CAMPAIGN_MAX_EVENT_LOOP_DELAY_MS (1000, or
- *   `off`): above that lag every request answers 503 with Retry-After.
+ *   `off`): above that lag every request answers 503 with Retry-After,
+ *   CAMPAIGN_WEBHOOK_LOOPBACK (`1` lets webhook endpoints be plain http to this machine,
+ *   for a developer's receiver; otherwise https to public addresses only).
  * Prints `campaign-api listening on http://HOST:PORT` once it accepts connections. While
  * there is no staff account, each start also prints a one-time link (valid 24 hours,
  * replacing the previous one) that creates the first admin.
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
     ...(maxStreamClients ? { maxStreamClients } : {}),
     ...(maxStreamClientsPerAddress ? { maxStreamClientsPerAddress } : {}),
     ...(logLevel ? { logger: { level: logLevel } } : {}),
+    // Plain http webhook endpoints on this machine: a developer's receiver, never production.
+    ...(process.env.CAMPAIGN_WEBHOOK_LOOPBACK === '1' ? { webhooks: { allowLoopback: true } } : {}),
     staffAuth: {
       ...(idleHours ? { idleMs: idleHours * 3_600_000 } : {}),
       ...(sessionDays ? { absoluteMs: sessionDays * 24 * 3_600_000 } : {}),

@@ -47,6 +47,8 @@ const NEWS = `${API}/staff`;
 
 /** The fast schedule the tests use: every retry 40 ms later. */
 const FAST: NonNullable<AppOptions['webhooks']> = {
+  // The receivers here are plain http on loopback, as a developer's would be.
+  allowLoopback: true,
   retryDelayMs: () => 40,
   pollMs: 20,
   timeoutMs: 1500,
@@ -570,6 +572,25 @@ function suite(dialect: Dialect) {
     }
   });
 
+  it('refuses plain http to this machine unless the API is set up for development', async () => {
+    const { app } = await open({ webhooks: { allowLoopback: false } });
+    try {
+      const answer = await app.inject({
+        method: 'POST',
+        url: HOOKS,
+        headers: staff,
+        payload: { url: 'http://127.0.0.1:9/hook', events: ['submission.received'] },
+      });
+      assert.equal(answer.statusCode, 400, answer.body);
+      assert.equal(answer.json().fields[0].field, 'url');
+      assert.match(answer.json().fields[0].message, /https/);
+      const list = await app.inject({ url: HOOKS, headers: staff });
+      assert.equal(list.json<WebhookEndpointList>().items.length, 0, 'nothing stored');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses moderators, viewers and nobody; refuses bad input, internal addresses, and the 21st endpoint', async () => {
     const { app } = await open();
     try {
@@ -835,7 +856,9 @@ describe('webhook addresses', () => {
       assert.equal(isInternalAddress(address), false, address);
     }
     assert.equal(webhookUrlProblem('https://hooks.example.org/x'), null);
-    assert.equal(webhookUrlProblem('http://127.0.0.1:9000/x'), null);
+    assert.equal(webhookUrlProblem('http://127.0.0.1:9000/x', true), null);
+    // Without the development switch, plain http (to this machine) is refused too.
+    assert.match(webhookUrlProblem('http://127.0.0.1:9000/x') ?? '', /must use https/);
     const refused = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
       guardedLookup('https:')('localhost', {}, (error) => resolve(error)),
     );
@@ -871,7 +894,7 @@ describe('one webhook attempt', () => {
       res.writeHead(307, { location: target.url }).end();
     });
     try {
-      const result = await postWebhook(redirecting.url, '{}', {}, 1000);
+      const result = await postWebhook(redirecting.url, '{}', {}, 1000, true);
       assert.deepEqual(result, { ok: false, status: 307, error: 'HTTP 307' });
       await delay(50);
       assert.equal(reached, 0);
@@ -890,7 +913,7 @@ describe('one webhook attempt', () => {
     });
     try {
       const started = Date.now();
-      const result = await postWebhook(endless.url, '{}', {}, 5000);
+      const result = await postWebhook(endless.url, '{}', {}, 5000, true);
       assert.deepEqual(result, { ok: true, status: 200 });
       assert.ok(Date.now() - started < 1000, 'well before the timeout');
     } finally {

@@ -130,8 +130,8 @@ function exactly<T extends TSchema>(check: TypeCheck<T>, body: unknown): Static<
   return body;
 }
 
-function checkUrl(url: string): void {
-  const problem = webhookUrlProblem(url);
+function checkUrl(url: string, allowLoopback: boolean): void {
+  const problem = webhookUrlProblem(url, allowLoopback);
   if (problem) throw validation([{ field: 'url', code: 'invalid', message: problem }], problem);
 }
 
@@ -287,7 +287,7 @@ export default async function webhookRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply): Promise<WebhookEndpointWithSecret> => {
       const body = exactly(CREATE, request.body);
-      checkUrl(body.url);
+      checkUrl(body.url, app.webhooks.allowLoopback);
       const now = Date.now();
       const endpoint: EndpointRecord = {
         id: newId(),
@@ -345,7 +345,7 @@ export default async function webhookRoutes(app: FastifyInstance): Promise<void>
     },
     async (request) => {
       const body = exactly(UPDATE, request.body);
-      if (body.url !== undefined) checkUrl(body.url);
+      if (body.url !== undefined) checkUrl(body.url, app.webhooks.allowLoopback);
       const before = await endpointOf(request);
       const patch = {
         ...(body.url !== undefined ? { url: body.url } : {}),

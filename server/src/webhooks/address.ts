@@ -60,13 +60,19 @@ export function isInternalAddress(address: string): boolean {
 
 /**
  * null when the URL may be saved, else an English reason: `checkUrlProblem`'s rules
- * (https, or http to loopback; no credentials; 2,000 characters at most), and over
- * https no internal address literal and no `localhost`.
+ * (https, or http to loopback; no credentials; 2,000 characters at most), plain http
+ * only when `allowLoopback` (development and tests), and over https no internal address
+ * literal and no `localhost`.
  */
-export function webhookUrlProblem(url: string): string | null {
+export function webhookUrlProblem(url: string, allowLoopback = false): string | null {
   const problem = checkUrlProblem(url);
   if (problem) return problem;
   const parsed = new URL(url);
+  if (parsed.protocol === 'http:' && !allowLoopback) {
+    // Plain http reaches only this machine: a developer's receiver. On a newsroom's API
+    // it would let any campaign admin probe the ports of the machine the API runs on.
+    return 'The URL must use https (plain http to this machine is for development: CAMPAIGN_WEBHOOK_LOOPBACK=1).';
+  }
   if (parsed.protocol === 'https:') {
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
     const name = host.toLowerCase().replace(/\.$/, '');

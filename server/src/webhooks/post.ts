@@ -21,6 +21,7 @@ export function postWebhook(
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  allowLoopback = false,
 ): Promise<AttemptResult> {
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
@@ -38,7 +39,7 @@ export function postWebhook(
     const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), timeoutMs);
 
     try {
-      const problem = webhookUrlProblem(url);
+      const problem = webhookUrlProblem(url, allowLoopback);
       if (problem) {
         fail(`refused: ${problem}`);
         return;

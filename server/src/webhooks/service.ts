@@ -79,12 +79,18 @@ export interface WebhookOptions {
    * shows that the store's rows suffice).
    */
   enqueueHeard?: 'missed' | 'all' | false;
+  /**
+   * Lets endpoints be plain http to this machine (a developer's or a test's receiver);
+   * default false: https to public addresses only (`CAMPAIGN_WEBHOOK_LOOPBACK=1`).
+   */
+  allowLoopback?: boolean;
 }
 
 export class WebhookService {
   readonly #store: Store;
   readonly #owner = randomUUID();
   readonly timeoutMs: number;
+  readonly allowLoopback: boolean;
   readonly maxAttempts: number;
   readonly concurrency: number;
   readonly #retryDelay: (attempts: number) => number;
@@ -107,6 +113,7 @@ export class WebhookService {
   constructor(store: Store, options: WebhookOptions = {}) {
     this.#store = store;
     this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_DEFAULT;
+    this.allowLoopback = options.allowLoopback ?? false;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS_DEFAULT);
     this.concurrency = Math.max(1, options.concurrency ?? WEBHOOK_CONCURRENCY_DEFAULT);
     this.#retryDelay = options.retryDelayMs ?? defaultRetryDelay;
@@ -276,6 +283,7 @@ export class WebhookService {
         [SIGNATURE_HEADER]: signBody(delivery.secret, delivery.payload, Date.now()),
       },
       this.timeoutMs,
+      this.allowLoopback,
     );
     const now = Date.now();
     const giveUp = !result.ok && attempts >= this.maxAttempts;
