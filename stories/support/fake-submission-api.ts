@@ -63,6 +63,35 @@ answerFetch(ORIGIN, (url) => {
   return json(200, campaign(url.searchParams.get('locale') ?? 'en', name === 'closed'));
 });
 
+/**
+ * The campaign's own event stream (`…/stream`), which the form opens to follow its
+ * campaign: here it opens and stays quiet (the stories' campaigns do not change).
+ */
+class QuietEventSource extends EventTarget {
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readonly CLOSED = 2;
+  readyState = 0;
+  onopen: ((event: Event) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  constructor(readonly url: string) {
+    super();
+    setTimeout(() => {
+      if (this.readyState === this.CLOSED) return;
+      this.readyState = this.OPEN;
+      this.onopen?.(new Event('open'));
+    }, 50);
+  }
+  close() {
+    this.readyState = this.CLOSED;
+  }
+}
+const RealEventSource = window.EventSource;
+window.EventSource = function (url: string | URL, init?: EventSourceInit) {
+  return scenario(String(url)) ? new QuietEventSource(String(url)) : new RealEventSource(url, init);
+} as unknown as typeof EventSource;
+
 const RealXhr = XMLHttpRequest;
 /** Answers submissions of the fake scenarios; everything else goes to a real request. */
 class FakeXhr extends EventTarget {
