@@ -1,7 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { setLocale } from '../src/i18n/locale.js';
-import { SUBMISSION_FORM_STATES } from '../src/submission-form/submission-form.js';
 import { testApi } from './support/api.js';
 import {
   CAMPAIGN,
@@ -52,7 +51,6 @@ describe('<campaign-submission-form>', () => {
   it('renders every field at once from defaults, without an API, each labelled and described', async () => {
     const el = await fixture<Form>(html`<campaign-submission-form></campaign-submission-form>`);
     expect(el.state).to.equal('idle');
-    expect(SUBMISSION_FORM_STATES).to.include(el.state);
     for (const id of ['message', 'displayName', 'district', 'email', 'photo', 'consentGiven']) {
       const control = part(el, `#${id}`);
       expect(text(part(el, `label[for=${id}]`)), id).not.to.equal('');

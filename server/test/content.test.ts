@@ -187,18 +187,8 @@ describe('content endpoints', () => {
       doc.components.schemas.Campaign.required.sort(),
       [...(CampaignSchema.required ?? [])].sort(),
     );
-    for (const path of [
-      '/v1/campaigns/{campaign}',
-      '/v1/campaigns/{campaign}/stories',
-      '/v1/campaigns/{campaign}/stories/{id}',
-      '/v1/campaigns/{campaign}/photos/{id}',
-      '/v1/campaigns/{campaign}/submissions',
-      '/v1/campaigns/{campaign}/quotes',
-      '/v1/campaigns/{campaign}/quotes/stream',
-      '/v1/campaigns/{campaign}/submissions/{id}/approve',
-    ]) {
-      assert.ok(doc.paths[path], path);
-    }
+    // That every route the app registers is in the document, with its responses, is
+    // checked against the app's own route table in hardening.test.ts.
     assert.ok(
       doc.paths['/v1/campaigns/{campaign}/submissions'].post.requestBody.content[
         'multipart/form-data'
