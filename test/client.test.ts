@@ -8,6 +8,7 @@ import {
   ParseError,
   TimeoutError,
 } from '../src/api/errors.js';
+import type { SubmissionRequest } from '../src/api/wire.js';
 
 // The test runner's own server answers /__test/* (see test/support/endpoints.mjs):
 // real HTTP, real failures.
@@ -124,5 +125,78 @@ describe('CampaignApiClient', () => {
     });
     await failure(counting.request(at('status?status=503&code=unavailable')));
     expect(calls).to.equal(1);
+  });
+});
+
+describe('CampaignApiClient.submit', () => {
+  // The form endpoints (test/support/form-endpoints.mjs) store one id per key and keep
+  // what the last submission carried.
+  const room = () => `client-${Math.random().toString(36).slice(2)}`;
+  const body: SubmissionRequest = {
+    message: 'Chongqing people climb a thousand steps a day.',
+    displayName: 'Li Wei',
+    anonymous: false,
+    district: null,
+    email: null,
+    consentGiven: true,
+    consentVersion: '1',
+    publishPermission: true,
+    locale: 'en',
+  };
+  const last = async (r: string) =>
+    (await (await fetch(`/__cf/${r}/stats`)).json()) as {
+      posts: number;
+      last: { type: string; key: string; body: string };
+    };
+
+  it('posts the body as JSON under its Idempotency-Key; the same key, the same id', async () => {
+    const r = room();
+    const c = new CampaignApiClient(`${location.origin}/__cf/${r}`, 'spirit-of-chongqing');
+    const first = await c.submit(body, 'key-1');
+    expect(first.status).to.equal('pending');
+    const stats = await last(r);
+    expect(stats.last.type).to.equal('application/json');
+    expect(stats.last.key).to.equal('key-1');
+    expect(JSON.parse(stats.last.body)).to.deep.equal(body);
+    expect((await c.submit(body, 'key-1')).id).to.equal(first.id);
+    expect((await c.submit(body, 'key-2')).id).not.to.equal(first.id);
+  });
+
+  it('sends a photo as multipart (data, photo) by XMLHttpRequest, reporting progress', async () => {
+    const r = room();
+    const c = new CampaignApiClient(`${location.origin}/__cf/${r}`, 'spirit-of-chongqing');
+    const { open } = XMLHttpRequest.prototype;
+    const opened: string[] = [];
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string) {
+      opened.push(`${method} ${url}`);
+      return open.call(this, method, url, true);
+    };
+    const photo = new Blob([new Uint8Array(256 * 1024)], { type: 'image/jpeg' });
+    const fractions: number[] = [];
+    try {
+      await c.submit(body, 'key-photo', { photo, onProgress: (f) => fractions.push(f) });
+    } finally {
+      XMLHttpRequest.prototype.open = open;
+    }
+    expect(opened).to.deep.equal([`POST ${c.url('/submissions')}`]);
+    const stats = await last(r);
+    expect(stats.last.type).to.match(/^multipart\/form-data; boundary=/);
+    expect(stats.last.key).to.equal('key-photo');
+    expect(stats.last.body)
+      .to.contain('name="data"')
+      .and.contain('name="photo"; filename="photo.jpg"');
+    expect(stats.last.body).to.contain(JSON.stringify(body));
+    for (const f of fractions) expect(f).to.be.within(0, 1);
+  });
+
+  it('fails with AbortedError when aborted mid-upload', async () => {
+    const c = new CampaignApiClient(`${location.origin}/__cf/${room()}`, 'spirit-of-chongqing');
+    const controller = new AbortController();
+    const pending = c.submit(body, 'key-abort', {
+      signal: controller.signal,
+      onProgress: () => undefined,
+    });
+    controller.abort();
+    expect(await failure(pending)).to.be.instanceOf(AbortedError);
   });
 });

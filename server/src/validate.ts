@@ -6,15 +6,13 @@
 import { createHash } from 'node:crypto';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
-import type { FieldErrorCode, SubmissionRequest } from '../../src/api/wire.js';
+import { isEmail, type FieldErrorCode, type SubmissionRequest } from '../../src/api/wire.js';
 import { validation, type FieldProblem } from './errors.js';
 import { SubmissionRequestSchema } from './schemas.js';
 import type { CampaignRecord } from './store/store.js';
 import { cleanText } from './text.js';
 
 const checker = TypeCompiler.Compile(SubmissionRequestSchema);
-
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export type CleanSubmission = Omit<SubmissionRequest, 'website'>;
 
@@ -98,7 +96,7 @@ export function validateSubmission(raw: unknown, campaign: CampaignRecord): Clea
   if (body.email !== null) {
     const cleaned = text('email', body.email, false);
     if (cleaned) {
-      if (!EMAIL.test(cleaned)) add('email', 'invalid_email');
+      if (!isEmail(cleaned)) add('email', 'invalid_email');
       email = cleaned;
     }
   }

@@ -21,6 +21,7 @@ import type {
   SubmissionRequest,
   WithdrawAnswer,
 } from './wire.js';
+import { xhrFetch } from './xhr-fetch.js';
 
 export interface RequestOptions {
   /** Aborts the request; the promise rejects with `AbortedError`. */
@@ -28,6 +29,14 @@ export interface RequestOptions {
   /** Milliseconds before the request fails with `TimeoutError`. */
   timeout?: number;
   locale?: Locale;
+}
+
+/** What a submission carries besides its body and key. */
+export interface SubmitOptions extends RequestOptions {
+  /** The photo, sent with the body as multipart (`data`: the JSON, `photo`: a JPEG). */
+  photo?: Blob | null;
+  /** Upload progress from 0 to 1; given, the request goes by XMLHttpRequest. */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface ClientOptions {
@@ -116,20 +125,34 @@ export class CampaignApiClient {
     });
   }
 
-  /** Sends a submission as JSON. The same `idempotencyKey` never stores twice. */
+  /**
+   * Sends a submission: JSON, or multipart with a photo. The same `idempotencyKey` never
+   * stores twice, so a retry of the same body under it is safe.
+   */
   submit(
     body: SubmissionRequest,
     idempotencyKey: string,
-    options: RequestOptions = {},
+    { photo, onProgress, ...options }: SubmitOptions = {},
   ): Promise<SubmissionAccepted> {
-    return this.request(
+    let payload: string | FormData = JSON.stringify(body);
+    if (photo) {
+      payload = new FormData();
+      payload.append('data', JSON.stringify(body));
+      payload.append('photo', photo, 'photo.jpg');
+    }
+    return this.#send(
       this.url('/submissions'),
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(body),
+        headers: {
+          'idempotency-key': idempotencyKey,
+          // A FormData body sets its own, with the boundary.
+          ...(photo ? {} : { 'content-type': 'application/json' }),
+        },
+        body: payload,
       },
       options,
+      onProgress ? xhrFetch(onProgress) : this.#fetch,
     );
   }
 
@@ -169,7 +192,16 @@ export class CampaignApiClient {
    * rejects with `NetworkError`, `TimeoutError`, `AbortedError`, `HttpError` or
    * `ParseError`.
    */
-  async request<T>(url: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
+  request<T>(url: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
+    return this.#send(url, init, options, this.#fetch);
+  }
+
+  async #send<T>(
+    url: string,
+    init: RequestInit,
+    options: RequestOptions,
+    fetchFn: typeof fetch,
+  ): Promise<T> {
     const timeoutMs = options.timeout ?? this.#timeout;
     const controller = new AbortController();
     let timedOut = false;
@@ -185,7 +217,7 @@ export class CampaignApiClient {
     try {
       let response: Response;
       try {
-        response = await this.#fetch(url, {
+        response = await fetchFn(url, {
           ...init,
           headers: { accept: 'application/json', ...(init.headers as Record<string, string>) },
           signal: controller.signal,

@@ -2,8 +2,9 @@
  * The wire contract between the widgets and the campaign API. The reference server
  * (server/src/schemas.ts) validates requests and builds its OpenAPI document from
  * TypeBox schemas that are checked against these types at compile time, so the two
- * cannot drift. Widgets import these as types only: nothing of the server reaches
- * the bundle.
+ * cannot drift. Nothing of the server reaches the bundle: widgets import types, and
+ * the few values both sides must agree on (the submission limits' defaults, the email
+ * rule) are defined here once.
  */
 
 export const LOCALES = ['en', 'zh-Hans'] as const;
@@ -28,6 +29,25 @@ export interface SubmissionLimits {
   /** MIME types accepted for photos. */
   photoTypes: string[];
 }
+
+/**
+ * The limits a new campaign starts with; the form uses them until its campaign's own
+ * arrive. Copy before changing: this one object is shared.
+ */
+export const DEFAULT_SUBMISSION_LIMITS: SubmissionLimits = {
+  messageMinLength: 10,
+  messageMaxLength: 1000,
+  displayNameMaxLength: 60,
+  photoMaxBytes: 5 * 1024 * 1024,
+  photoMaxDimension: 2048,
+  photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
+};
+
+/**
+ * The email rule of the form and the API alike: no spaces, one `@`, and a host of two
+ * or more dot-separated labels (`name@example.com`). Pass the trimmed text.
+ */
+export const isEmail = (text: string): boolean => /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text);
 
 /** Where a reader reports illegal or harmful content: the campaign's own line. */
 export interface ReportContact {

@@ -5,33 +5,26 @@ import { CampaignElement } from '../base/campaign-element.js';
 import { emit } from '../core/events.js';
 import { describeError } from '../i18n/messages.js';
 import { formatDate, formatNumber, formatRelativeTime } from '../i18n/format.js';
-import { CampaignApiClient } from '../api/client.js';
-import { hasInvisible } from '../api/invisible.js';
-import { AbortedError, HttpError, type CampaignApiError } from '../api/errors.js';
-import type {
-  Campaign,
-  SubmissionAccepted,
-  SubmissionLimits,
-  SubmissionRequest,
+import { HttpError, type CampaignApiError } from '../api/errors.js';
+import {
+  DEFAULT_SUBMISSION_LIMITS,
+  type Campaign,
+  type SubmissionAccepted,
+  type SubmissionLimits,
+  type SubmissionRequest,
 } from '../api/wire.js';
 import { tokens } from '../styles/tokens.js';
 import { styles } from './submission-form.styles.js';
-import { clearDraft, loadDraft, saveDraft, type Draft } from './draft-store.js';
-import { xhrFetch } from './xhr-fetch.js';
+import type { Draft } from './draft-store.js';
+import { DraftController } from './draft-controller.js';
+import { SubmitController, type Job, type SubmissionFormState } from './submit-controller.js';
+import { checkDraft, messageKey, serverProblems, type MessageKey } from './validation.js';
+import { problemText } from './messages.js';
 import { resizePhoto } from './resize-photo.js';
-import { ReceiptsController, newSecret, type ReceiptEntry } from './receipts.js';
+import { ReceiptsController, type ReceiptEntry } from './receipts.js';
 import { LiveCampaign } from './live-campaign.js';
 
-/** States of the form, reflected as the `state` attribute. */
-export const SUBMISSION_FORM_STATES = [
-  'idle',
-  'sending',
-  'retrying',
-  'blocked',
-  'sent',
-  'closed',
-] as const;
-export type SubmissionFormState = (typeof SUBMISSION_FORM_STATES)[number];
+export { SUBMISSION_FORM_STATES, type SubmissionFormState } from './submit-controller.js';
 
 /** Detail of `campaign-submit`: the body about to be sent. */
 export interface SubmitDetail {
@@ -52,46 +45,9 @@ export interface SubmitErrorDetail {
   retrying: boolean;
 }
 
-/** Used until the campaign's own settings arrive. */
-const DEFAULT_LIMITS: SubmissionLimits = {
-  messageMinLength: 10,
-  messageMaxLength: 1000,
-  displayNameMaxLength: 60,
-  photoMaxBytes: 5 * 1024 * 1024,
-  photoMaxDimension: 2048,
-  photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
-};
-
-/** Fields in the order they appear (the error summary follows it). */
-const FIELDS = ['message', 'displayName', 'district', 'email', 'photo', 'consentGiven'];
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-
-const newKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-
-const blank = (): Draft => ({
-  message: '',
-  displayName: '',
-  anonymous: false,
-  district: '',
-  email: '',
-  consentGiven: false,
-  publishPermission: false,
-  photoPermission: false,
-  website: '',
-  photo: null,
-  key: newKey(),
-  secret: newSecret(),
-});
-
 const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** The partner's developer is told once per page that this origin may not send yet. */
-let warned = false;
 
 /**
  * @summary The campaign's call to readers: their words, a name or anonymity, a district,
@@ -141,10 +97,8 @@ export class CampaignSubmissionForm extends CampaignElement {
   @property({ reflect: true }) state: SubmissionFormState = 'idle';
 
   @state() private _campaign?: Campaign;
-  @state() private _draft = blank();
   /** Problems to show: field → text; the key `''` holds one not tied to a field. */
   @state() private _errors: Record<string, string> = {};
-  @state() private _progress = 0;
   @state() private _photoUrl = '';
   /** What the receipt list last said to assistive technology. */
   @state() private _announcement = '';
@@ -154,17 +108,19 @@ export class CampaignSubmissionForm extends CampaignElement {
   @state() private _closedLive = false;
 
   readonly #receipts = new ReceiptsController(this);
+  readonly #draft = new DraftController(this, (restored) => this.#onRestore(restored));
+  readonly #sender = new SubmitController(this, {
+    job: () => this.#job(),
+    accepted: (accepted, job) => this.#onAccepted(accepted, job),
+    blocked: () => this.#keepUnsent(),
+    refused: (error) => this.#onRefused(error),
+  });
 
-  #key = '';
+  /** The API, campaign and locale the campaign was last read for. */
   #campaignKey = '';
-  #touched = false;
-  #attempt = 0;
-  #retryTimer?: ReturnType<typeof setTimeout>;
   /** The next change of "Open for N more …", or the closing time. */
   #clock?: ReturnType<typeof setTimeout>;
-  #saveTimer?: ReturnType<typeof setTimeout>;
   #load?: AbortController;
-  #send?: AbortController;
 
   constructor() {
     super();
@@ -172,47 +128,23 @@ export class CampaignSubmissionForm extends CampaignElement {
     new LiveCampaign(this, (c) => (c ? this.#apply(c) : void this.#fetchCampaign()));
   }
 
-  /** Where the draft is kept: per API and campaign. */
-  get #draftId(): string {
-    const client = this.client;
-    return client ? `${client.base}|${client.campaign}` : '';
-  }
-
   get #limits(): SubmissionLimits {
-    return this._campaign?.limits ?? DEFAULT_LIMITS;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    addEventListener('online', this.#online);
+    return this._campaign?.limits ?? DEFAULT_SUBMISSION_LIMITS;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('online', this.#online);
     this.#load?.abort();
-    this.#send?.abort();
-    clearTimeout(this.#retryTimer);
     clearTimeout(this.#clock);
-    if (this.state === 'sending') this.state = 'retrying';
-    if (this.#saveTimer) this.#save();
-    this.#key = this.#campaignKey = '';
+    this.#campaignKey = '';
   }
-
-  #online = () => {
-    if (this.state === 'retrying') void this.#submit();
-  };
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const key = this.#draftId;
+    const key = this.#draft.id;
     if (key && key + this.locale !== this.#campaignKey) {
       this.#campaignKey = key + this.locale;
       void this.#fetchCampaign();
-    }
-    if (key !== this.#key) {
-      this.#key = key;
-      if (key) void this.#restore(key);
     }
   }
 
@@ -231,28 +163,18 @@ export class CampaignSubmissionForm extends CampaignElement {
    * draft kept), open again, the closing time counted down by one timer, and a consent
    * given to older terms asked again.
    */
-  #apply(c: Campaign): void {
-    const s = this.state;
-    const left = Date.parse(c.closesAt ?? '') - Date.now();
-    this._campaign = c;
+  #apply(campaign: Campaign): void {
+    const left = Date.parse(campaign.closesAt ?? '') - Date.now();
+    this._campaign = campaign;
     clearTimeout(this.#clock);
-    if (c.status === 'closed' || left <= 0) {
-      if (s !== 'sending' && s !== 'sent') {
-        clearTimeout(this.#retryTimer);
-        if (s !== 'closed' && this.hasUpdated) {
-          // The form goes from under the reader: say why, and keep focus in the widget.
-          this._closedLive = true;
-          if (this.shadowRoot!.activeElement)
-            void this.updateComplete.then(() => this.#focus('status'));
-        }
-        this.state = 'closed';
-      }
-    } else {
-      if (s === 'closed') {
+    if (campaign.status === 'closed' || left <= 0) this.#close();
+    else {
+      if (this.state === 'closed') {
         this.state = 'idle';
-        if (this._draft.request) void this.#submit();
+        if (this.#draft.value.request) void this.#sender.send();
       }
       const unit = left > DAY ? DAY : HOUR;
+      // No closing time (NaN): no clock.
       if (left > 0) {
         this.#clock = setTimeout(
           () => this.#apply(this._campaign!),
@@ -263,46 +185,46 @@ export class CampaignSubmissionForm extends CampaignElement {
     this.#checkConsent();
   }
 
+  /** The campaign closed: the form goes (the draft kept), unless a send is under way. */
+  #close(): void {
+    const current = this.state;
+    if (current === 'sending' || current === 'sent') return;
+    this.#sender.cancelRetry();
+    if (current !== 'closed' && this.hasUpdated) {
+      // The form goes from under the reader: say why, and keep focus in the widget.
+      this._closedLive = true;
+      if (this.shadowRoot!.activeElement)
+        void this.updateComplete.then(() => this.#focus('status'));
+    }
+    this.state = 'closed';
+  }
+
   /** A consent given to another version of the terms is taken back, and the reader told. */
   #checkConsent(): void {
-    const d = this._draft;
+    const draft = this.#draft.value;
     const version = this._campaign?.consent.version;
-    if (!d.consentGiven || version === undefined || d.consentVersion === version) return;
-    if (d.consentVersion === undefined)
-      return void (this._draft = { ...d, consentVersion: version });
-    this.#update({ consentGiven: false });
+    if (!draft.consentGiven || version === undefined || draft.consentVersion === version) return;
+    if (draft.consentVersion === undefined) return this.#draft.set({ consentVersion: version });
+    this.#edit({ consentGiven: false });
     this._errors = {
       ...this._errors,
-      consentGiven: (this._notice = this.#text('consentGiven', 'consent_outdated')),
+      consentGiven: (this._notice = this.#problem('consentGiven', 'consent_outdated')),
     };
   }
 
-  async #restore(key: string): Promise<void> {
-    const saved = await loadDraft(key).catch(() => undefined);
-    if (key !== this.#key) return;
-    if (saved && !this.#touched) {
-      this._draft = { ...blank(), ...saved };
-      this.#showPhoto(saved.photo);
+  #onRestore(restored: boolean): void {
+    if (restored) {
+      this.#showPhoto(this.#draft.value.photo);
       this.#checkConsent();
     }
     // A send that was under way when the page closed carries on, with the same key.
-    if (this._draft.request && this.state !== 'sending') void this.#submit();
+    if (this.#draft.value.request && this.state !== 'sending') void this.#sender.send();
   }
 
-  #save(): void {
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
-    const id = this.#draftId;
-    if (id) saveDraft(id, this._draft).catch(() => undefined);
-  }
-
-  #update(patch: Partial<Draft>): void {
-    this._draft = { ...this._draft, ...patch };
-    this.#touched = true;
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = setTimeout(() => this.#save(), 300);
-    // A field's error goes away as soon as its answer is right.
-    const problems = this.#check();
+  /** The reader's edit: kept, saved shortly, and a field's error gone once it is right. */
+  #edit(patch: Partial<Draft>): void {
+    this.#draft.edit(patch);
+    const problems = checkDraft(this.#draft.value, this.#limits);
     const errors = { ...this._errors };
     for (const field in patch) if (!problems[field]) delete errors[field];
     this._errors = errors;
@@ -315,12 +237,9 @@ export class CampaignSubmissionForm extends CampaignElement {
       if (event.type === 'change') void this.#pickPhoto(input);
     } else if (name === 'consentGiven') {
       this._notice = '';
-      this.#update({
-        consentGiven: input.checked,
-        consentVersion: this._campaign?.consent.version,
-      });
-    } else if (name in this._draft) {
-      this.#update({ [name]: input.type === 'checkbox' ? input.checked : input.value });
+      this.#edit({ consentGiven: input.checked, consentVersion: this._campaign?.consent.version });
+    } else if (name in this.#draft.value) {
+      this.#edit({ [name]: input.type === 'checkbox' ? input.checked : input.value });
     }
   };
 
@@ -336,13 +255,13 @@ export class CampaignSubmissionForm extends CampaignElement {
       const photo = await resizePhoto(file, limits.photoMaxDimension);
       if (photo.size <= limits.photoMaxBytes) {
         code = '';
-        this.#update({ photo });
+        this.#edit({ photo });
         this.#showPhoto(photo);
       }
     } catch {
       code = 'unreadable';
     }
-    this._errors = { ...this._errors, photo: code && this.#text('photo', code) };
+    this._errors = { ...this._errors, photo: code && this.#problem('photo', code) };
   }
 
   #showPhoto(photo: Blob | null): void {
@@ -351,7 +270,7 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   #removePhoto = (): void => {
-    this.#update({ photo: null, photoPermission: false });
+    this.#edit({ photo: null, photoPermission: false });
     this.#showPhoto(null);
     this.#focus('photo');
   };
@@ -360,54 +279,13 @@ export class CampaignSubmissionForm extends CampaignElement {
     this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus();
   }
 
-  /** Problems the reader can fix before anything is sent: field → code. */
-  #check(): Record<string, string> {
-    const d = this._draft;
-    const { messageMinLength, messageMaxLength } = this.#limits;
-    const problems: Record<string, string> = {};
-    const length = d.message.trim().length;
-    if (!length) problems.message = 'required';
-    else if (length < messageMinLength) problems.message = 'too_short';
-    else if (length > messageMaxLength) problems.message = 'too_long';
-    if (!d.anonymous) {
-      if (!d.displayName.trim()) problems.displayName = 'required';
-      // The API's rule: a name must not hide characters that show as nothing.
-      else if (hasInvisible(d.displayName)) problems.displayName = 'invisible_characters';
-    }
-    if (d.email.trim() && !EMAIL.test(d.email.trim())) problems.email = 'invalid_email';
-    if (!d.consentGiven) problems.consentGiven = 'consent_required';
-    return problems;
+  /** Specific, localized text for a field's problem (from the check here or the server). */
+  #problem(field: string, code: string): string {
+    return this.#text(messageKey(field, code));
   }
 
-  /** Specific, localized text for a field's problem (from the check here or the server). */
-  #text(field: string, code: string): string {
-    const l = this.#limits;
-    switch (`${field} ${code}`) {
-      case 'message required':
-        return msg('Enter your message.');
-      case 'message too_short':
-        return msg(str`Tell us a little more: at least ${l.messageMinLength} characters.`);
-      case 'message too_long':
-        return msg(str`Your message is too long: at most ${l.messageMaxLength} characters.`);
-      case 'displayName required':
-        return msg('Enter your name, or choose to publish anonymously.');
-      case 'displayName invisible_characters':
-        return msg('Remove the invisible characters from your name.');
-      case 'email invalid_email':
-        return msg('Enter an email address like name@example.com.');
-      case 'district unknown_district':
-        return msg('Choose a district from the list.');
-      case 'consentGiven consent_required':
-        return msg('Agree to the terms to send your words.');
-      case 'consentGiven consent_outdated':
-        return msg('The terms have changed. Please read them again and agree.');
-      case 'photo unreadable':
-      case 'photo unsupported_media_type':
-        return msg("This photo can't be read here. Choose a JPEG, PNG or WebP photo.");
-      case 'photo photo_too_large':
-        return msg('This photo is too large. Choose a smaller one.');
-    }
-    return msg('Check this answer: it cannot be sent as it is.');
+  #text(key: MessageKey): string {
+    return problemText(key, this.#limits);
   }
 
   async #showErrors(errors: Record<string, string>): Promise<void> {
@@ -419,137 +297,90 @@ export class CampaignSubmissionForm extends CampaignElement {
   #onSubmit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (this.state !== 'idle' && this.state !== 'blocked') return;
-    const problems = this.#check();
+    const problems = checkDraft(this.#draft.value, this.#limits);
     if (Object.keys(problems).length) {
       emit(this, 'campaign-submit-error', { code: 'validation', retrying: false });
       const errors: Record<string, string> = {};
-      for (const field in problems) errors[field] = this.#text(field, problems[field]);
+      for (const field in problems) errors[field] = this.#problem(field, problems[field]);
       return this.#showErrors(errors);
     }
     if (!this._campaign) await this.#fetchCampaign();
-    const d = this._draft;
-    const request: SubmissionRequest = {
-      message: d.message.trim(),
-      displayName: d.anonymous ? null : d.displayName.trim(),
-      anonymous: d.anonymous,
-      district: d.district || null,
-      email: d.email.trim() || null,
-      consentGiven: true,
-      consentVersion: this._campaign?.consent.version ?? '',
-      publishPermission: d.publishPermission,
-      photoPermission: !!d.photo && d.photoPermission,
-      receiptSecret: d.secret,
-      locale: this.locale,
-      ...(d.website ? { website: d.website } : {}),
-    };
-    if (!emit(this, 'campaign-submit', { request, photo: !!d.photo }, { cancelable: true })) return;
+    const draft = this.#draft.value;
+    const request = this.#request(draft);
+    if (!emit(this, 'campaign-submit', { request, photo: !!draft.photo }, { cancelable: true }))
+      return;
     this._errors = {};
     // Saved before it leaves: a crash mid-send resumes this very body with the same key.
-    this._draft = { ...d, request };
-    this.#save();
+    this.#draft.set({ request });
+    this.#draft.save();
     this.#focus('send');
-    return this.#submit();
+    return this.#sender.send();
   };
 
-  async #submit(): Promise<void> {
-    const { client, _draft: d } = this;
-    if (!client || !d.request) return;
-    clearTimeout(this.#retryTimer);
-    this.#send?.abort();
-    const send = (this.#send = new AbortController());
-    this.state = 'sending';
-    this._progress = 0;
-    let body: string | FormData = JSON.stringify(d.request);
-    if (d.photo) {
-      const form = new FormData();
-      form.append('data', body);
-      form.append('photo', d.photo, 'photo.jpg');
-      body = form;
-    }
-    try {
-      const accepted = await new CampaignApiClient(client.base, client.campaign, {
-        fetch: xhrFetch((fraction) => (this._progress = fraction)),
-        timeout: 60_000,
-      }).request<SubmissionAccepted>(
-        client.url('/submissions'),
-        {
-          method: 'POST',
-          body,
-          headers: {
-            'idempotency-key': d.key,
-            ...(d.photo ? {} : { 'content-type': 'application/json' }),
-          },
-        },
-        { signal: send.signal },
-      );
-      if (d.request.receiptSecret) {
-        const { id, receivedAt } = accepted;
-        this.#receipts.add({ id, secret: d.request.receiptSecret, receivedAt });
-      }
-      await clearDraft(this.#draftId).catch(() => undefined);
-      this.#attempt = 0;
-      this.#touched = false;
-      this.#showPhoto(null);
-      this._draft = blank();
-      this.state = 'sent';
-      emit(this, 'campaign-submitted', { id: accepted.id });
-      await this.updateComplete;
-      this.#focus('status');
-    } catch (caught) {
-      if (caught instanceof AbortedError) return;
-      const error = caught as CampaignApiError;
-      const status = error instanceof HttpError ? error.status : undefined;
-      // Refused before anything was stored (429 included): the reader may change and resend.
-      const retrying = error.retryable && status !== 429;
-      emit(this, 'campaign-submit-error', { code: error.code, status, retrying });
-      if (retrying) {
-        this.state = 'retrying';
-        this.#retryTimer = setTimeout(
-          () => void this.#submit(),
-          Math.min(60, 2 ** ++this.#attempt) * 1000,
-        );
-        return;
-      }
-      if (error.code === 'origin_not_allowed') {
-        // Final until the newsroom adds this site: kept, not retried, the reader told.
-        this.state = 'blocked';
-        this._draft = { ...d, request: undefined };
-        this.#save();
-        if (!warned) {
-          warned = true;
-          const origin = location.origin;
-          console.warn(
-            `campaign-widgets: ${client.base} does not accept submissions from ${origin} yet: ask the newsroom to add ${origin} as a partner site of campaign "${client.campaign}".`,
-          );
-        }
-        return;
-      }
-      this.state = error.code === 'campaign_closed' ? 'closed' : 'idle';
-      this._draft = { ...d, request: undefined };
-      const errors: Record<string, string> = {};
-      for (const { field, code } of (error as HttpError).fields ?? []) {
-        const name = field === 'consentVersion' ? 'consentGiven' : field;
-        errors[FIELDS.includes(name) ? name : ''] ??= this.#text(name, code);
-      }
-      if (errors.consentGiven) {
-        this._draft = { ...this._draft, consentGiven: false };
-        void this.#fetchCampaign();
-      }
-      if (/^(photo_too_large|unsupported_media_type)$/.test(error.code)) {
-        errors.photo = this.#text('photo', error.code);
-      } else if (status === 429) {
-        const when = formatRelativeTime(
-          Date.now() + ((error as HttpError).retryAfter ?? 60) * 1000,
-          this.locale,
-        );
-        errors[''] = msg(str`Too many attempts. Please try again ${when}.`);
-      } else if (!Object.keys(errors).length) errors[''] = describeError(error);
-      this.#save();
-      if (this.state === 'idle') await this.#showErrors(errors);
-    }
+  /** The body to send, from a draft that passed the checks. */
+  #request(draft: Draft): SubmissionRequest {
+    return {
+      message: draft.message.trim(),
+      displayName: draft.anonymous ? null : draft.displayName.trim(),
+      anonymous: draft.anonymous,
+      district: draft.district || null,
+      email: draft.email.trim() || null,
+      consentGiven: true,
+      consentVersion: this._campaign?.consent.version ?? '',
+      publishPermission: draft.publishPermission,
+      photoPermission: !!draft.photo && draft.photoPermission,
+      receiptSecret: draft.secret,
+      locale: this.locale,
+      ...(draft.website ? { website: draft.website } : {}),
+    };
   }
 
-  #again = (): void => {
+  #job(): Job | undefined {
+    const { request, key, photo } = this.#draft.value;
+    return request && { request, key, photo };
+  }
+
+  async #onAccepted(accepted: SubmissionAccepted, job: Job): Promise<void> {
+    const secret = job.request.receiptSecret;
+    if (secret) {
+      this.#receipts.add({ id: accepted.id, secret, receivedAt: accepted.receivedAt });
+    }
+    await this.#draft.clear();
+    this.#showPhoto(null);
+    this.state = 'sent';
+    emit(this, 'campaign-submitted', { id: accepted.id });
+    await this.updateComplete;
+    this.#focus('status');
+  }
+
+  /** Not sent, and not to be resent by itself: the draft stays, without its pending body. */
+  #keepUnsent(): void {
+    this.#draft.set({ request: undefined });
+    this.#draft.save();
+  }
+
+  /** Refused for good: the reader is told what to change (closed: the form goes). */
+  async #onRefused(error: CampaignApiError): Promise<void> {
+    this.state = error.code === 'campaign_closed' ? 'closed' : 'idle';
+    const keys = serverProblems((error as HttpError).fields ?? []);
+    const errors: Record<string, string> = {};
+    for (const field in keys) errors[field] = this.#text(keys[field]);
+    this.#draft.set({
+      request: undefined,
+      ...(errors.consentGiven ? { consentGiven: false } : {}),
+    });
+    if (errors.consentGiven) void this.#fetchCampaign();
+    if (/^(photo_too_large|unsupported_media_type)$/.test(error.code)) {
+      errors.photo = this.#problem('photo', error.code);
+    } else if (error instanceof HttpError && error.status === 429) {
+      const when = formatRelativeTime(Date.now() + (error.retryAfter ?? 60) * 1000, this.locale);
+      errors[''] = msg(str`Too many attempts. Please try again ${when}.`);
+    } else if (!Object.keys(errors).length) errors[''] = describeError(error);
+    this.#draft.save();
+    if (this.state === 'idle') await this.#showErrors(errors);
+  }
+
+  #sendAnother = (): void => {
     this.state = 'idle';
     if (this._campaign) this.#apply(this._campaign);
   };
@@ -593,38 +424,16 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   /** The form, or in its place the thank-you or closed notice. */
+  /** The form, or in its place the thank-you or closed notice. */
   #renderMain() {
-    const s = this.state;
-    const note =
-      s === 'sent'
-        ? msg('Thank you! The newsroom will review your words before they appear.')
-        : s === 'closed'
-          ? msg('This campaign is closed. Thank you for taking part.')
-          : s === 'retrying'
-            ? msg('Saved on this device. We could not reach the newsroom and will keep trying.')
-            : s === 'blocked'
-              ? msg(
-                  'This page cannot send your words to the newsroom yet. They are saved on this device, so nothing is lost: please try again later.',
-                )
-              : this._notice;
-    const status = html`<div part="status" id="status" role="status" tabindex="-1">
-      ${note ? html`<p class="note">${note}</p>` : nothing}
-    </div>`;
-    if (s === 'sent' || s === 'closed') {
-      return html`${status}${
-        s === 'sent'
-          ? html`<button part="button" @click=${this.#again}>${msg('Send another')}</button>`
-          : nothing
-      }`;
+    const status = this.#renderStatus();
+    if (this.state === 'sent') {
+      return html`${status}<button part="button" @click=${this.#sendAnother}>
+          ${msg('Send another')}
+        </button>`;
     }
-    const c = this._campaign;
-    const l = this.#limits;
-    const d = this._draft;
-    const busy = s !== 'idle' && s !== 'blocked';
-    const errors = Object.entries(this._errors).filter(([, text]) => text);
-    const left = l.messageMaxLength - d.message.trim().length;
-    const invalid = (id: string) => (this._errors[id] ? 'true' : 'false');
-    const number = (n: number) => formatNumber(n, this.locale);
+    if (this.state === 'closed') return status;
+    const campaign = this._campaign;
     return html`<form
       part="form"
       novalidate
@@ -633,209 +442,281 @@ export class CampaignSubmissionForm extends CampaignElement {
       @change=${this.#onInput}
     >
       <slot></slot>
-      ${c ? this.#closesIn(c) : nothing}
-      ${
-        errors.length
-          ? html`<div
-              class="summary"
-              part="error-summary"
-              id="summary"
-              role="alert"
-              tabindex="-1"
-              aria-labelledby="summary-title"
-            >
-              <h2 id="summary-title">${msg('There is a problem')}</h2>
-              <ul>
-                ${errors.map(([id, text]) => html`<li>${id ? html`<a href="#${id}" @click=${this.#onSummaryClick}>${text}</a>` : text}</li>`)}
-              </ul>
-            </div>`
-          : nothing
-      }
-      <fieldset ?disabled=${busy}>
-        ${this.#field(
-          'message',
-          msg('Your words'),
-          msg(
-            str`What does the spirit of the city mean to you? ${l.messageMinLength} to ${l.messageMaxLength} characters.`,
-          ),
-          html`<textarea
-              id="message"
-              rows="6"
-              aria-invalid=${invalid('message')}
-              aria-describedby="${this.#describedBy('message')} count"
-              .value=${d.message}
-            ></textarea>
-            <p class="hint count" id="count">
-              ${number(l.messageMaxLength - left)} / ${number(l.messageMaxLength)}
-            </p>
-            <p class="visually-hidden" aria-live="polite">
-              ${
-                left < 0
-                  ? this.#text('message', 'too_long')
-                  : left <= Math.max(20, l.messageMaxLength / 10)
-                    ? msg(str`${number(left)} characters left`)
-                    : ''
-              }
-            </p>`,
-        )}
-        ${this.#field(
-          'displayName',
-          msg('Your name'),
-          msg('Published with your words.'),
-          html`<input
-              id="displayName"
-              autocomplete="name"
-              maxlength=${l.displayNameMaxLength}
-              ?disabled=${d.anonymous}
-              aria-invalid=${invalid('displayName')}
-              aria-describedby=${this.#describedBy('displayName')}
-              .value=${d.displayName}
-            />
-            <div class="check">
-              <input type="checkbox" id="anonymous" .checked=${d.anonymous} />
-              <label for="anonymous">${msg('Publish anonymously instead')}</label>
-            </div>`,
-        )}
-        ${this.#field(
-          'district',
-          msg('District (optional)'),
-          nothing,
-          html`<select id="district" aria-describedby=${this.#describedBy('district')}>
-            <option value="">${msg('Not chosen')}</option>
-            ${c?.districts.map((o) => html`<option value=${o.id} ?selected=${o.id === d.district}>${o.name}</option>`)}
-          </select>`,
-        )}
-        ${this.#field(
-          'email',
-          msg('Email (optional)'),
-          msg('Private: for the newsroom only, never published.'),
-          html`<input
-            id="email"
-            type="email"
-            autocomplete="email"
-            spellcheck="false"
-            aria-invalid=${invalid('email')}
-            aria-describedby=${this.#describedBy('email')}
-            .value=${d.email}
-          />`,
-        )}
-        ${this.#field(
-          'photo',
-          msg('Photo (optional)'),
-          msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
-          // The native picker's own button speaks the browser's language; this one
-          // speaks the page's. The input stays in the tab order, under its label.
-          html`<input
-              id="photo"
-              class="visually-hidden"
-              type="file"
-              accept="image/*"
-              aria-invalid=${invalid('photo')}
-              aria-describedby=${this.#describedBy('photo')}
-            /><label for="photo" part="button" class="button secondary"
-              >${msg('Choose a photo')}</label
-            >
-            ${
-              this._photoUrl
-                ? html`<div>
-                    <img src=${this._photoUrl} alt=${msg('Your photo')} />
-                    <button
-                      type="button"
-                      part="button"
-                      class="secondary"
-                      @click=${this.#removePhoto}
-                    >
-                      ${msg('Remove photo')}
-                    </button>
-                  </div>`
-                : nothing
-            }`,
-        )}
-        <div class="field" part="field">
-          <p class="hint" id="consentGiven-hint">
-            ${
-              c?.consent.text ??
-              msg(
-                'The newsroom keeps what you send and may publish your words. Your email is never published.',
-              )
-            }
-            ${c ? html`<a href=${c.privacyPolicyUrl} target="_blank" rel="noopener">${msg('Privacy policy')}</a>` : nothing}
-          </p>
-          ${this.#error('consentGiven')}
-          <div class="check">
-            <input
-              type="checkbox"
-              id="consentGiven"
-              aria-invalid=${invalid('consentGiven')}
-              aria-describedby=${this.#describedBy('consentGiven')}
-              .checked=${d.consentGiven}
-            />
-            <label for="consentGiven">${msg('I agree to these terms')}</label>
-          </div>
-          <div class="check">
-            <input type="checkbox" id="publishPermission" .checked=${d.publishPermission} />
-            <label for="publishPermission"
-              >${msg('Publish my words, with my name unless I stay anonymous')}</label
-            >
-          </div>
-          ${
-            d.photo
-              ? html`<div class="check">
-                  <input
-                    type="checkbox"
-                    id="photoPermission"
-                    aria-describedby="photoPermission-hint"
-                    .checked=${d.photoPermission}
-                  />
-                  <div>
-                    <label for="photoPermission"
-                      >${msg(
-                        'I took this photo, or may share it: the newsroom may publish it with my words.',
-                      )}</label
-                    >
-                    <p class="hint" id="photoPermission-hint">
-                      ${msg('Without this, only the newsroom sees the photo.')}
-                    </p>
-                  </div>
-                </div>`
-              : nothing
-          }
-        </div>
+      ${campaign ? this.#closesIn(campaign) : nothing} ${this.#renderSummary()}
+      <fieldset ?disabled=${this.#busy}>
+        ${this.#renderMessage()} ${this.#renderName()} ${this.#renderDistrict()}
+        ${this.#renderEmail()} ${this.#renderPhoto()} ${this.#renderConsent()}
         <div class="hp" aria-hidden="true">
           <label
-            >Website <input id="website" tabindex="-1" autocomplete="off" .value=${d.website}
+            >Website
+            <input
+              id="website"
+              tabindex="-1"
+              autocomplete="off"
+              .value=${this.#draft.value.website}
           /></label>
         </div>
       </fieldset>
-      ${status}
-      <div>
-        <button type="submit" id="send" part="button" aria-disabled=${busy}>
-          ${busy ? msg('Sending…') : s === 'blocked' ? msg('Try again') : msg('Send')}
-        </button>
-        ${
-          s === 'retrying'
-            ? html`<button
-                type="button"
-                part="button"
-                class="secondary"
-                @click=${() => this.#submit()}
-              >
-                ${msg('Try again now')}
-              </button>`
-            : nothing
-        }
-        ${
-          s === 'sending'
-            ? html`<progress
-                part="progress"
-                max="1"
-                .value=${this._progress}
-                aria-label=${msg('Sending…')}
-              ></progress>`
-            : nothing
-        }
-      </div>
+      ${status} ${this.#renderActions()}
     </form>`;
+  }
+
+  /** Sending or waiting to retry: the fields are locked. */
+  get #busy(): boolean {
+    return this.state !== 'idle' && this.state !== 'blocked';
+  }
+
+  #invalid(id: string): 'true' | 'false' {
+    return this._errors[id] ? 'true' : 'false';
+  }
+
+  /** The status region: saved and retrying, blocked, thank you, closed, or a notice. */
+  #renderStatus() {
+    const note =
+      this.state === 'sent'
+        ? msg('Thank you! The newsroom will review your words before they appear.')
+        : this.state === 'closed'
+          ? msg('This campaign is closed. Thank you for taking part.')
+          : this.state === 'retrying'
+            ? msg('Saved on this device. We could not reach the newsroom and will keep trying.')
+            : this.state === 'blocked'
+              ? msg(
+                  'This page cannot send your words to the newsroom yet. They are saved on this device, so nothing is lost: please try again later.',
+                )
+              : this._notice;
+    return html`<div part="status" id="status" role="status" tabindex="-1">
+      ${note ? html`<p class="note">${note}</p>` : nothing}
+    </div>`;
+  }
+
+  /** The problems after a failed send, each linked to its field. */
+  #renderSummary() {
+    const errors = Object.entries(this._errors).filter(([, text]) => text);
+    if (!errors.length) return nothing;
+    const item = ([id, text]: [string, string]) =>
+      html`<li>
+        ${id ? html`<a href="#${id}" @click=${this.#onSummaryClick}>${text}</a>` : text}
+      </li>`;
+    return html`<div
+      class="summary"
+      part="error-summary"
+      id="summary"
+      role="alert"
+      tabindex="-1"
+      aria-labelledby="summary-title"
+    >
+      <h2 id="summary-title">${msg('There is a problem')}</h2>
+      <ul>
+        ${errors.map(item)}
+      </ul>
+    </div>`;
+  }
+
+  /** The reader's words, with a count and, near the limit, how many characters are left. */
+  #renderMessage() {
+    const limits = this.#limits;
+    const draft = this.#draft.value;
+    const left = limits.messageMaxLength - draft.message.trim().length;
+    const number = (n: number) => formatNumber(n, this.locale);
+    const spoken =
+      left < 0
+        ? this.#problem('message', 'too_long')
+        : left <= Math.max(20, limits.messageMaxLength / 10)
+          ? msg(str`${number(left)} characters left`)
+          : '';
+    return this.#field(
+      'message',
+      msg('Your words'),
+      msg(
+        str`What does the spirit of the city mean to you? ${limits.messageMinLength} to ${limits.messageMaxLength} characters.`,
+      ),
+      html`<textarea
+          id="message"
+          rows="6"
+          aria-invalid=${this.#invalid('message')}
+          aria-describedby="${this.#describedBy('message')} count"
+          .value=${draft.message}
+        ></textarea>
+        <p class="hint count" id="count">
+          ${number(limits.messageMaxLength - left)} / ${number(limits.messageMaxLength)}
+        </p>
+        <p class="visually-hidden" aria-live="polite">${spoken}</p>`,
+    );
+  }
+
+  #renderName() {
+    const draft = this.#draft.value;
+    return this.#field(
+      'displayName',
+      msg('Your name'),
+      msg('Published with your words.'),
+      html`<input
+          id="displayName"
+          autocomplete="name"
+          maxlength=${this.#limits.displayNameMaxLength}
+          ?disabled=${draft.anonymous}
+          aria-invalid=${this.#invalid('displayName')}
+          aria-describedby=${this.#describedBy('displayName')}
+          .value=${draft.displayName}
+        />
+        <div class="check">
+          <input type="checkbox" id="anonymous" .checked=${draft.anonymous} />
+          <label for="anonymous">${msg('Publish anonymously instead')}</label>
+        </div>`,
+    );
+  }
+
+  #renderDistrict() {
+    const chosen = this.#draft.value.district;
+    return this.#field(
+      'district',
+      msg('District (optional)'),
+      nothing,
+      html`<select id="district" aria-describedby=${this.#describedBy('district')}>
+        <option value="">${msg('Not chosen')}</option>
+        ${this._campaign?.districts.map(
+          (o) => html`<option value=${o.id} ?selected=${o.id === chosen}>${o.name}</option>`,
+        )}
+      </select>`,
+    );
+  }
+
+  #renderEmail() {
+    return this.#field(
+      'email',
+      msg('Email (optional)'),
+      msg('Private: for the newsroom only, never published.'),
+      html`<input
+        id="email"
+        type="email"
+        autocomplete="email"
+        spellcheck="false"
+        aria-invalid=${this.#invalid('email')}
+        aria-describedby=${this.#describedBy('email')}
+        .value=${this.#draft.value.email}
+      />`,
+    );
+  }
+
+  #renderPhoto() {
+    const preview = this._photoUrl
+      ? html`<div>
+          <img src=${this._photoUrl} alt=${msg('Your photo')} />
+          <button type="button" part="button" class="secondary" @click=${this.#removePhoto}>
+            ${msg('Remove photo')}
+          </button>
+        </div>`
+      : nothing;
+    return this.#field(
+      'photo',
+      msg('Photo (optional)'),
+      msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
+      // The native picker's own button speaks the browser's language; this one
+      // speaks the page's. The input stays in the tab order, under its label.
+      html`<input
+          id="photo"
+          class="visually-hidden"
+          type="file"
+          accept="image/*"
+          aria-invalid=${this.#invalid('photo')}
+          aria-describedby=${this.#describedBy('photo')}
+        /><label for="photo" part="button" class="button secondary">${msg('Choose a photo')}</label>
+        ${preview}`,
+    );
+  }
+
+  /** The terms and the privacy policy, consent, and the permissions to publish. */
+  #renderConsent() {
+    const campaign = this._campaign;
+    const draft = this.#draft.value;
+    return html`<div class="field" part="field">
+      <p class="hint" id="consentGiven-hint">
+        ${
+          campaign?.consent.text ??
+          msg(
+            'The newsroom keeps what you send and may publish your words. Your email is never published.',
+          )
+        }
+        ${
+          campaign
+            ? html`<a href=${campaign.privacyPolicyUrl} target="_blank" rel="noopener"
+                >${msg('Privacy policy')}</a
+              >`
+            : nothing
+        }
+      </p>
+      ${this.#error('consentGiven')}
+      <div class="check">
+        <input
+          type="checkbox"
+          id="consentGiven"
+          aria-invalid=${this.#invalid('consentGiven')}
+          aria-describedby=${this.#describedBy('consentGiven')}
+          .checked=${draft.consentGiven}
+        />
+        <label for="consentGiven">${msg('I agree to these terms')}</label>
+      </div>
+      <div class="check">
+        <input type="checkbox" id="publishPermission" .checked=${draft.publishPermission} />
+        <label for="publishPermission"
+          >${msg('Publish my words, with my name unless I stay anonymous')}</label
+        >
+      </div>
+      ${draft.photo ? this.#renderPhotoPermission() : nothing}
+    </div>`;
+  }
+
+  #renderPhotoPermission() {
+    return html`<div class="check">
+      <input
+        type="checkbox"
+        id="photoPermission"
+        aria-describedby="photoPermission-hint"
+        .checked=${this.#draft.value.photoPermission}
+      />
+      <div>
+        <label for="photoPermission"
+          >${msg(
+            'I took this photo, or may share it: the newsroom may publish it with my words.',
+          )}</label
+        >
+        <p class="hint" id="photoPermission-hint">
+          ${msg('Without this, only the newsroom sees the photo.')}
+        </p>
+      </div>
+    </div>`;
+  }
+
+  /** Send (or Try again), Try again now while retrying, and the upload's progress. */
+  #renderActions() {
+    const busy = this.#busy;
+    return html`<div>
+      <button type="submit" id="send" part="button" aria-disabled=${busy}>
+        ${busy ? msg('Sending…') : this.state === 'blocked' ? msg('Try again') : msg('Send')}
+      </button>
+      ${
+        this.state === 'retrying'
+          ? html`<button
+              type="button"
+              part="button"
+              class="secondary"
+              @click=${() => this.#sender.send()}
+            >
+              ${msg('Try again now')}
+            </button>`
+          : nothing
+      }
+      ${
+        this.state === 'sending'
+          ? html`<progress
+              part="progress"
+              max="1"
+              .value=${this.#sender.progress}
+              aria-label=${msg('Sending…')}
+            ></progress>`
+          : nothing
+      }
+    </div>`;
   }
 
   /** "Open for N more days", or hours on the last day, in the reader's language. */

@@ -7,7 +7,7 @@
 //   busy     — answers 429 with Retry-After: 300;
 //   invalid  — answers 400 with field errors for the district and the terms;
 //   closed   — the campaign is closed.
-import type { Campaign } from '../../src/api/wire.js';
+import { DEFAULT_SUBMISSION_LIMITS, type Campaign } from '../../src/api/wire.js';
 import { answerFetch, json } from './fake-fetch.js';
 
 const ORIGIN = 'https://submissions.example';
@@ -30,14 +30,7 @@ const campaign = (locale: string, closed: boolean): Campaign => {
         ? '我同意编辑部保存我提交的内容，并在活动留言墙及合作网站上发布我的文字；我的电子邮箱绝不公开。'
         : 'The newsroom may keep what I send and publish my words on the campaign wall and on partner sites. My email is never published.',
     },
-    limits: {
-      messageMinLength: 10,
-      messageMaxLength: 1000,
-      displayNameMaxLength: 60,
-      photoMaxBytes: 5 * 1024 * 1024,
-      photoMaxDimension: 2048,
-      photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
-    },
+    limits: DEFAULT_SUBMISSION_LIMITS,
     districts: [
       ['yuzhong', 'Yuzhong', '渝中区'],
       ['jiangbei', 'Jiangbei', '江北区'],

@@ -13,7 +13,8 @@
 //        202 accepted (one id per Idempotency-Key), 403 origin_not_allowed, or the
 //        connection cut mid-answer (a network error, as a CORS refusal looks)
 //   GET  /__cf/<room>/drop    cut every open stream
-//   GET  /__cf/<room>/stats   { campaigns, streams, open, locales, posts, stored }
+//   GET  /__cf/<room>/stats   { campaigns, streams, open, locales, posts, stored, last }
+//        (last: the last submission's content-type, key and body)
 const rooms = new Map();
 
 function room(id) {
@@ -74,6 +75,12 @@ async function submit(ctx, r) {
   const chunks = [];
   for await (const chunk of ctx.req) chunks.push(chunk);
   r.stats.posts++;
+  // What the last submission carried, for tests of the client's submit().
+  r.stats.last = {
+    type: ctx.get('content-type'),
+    key: ctx.get('idempotency-key'),
+    body: Buffer.concat(chunks).toString('latin1').slice(0, 4000),
+  };
   if (r.answer === 'drop') {
     ctx.respond = false;
     ctx.res.writeHead(202, { 'content-type': 'application/json', 'content-length': '100' });

@@ -5,7 +5,7 @@
  * illustrations drawn for this demo, and their captions say so.
  */
 import { DEFAULT_SAFETY } from '../safety/settings.js';
-import type { Locale } from '../../../src/api/wire.js';
+import { DEFAULT_SUBMISSION_LIMITS, type Locale } from '../../../src/api/wire.js';
 import type { CampaignRecord, DistrictRecord, PhotoText, StoryRecord } from '../store/store.js';
 
 export const DEMO_CAMPAIGN_ID = 'spirit-of-chongqing';
@@ -65,14 +65,7 @@ export const DEMO_CAMPAIGN: CampaignRecord = {
         '我同意编辑部保存我提交的内容，并将我的文字发布在活动留言墙及合作网站上；除非我选择匿名，发布时会署上我的名字。我留下的电子邮箱仅供编辑部联系我，绝不公开。我可以随时要求删除我的投稿。',
     },
   },
-  limits: {
-    messageMinLength: 10,
-    messageMaxLength: 1000,
-    displayNameMaxLength: 60,
-    photoMaxBytes: 5 * 1024 * 1024,
-    photoMaxDimension: 2048,
-    photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
-  },
+  limits: { ...DEFAULT_SUBMISSION_LIMITS, photoTypes: [...DEFAULT_SUBMISSION_LIMITS.photoTypes] },
   districts: DISTRICTS,
   allowedOrigins: [],
   safety: {

@@ -21,7 +21,12 @@ import {
   type StaffCampaignRoles,
 } from '../../../src/api/campaigns.js';
 import type { StaffRole } from '../../../src/api/newsroom.js';
-import { LOCALES, type Locale, type SubmissionLimits } from '../../../src/api/wire.js';
+import {
+  DEFAULT_SUBMISSION_LIMITS,
+  LOCALES,
+  type Locale,
+  type SubmissionLimits,
+} from '../../../src/api/wire.js';
 import {
   CampaignCreateSchema,
   campaignRef,
@@ -41,14 +46,7 @@ const SIGNED_IN = {
 };
 
 /** What a new campaign accepts until its settings say otherwise. */
-export const NEW_CAMPAIGN_LIMITS: SubmissionLimits = {
-  messageMinLength: 10,
-  messageMaxLength: 1000,
-  displayNameMaxLength: 60,
-  photoMaxBytes: 5 * 1024 * 1024,
-  photoMaxDimension: 2048,
-  photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
-};
+export const NEW_CAMPAIGN_LIMITS: SubmissionLimits = DEFAULT_SUBMISSION_LIMITS;
 
 /** Most campaigns one API carries: each is kept in every instance's memory. */
 export const MAX_CAMPAIGNS = 200;

@@ -1,6 +1,6 @@
 /**
  * A `fetch` made of XMLHttpRequest, for the API client: unlike fetch, it reports upload
- * progress. Given to `CampaignApiClient`, every failure maps to the client's own error
+ * progress. `CampaignApiClient.submit()` uses it when given `onProgress`; every failure maps to the client's own error
  * types (`NetworkError`, `TimeoutError`, `AbortedError`, `HttpError` with code, fields
  * and `retryAfter`, `ParseError`) exactly as for its other requests.
  */
