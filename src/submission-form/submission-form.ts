@@ -17,14 +17,23 @@ import { tokens } from '../styles/tokens.js';
 import { styles } from './submission-form.styles.js';
 import type { Draft } from './draft-store.js';
 import { DraftController } from './draft-controller.js';
-import { SubmitController, type Job, type SubmissionFormState } from './submit-controller.js';
+import { SubmitController, type Job } from './submit-controller.js';
 import { checkDraft, messageKey, serverProblems, type MessageKey } from './validation.js';
 import { problemText } from './messages.js';
 import { resizePhoto } from './resize-photo.js';
 import { ReceiptsController, type ReceiptEntry } from './receipts.js';
 import { LiveCampaign } from './live-campaign.js';
 
-export { SUBMISSION_FORM_STATES, type SubmissionFormState } from './submit-controller.js';
+/** States of the form, reflected as the `state` attribute. */
+export const SUBMISSION_FORM_STATES = [
+  'idle',
+  'sending',
+  'retrying',
+  'blocked',
+  'sent',
+  'closed',
+] as const;
+export type SubmissionFormState = (typeof SUBMISSION_FORM_STATES)[number];
 
 /** Detail of `campaign-submit`: the body about to be sent. */
 export interface SubmitDetail {

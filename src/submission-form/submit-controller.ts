@@ -3,17 +3,7 @@ import type { CampaignApiClient } from '../api/client.js';
 import { AbortedError, HttpError, type CampaignApiError } from '../api/errors.js';
 import type { SubmissionAccepted, SubmissionRequest } from '../api/wire.js';
 import { emit } from '../core/events.js';
-
-/** States of the form, reflected as the `state` attribute. */
-export const SUBMISSION_FORM_STATES = [
-  'idle',
-  'sending',
-  'retrying',
-  'blocked',
-  'sent',
-  'closed',
-] as const;
-export type SubmissionFormState = (typeof SUBMISSION_FORM_STATES)[number];
+import type { SubmissionFormState } from './submission-form.js';
 
 export interface SubmitHost extends ReactiveControllerHost, HTMLElement {
   readonly client?: CampaignApiClient;
