@@ -46,11 +46,11 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * splits off) and cost a Chinese page 1.94 KB on a second request before its first
  * render in its language; the report dialog (1.63 KB) and the receipts (0.53 KB) would
  * take it to about 24.4 KB. Not done: the reference API serves exactly the two
- * scripts and their maps (server/src/routes/pages.ts), partners load it from the API, a CDN
- * in front of it, or their own copy of `dist/` (docs/embed.md), and a partner or CDN
- * serving one file would have
- * Chinese pages in English and a Report button that fails — the one-script promise
- * (DESIGN.md) is worth more than 4.6 KB, and even all three splits do not reach 22 KB.
+ * scripts and their maps (server/src/routes/pages.ts); partners load the script from
+ * the API, a CDN in front of it, or their own copy of `dist/` (docs/embed.md), and a
+ * partner or CDN serving one file would have Chinese pages in English and a Report
+ * button that fails. The one-script promise (DESIGN.md) is worth more than 4.6 KB,
+ * and even all three splits do not reach 22 KB.
  * test/bundle.test.ts asserts that a page makes no request beyond the script.
  *
  * Between this and 22 KB (−7 KB) and the goal of 18 KB (−11 KB): Lit and its
