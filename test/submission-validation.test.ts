@@ -52,7 +52,9 @@ describe('submission form rules (validation.ts)', () => {
   });
 
   it('asks for consent', () => {
-    expect(check({ consentGiven: false })).to.deep.equal({ consentGiven: 'consent_required' });
+    expect(check({ consentGiven: false })).to.deep.equal({
+      consentGiven: 'consent_required',
+    });
   });
 
   it('reports every problem at once', () => {
@@ -62,18 +64,24 @@ describe('submission form rules (validation.ts)', () => {
   });
 
   it('maps each problem to its message key, anything else to check_answer', () => {
-    expect(messageKey('message', 'required')).to.equal('message_required');
-    expect(messageKey('message', 'too_short')).to.equal('message_too_short');
-    expect(messageKey('message', 'too_long')).to.equal('message_too_long');
-    expect(messageKey('displayName', 'required')).to.equal('name_required');
-    expect(messageKey('displayName', 'invisible_characters')).to.equal('name_invisible');
-    expect(messageKey('email', 'invalid_email')).to.equal('email_invalid');
-    expect(messageKey('district', 'unknown_district')).to.equal('district_unknown');
-    expect(messageKey('consentGiven', 'consent_required')).to.equal('consent_required');
-    expect(messageKey('consentGiven', 'consent_outdated')).to.equal('consent_outdated');
-    expect(messageKey('photo', 'unreadable')).to.equal('photo_unreadable');
-    expect(messageKey('photo', 'unsupported_media_type')).to.equal('photo_unreadable');
-    expect(messageKey('photo', 'photo_too_large')).to.equal('photo_too_large');
+    expect(messageKey('message', 'required')).to.equal('message required');
+    expect(messageKey('message', 'too_short')).to.equal('message too_short');
+    expect(messageKey('message', 'too_long')).to.equal('message too_long');
+    expect(messageKey('displayName', 'required')).to.equal('displayName required');
+    expect(messageKey('displayName', 'invisible_characters')).to.equal(
+      'displayName invisible_characters',
+    );
+    expect(messageKey('email', 'invalid_email')).to.equal('email invalid_email');
+    expect(messageKey('district', 'unknown_district')).to.equal('district unknown_district');
+    expect(messageKey('consentGiven', 'consent_required')).to.equal(
+      'consentGiven consent_required',
+    );
+    expect(messageKey('consentGiven', 'consent_outdated')).to.equal(
+      'consentGiven consent_outdated',
+    );
+    expect(messageKey('photo', 'unreadable')).to.equal('photo unreadable');
+    expect(messageKey('photo', 'unsupported_media_type')).to.equal('photo unreadable');
+    expect(messageKey('photo', 'photo_too_large')).to.equal('photo photo_too_large');
     expect(messageKey('displayName', 'too_long')).to.equal('check_answer');
     expect(messageKey('locale', 'invalid')).to.equal('check_answer');
   });
@@ -87,20 +95,20 @@ describe('submission form rules (validation.ts)', () => {
         { field: 'district', code: 'invalid' },
       ]),
     ).to.deep.equal({
-      district: 'district_unknown',
-      consentGiven: 'consent_outdated',
+      district: 'district unknown_district',
+      consentGiven: 'consentGiven consent_outdated',
       '': 'check_answer',
     });
   });
 
   it('gives each key its text, with the limits in it', () => {
-    expect(problemText('message_too_short', limits)).to.equal(
+    expect(problemText('message too_short', limits)).to.equal(
       'Tell us a little more: at least 10 characters.',
     );
-    expect(problemText('message_too_long', limits)).to.equal(
+    expect(problemText('message too_long', limits)).to.equal(
       'Your message is too long: at most 40 characters.',
     );
-    expect(problemText('email_invalid', limits)).to.equal(
+    expect(problemText('email invalid_email', limits)).to.equal(
       'Enter an email address like name@example.com.',
     );
     expect(problemText('check_answer', limits)).to.equal(

@@ -5,27 +5,27 @@ import type { MessageKey } from './validation.js';
 /** The localized text of a problem's message key (validation.ts says which key). */
 export function problemText(key: MessageKey, limits: SubmissionLimits): string {
   switch (key) {
-    case 'message_required':
+    case 'message required':
       return msg('Enter your message.');
-    case 'message_too_short':
+    case 'message too_short':
       return msg(str`Tell us a little more: at least ${limits.messageMinLength} characters.`);
-    case 'message_too_long':
+    case 'message too_long':
       return msg(str`Your message is too long: at most ${limits.messageMaxLength} characters.`);
-    case 'name_required':
+    case 'displayName required':
       return msg('Enter your name, or choose to publish anonymously.');
-    case 'name_invisible':
+    case 'displayName invisible_characters':
       return msg('Remove the invisible characters from your name.');
-    case 'email_invalid':
+    case 'email invalid_email':
       return msg('Enter an email address like name@example.com.');
-    case 'district_unknown':
+    case 'district unknown_district':
       return msg('Choose a district from the list.');
-    case 'consent_required':
+    case 'consentGiven consent_required':
       return msg('Agree to the terms to send your words.');
-    case 'consent_outdated':
+    case 'consentGiven consent_outdated':
       return msg('The terms have changed. Please read them again and agree.');
-    case 'photo_unreadable':
+    case 'photo unreadable':
       return msg("This photo can't be read here. Choose a JPEG, PNG or WebP photo.");
-    case 'photo_too_large':
+    case 'photo photo_too_large':
       return msg('This photo is too large. Choose a smaller one.');
   }
   return msg('Check this answer: it cannot be sent as it is.');

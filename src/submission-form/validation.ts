@@ -39,41 +39,40 @@ export function checkDraft(draft: DraftFields, limits: SubmissionLimits): Proble
   return problems;
 }
 
-/** Keys of the form's problem messages; `check_answer` is the one for anything else. */
+/**
+ * Keys of the form's problem messages, named `field code` after the problem they tell
+ * of; `check_answer` is the one for anything else.
+ */
 export const MESSAGE_KEYS = [
-  'message_required',
-  'message_too_short',
-  'message_too_long',
-  'name_required',
-  'name_invisible',
-  'email_invalid',
-  'district_unknown',
-  'consent_required',
-  'consent_outdated',
-  'photo_unreadable',
-  'photo_too_large',
+  'message required',
+  'message too_short',
+  'message too_long',
+  'displayName required',
+  'displayName invisible_characters',
+  'email invalid_email',
+  'district unknown_district',
+  'consentGiven consent_required',
+  'consentGiven consent_outdated',
+  'photo unreadable',
+  'photo photo_too_large',
   'check_answer',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-const KEYS: Record<string, MessageKey> = {
-  'message required': 'message_required',
-  'message too_short': 'message_too_short',
-  'message too_long': 'message_too_long',
-  'displayName required': 'name_required',
-  'displayName invisible_characters': 'name_invisible',
-  'email invalid_email': 'email_invalid',
-  'district unknown_district': 'district_unknown',
-  'consentGiven consent_required': 'consent_required',
-  'consentGiven consent_outdated': 'consent_outdated',
-  'photo unreadable': 'photo_unreadable',
-  'photo unsupported_media_type': 'photo_unreadable',
-  'photo photo_too_large': 'photo_too_large',
+/** Problems told by another problem's message. */
+const SAME_AS: Record<string, MessageKey> = {
+  // The server's word for a photo it cannot read.
+  'photo unsupported_media_type': 'photo unreadable',
 };
 
 /** The message a field's problem is shown with, from the check here or the server. */
-export const messageKey = (field: string, code: string): MessageKey =>
-  KEYS[`${field} ${code}`] ?? 'check_answer';
+export const messageKey = (field: string, code: string): MessageKey => {
+  const key = `${field} ${code}`;
+  return (
+    SAME_AS[key] ??
+    (MESSAGE_KEYS.includes(key as MessageKey) ? (key as MessageKey) : 'check_answer')
+  );
+};
 
 /**
  * The server's field errors by the form's fields: the consent version is the consent
