@@ -768,7 +768,6 @@ export class CampaignSubmissionForm extends CampaignElement {
       return html`<li data-id=${e.id} tabindex="-1">${this.#receiptOutcome(e)}</li>`;
     }
     const when = formatDate(e.receivedAt, this.locale, RECEIVED);
-    const act = (what: 'ask' | 'keep' | 'withdraw') => () => void this.#onReceipt(e.id, what);
     const state =
       e.status === 'published'
         ? msg('Published')
@@ -788,34 +787,31 @@ export class CampaignSubmissionForm extends CampaignElement {
         <br /><span class="hint">${msg(str`Received ${when}`)}</span>
       </p>
       ${e.error ? html`<p class="error" id="${id}-error">${this.#receiptOutcome(e)}</p>` : nothing}
-      ${
-        e.asking
-          ? html`<div role="group" aria-labelledby="${id}-ask">
-              <p id="${id}-ask">
-                ${msg('Withdraw this message? It is deleted for good and taken off every wall.')}
-              </p>
-              <button
-                part="button"
-                class="danger"
-                aria-disabled=${!!e.busy}
-                @click=${act('withdraw')}
-              >
-                ${msg('Withdraw')}
-              </button>
-              <button part="button" class="secondary" @click=${act('keep')}>
-                ${msg('Keep it')}
-              </button>
-            </div>`
-          : html`<button
-              part="button"
-              class="secondary"
-              aria-describedby="${id}${e.error ? ` ${id}-error` : ''}"
-              @click=${act('ask')}
-            >
-              ${msg('Withdraw')}
-            </button>`
-      }
+      ${this.#renderWithdraw(e, id)}
     </li>`;
+  }
+
+  /** Withdraw, or once asked: the question, Withdraw for good and Keep it. */
+  #renderWithdraw(e: ReceiptEntry, id: string) {
+    const act = (what: 'ask' | 'keep' | 'withdraw') => () => void this.#onReceipt(e.id, what);
+    return e.asking
+      ? html`<div role="group" aria-labelledby="${id}-ask">
+          <p id="${id}-ask">
+            ${msg('Withdraw this message? It is deleted for good and taken off every wall.')}
+          </p>
+          <button part="button" class="danger" aria-disabled=${!!e.busy} @click=${act('withdraw')}>
+            ${msg('Withdraw')}
+          </button>
+          <button part="button" class="secondary" @click=${act('keep')}>${msg('Keep it')}</button>
+        </div>`
+      : html`<button
+          part="button"
+          class="secondary"
+          aria-describedby="${id}${e.error ? ` ${id}-error` : ''}"
+          @click=${act('ask')}
+        >
+          ${msg('Withdraw')}
+        </button>`;
   }
 
   /** What became of a withdrawal, as the entry shows it and the live region says it. */
