@@ -5,6 +5,16 @@ import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import litA11y from 'eslint-plugin-lit-a11y';
+import js from '@eslint/js';
+import globals from 'globals';
+
+// Scripts, tests and configs written as plain ES modules: eslint's recommended
+// rules with Node's globals (no type information: they are not in a tsconfig).
+const mjs = ['**/*.mjs'];
+
+// pending: files being changed elsewhere right now, whose lint findings are
+// reported as warnings instead of errors; each leaves this list once it is clean.
+const pendingMjs = ['scripts/test.mjs'];
 
 export default tseslint.config(
   {
@@ -18,12 +28,42 @@ export default tseslint.config(
       'console/lib/',
       '.data/',
       'server/.data/',
-      '**/*.mjs',
       '**/*.js',
     ],
   },
-  ...tseslint.configs.recommendedTypeChecked,
+  { files: mjs, ...js.configs.recommended },
   {
+    files: mjs,
+    languageOptions: {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    rules: {
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Functions these pass to a browser (page.evaluate, executeScript) run there.
+    files: [
+      'bench/**/*.mjs',
+      'test/e2e/**/*.mjs',
+      'scripts/bench-wall.mjs',
+      'scripts/screenshots.mjs',
+      'scripts/storybook-smoke.mjs',
+    ],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  // pending: their errors show as warnings until those files are fixed.
+  ...pendingMjs.map((file) => ({
+    files: [file],
+    rules: Object.fromEntries(
+      [...Object.keys(js.configs.recommended.rules), 'no-unused-vars'].map((r) => [r, 'warn']),
+    ),
+  })),
+  ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, ignores: mjs })),
+  {
+    ignores: mjs,
     languageOptions: {
       parserOptions: {
         projectService: true,
