@@ -17,102 +17,39 @@
 //   module the same ids instead of 17-character hashes; the runtime then never hashes.
 import { readFileSync } from 'node:fs';
 import { generateMsgId } from '@lit/localize/internal/id-generation.js';
+import MagicString from 'magic-string';
+import { walk as estreeWalk } from 'estree-walker';
 
 const OWN = /[\\/]lib[\\/].*\.js$/;
 
 // ---- edits with an exact source map ---------------------------------------------------
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-function vlq(n) {
-  let v = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v) digit |= 32;
-    out += B64[digit];
-  } while (v);
-  return out;
-}
-
 /**
  * Applies non-overlapping `[start, end, text]` edits to `code` and returns the new code
- * with a source map back to `code`: every token of unchanged text maps to itself, and
- * each replacement maps to where the replaced text began.
+ * with a source map back to `code` (magic-string, mapped at word boundaries: every
+ * token of unchanged text maps to itself, each replacement to where the replaced text
+ * began).
  */
 function applyEdits(code, edits, file) {
   edits.sort((a, b) => a[0] - b[0]);
-  const anchors = []; // [generated offset, original offset]
-  let out = '';
+  const s = new MagicString(code);
   let pos = 0;
-  const keep = (from, to) => {
-    const token = /[\w$]+|\S/g;
-    token.lastIndex = from;
-    for (let m; (m = token.exec(code)) && m.index < to;) {
-      anchors.push([out.length + m.index - from, m.index]);
-    }
-    out += code.slice(from, to);
-  };
   for (const [start, end, text] of edits) {
     if (start < pos) throw new Error(`overlapping edits in ${file}`);
-    keep(pos, start);
-    if (text) anchors.push([out.length, start]);
-    out += text;
+    if (start === end) s.appendLeft(start, text);
+    else if (text) s.overwrite(start, end, text);
+    else s.remove(start, end);
     pos = end;
   }
-  keep(pos, code.length);
-
-  const lineCol = (text) => {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-    return (offset) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return [lo, offset - starts[lo]];
-    };
+  return {
+    code: s.toString(),
+    map: s.generateMap({ source: file, hires: 'boundary', includeContent: false }),
   };
-  const genPos = lineCol(out);
-  const origPos = lineCol(code);
-  const lines = [];
-  let prevOrigLine = 0;
-  let prevOrigCol = 0;
-  for (const [g, o] of anchors) {
-    const [gl, gc] = genPos(g);
-    const [ol, oc] = origPos(o);
-    (lines[gl] ??= []).push([gc, ol, oc]);
-  }
-  let mappings = '';
-  const lineCount = genPos(out.length)[0] + 1;
-  for (let l = 0; l < lineCount; l++) {
-    if (l) mappings += ';';
-    let prevGenCol = 0;
-    mappings += (lines[l] ?? [])
-      .map(([gc, ol, oc]) => {
-        const seg = vlq(gc - prevGenCol) + 'A' + vlq(ol - prevOrigLine) + vlq(oc - prevOrigCol);
-        prevGenCol = gc;
-        prevOrigLine = ol;
-        prevOrigCol = oc;
-        return seg;
-      })
-      .join(',');
-  }
-  return { code: out, map: { version: 3, sources: [file], names: [], mappings } };
 }
 
 /** Calls `visit(node, parent)` for every node of an ESTree AST. */
-function walk(node, visit, parent = null) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent);
-  for (const key of Object.keys(node)) {
-    const child = node[key];
-    if (Array.isArray(child)) for (const c of child) walk(c, visit, node);
-    else if (child && typeof child.type === 'string') walk(child, visit, node);
-  }
+function walk(ast, visit) {
+  estreeWalk(ast, { enter: (node, parent) => visit(node, parent) });
 }
 
 // ---- css`` and html`` -----------------------------------------------------------------
@@ -304,39 +241,39 @@ export function publicPrivates() {
       if (!OWN.test(id) || !code.includes('#')) return null;
       const edits = [];
       let anonymous = 0;
-      const visit = (node, cls) => {
-        if (!node || typeof node.type !== 'string') return;
-        if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
-          cls = node.id?.name ?? `anon${anonymous++}`;
-        }
-        if (node.type === 'PrivateIdentifier') {
-          if (!cls) throw new Error(`${id}: #${node.name} outside a class`);
-          edits.push([node.start, node.end, `__${cls}_${node.name}`]);
-          return;
-        }
-        if (
-          node.type === 'BinaryExpression' &&
-          node.operator === 'in' &&
-          node.left.type === 'PrivateIdentifier'
-        ) {
-          throw new Error(`${id}: #${node.left.name} in …: a brand check cannot be renamed`);
-        }
-        // A declaration without a value: the property appears on first assignment.
-        if (
-          node.type === 'PropertyDefinition' &&
-          node.key.type === 'PrivateIdentifier' &&
-          !node.value
-        ) {
-          edits.push([node.start, node.end, '']);
-          return;
-        }
-        for (const key of Object.keys(node)) {
-          const child = node[key];
-          if (Array.isArray(child)) for (const c of child) visit(c, cls);
-          else if (child && typeof child.type === 'string') visit(child, cls);
-        }
-      };
-      visit(this.parse(code), undefined);
+      const classes = []; // names of the classes the walk is inside, innermost last
+      estreeWalk(this.parse(code), {
+        enter(node) {
+          if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+            classes.push(node.id?.name ?? `anon${anonymous++}`);
+          }
+          const cls = classes.at(-1);
+          if (node.type === 'PrivateIdentifier') {
+            if (!cls) throw new Error(`${id}: #${node.name} outside a class`);
+            edits.push([node.start, node.end, `__${cls}_${node.name}`]);
+            return;
+          }
+          if (
+            node.type === 'BinaryExpression' &&
+            node.operator === 'in' &&
+            node.left.type === 'PrivateIdentifier'
+          ) {
+            throw new Error(`${id}: #${node.left.name} in …: a brand check cannot be renamed`);
+          }
+          // A declaration without a value: the property appears on first assignment.
+          if (
+            node.type === 'PropertyDefinition' &&
+            node.key.type === 'PrivateIdentifier' &&
+            !node.value
+          ) {
+            edits.push([node.start, node.end, '']);
+            this.skip();
+          }
+        },
+        leave(node) {
+          if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') classes.pop();
+        },
+      });
       return edits.length ? applyEdits(code, edits, id) : null;
     },
   };
