@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { generateMsgId } from '@lit/localize/internal/id-generation.js';
 import MagicString from 'magic-string';
 import { walk as estreeWalk } from 'estree-walker';
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 
 const OWN = /[\\/]lib[\\/].*\.js$/;
 
@@ -87,7 +88,22 @@ function minifyHtml(raw, first, last) {
   return out;
 }
 
+/**
+ * Lit's template minifier (html-minifier-next for html``, lightningcss for css``), then
+ * our own step, which turns each css`` into unsafeCSS("…") and squeezes what is left.
+ * Measured gzip bytes of dist/campaign-widgets.js (.iife.js):
+ *   our step alone                30133 (30228)
+ *   Lit's minifier alone          30185 (30273)  - it keeps the css tag's code
+ *   Lit's css only, then ours     30115 (30212)
+ *   Lit's html only, then ours    30056 (30147)
+ *   both, then ours               30041 (30134)  - this build
+ *   no template minifying at all  32202 (32293)
+ */
 export function minifyTemplates() {
+  return [minifyHtmlLiterals({ include: ['lib/**/*.js'], failOnError: true }), ownTemplateStep()];
+}
+
+function ownTemplateStep() {
   return {
     name: 'minify-templates',
     transform(code, id) {
