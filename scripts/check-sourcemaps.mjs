@@ -3,13 +3,18 @@
 // word in its module in lib/. The build's own plugins (bundle-plugins.mjs) rewrite those
 // modules; a map that drifts there sends these words to the wrong line or column.
 // Run after `npm run build`: node scripts/check-sourcemaps.mjs
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
-const bundles = ['dist/campaign-widgets.js', 'dist/campaign-widgets.iife.js'];
+const bundles = [
+  'dist/campaign-widgets.js',
+  'dist/campaign-widgets.iife.js',
+  'dist/console/console.js',
+].filter((file) => existsSync(file));
 const WORD = /^[A-Za-z_$][\w$]{3,}/;
-let failed = false;
+let failed = bundles.length < 2; // the reader bundles at least: run `npm run build` first
+if (failed) console.error('dist/: no bundles; run `npm run build`');
 
 for (const bundle of bundles) {
   const code = readFileSync(bundle, 'utf8').split('\n');
