@@ -16,6 +16,16 @@
 //
 //   node scripts/docs.mjs           rewrite docs/embed.md
 //   node scripts/docs.mjs --check   exit 1 when docs/embed.md is not what it would write
+//
+// Why not @custom-elements-manifest/to-markdown (0.1.0, tried on this manifest): it
+// writes the whole manifest, one section per source module (every internal module
+// too, 1491 lines), with no way to take the five widgets only or order them by tag;
+// it cannot split attributes from properties that are only properties, nor mark the
+// read-only ones; its Events table has no type for `detail` (the manifest has none:
+// this script reads it from the sources); it lists internal controller fields
+// (`live`, `reports`); it escapes backticks in descriptions (\`grid\` shows as
+// text, not code) and writes line breaks as `&#xA;`; and the theming, csp,
+// reserve-space and screenshots parts do not come from the manifest at all.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
