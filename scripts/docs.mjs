@@ -95,7 +95,12 @@ for (const path of sourceFiles('src')) {
   visit(file);
 }
 const detailType = (event) => {
-  const name = eventDetail.get(event);
+  // The `@fires {CustomEvent<T>}` type the manifest gives, else the sources' event maps.
+  const fired = manifest.modules
+    .flatMap((mod) => mod.declarations ?? [])
+    .flatMap((d) => d.events ?? [])
+    .find((e) => e.name === event)?.type?.text;
+  const name = /^CustomEvent<(\w+)>$/.exec(fired ?? '')?.[1] ?? eventDetail.get(event);
   if (!name) return '';
   return interfaces.has(name) ? `${name} ${interfaces.get(name)}` : name;
 };

@@ -1,9 +1,12 @@
 /**
  * Every event a widget fires is prefixed (`campaign-…`), bubbles, crosses shadow
- * boundaries and carries a typed `detail`. Widgets declare their events in
- * `GlobalEventHandlersEventMap` next to their class, so
+ * boundaries and carries a typed `detail`. Widgets declare their events in `@fires
+ * {CustomEvent<XDetail>}` tags; scripts/gen-types.mjs adds them to
+ * `GlobalEventHandlersEventMap` (src/generated/widget-types.ts), so
  * `el.addEventListener('campaign-submitted', e => e.detail.id)` is typed for partners.
  */
+import type { CampaignWidgetEventMap } from '../generated/widget-types.js';
+
 export type CampaignEvent<T> = CustomEvent<T>;
 
 /**
@@ -41,8 +44,9 @@ export interface CampaignLocaleChangeDetail {
 }
 
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'campaign-error': CustomEvent<CampaignErrorDetail>;
+  // The widgets' events come from their `@fires` tags (src/generated/widget-types.ts);
+  // the locale change is the page's, fired on document, not a widget's.
+  interface GlobalEventHandlersEventMap extends CampaignWidgetEventMap {
     'campaign-locale-change': CustomEvent<CampaignLocaleChangeDetail>;
   }
 }

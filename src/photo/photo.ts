@@ -51,7 +51,7 @@ export function creditText(photographer: string, organization?: string | null): 
  * @cssprop --campaign-caption-lines - Lines of caption reserved while the API answers
  *   (when no `caption` attribute is given). Default: 3.
  *
- * @fires campaign-error - The API could not deliver the photo; the widget shows its
+ * @fires {CustomEvent<CampaignErrorDetail>} campaign-error - The API could not deliver the photo; the widget shows its
  *   attributes or slotted fallback.
  *
  * @tagname campaign-photo

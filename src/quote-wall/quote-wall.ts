@@ -69,9 +69,9 @@ const whole = (value: number, fallback: number, max: number) =>
  * @cssprop --campaign-radius - Corner radius.
  * @cssprop --campaign-space - Base spacing unit.
  *
- * @fires campaign-live-status - The live connection changed state: `detail.status` is
+ * @fires {CustomEvent<LiveStatusDetail>} campaign-live-status - The live connection changed state: `detail.status` is
  * `connecting`, `live`, `reconnecting` or `offline`.
- * @fires campaign-report - The newsroom accepted a reader's report of a quote:
+ * @fires {CustomEvent<QuoteReportDetail>} campaign-report - The newsroom accepted a reader's report of a quote:
  * `detail.quoteId` and `detail.reason`.
  */
 export class CampaignQuoteWall extends CampaignElement {

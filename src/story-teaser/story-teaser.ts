@@ -47,9 +47,9 @@ export interface StoryOpenDetail {
  *
  * @cssprop --campaign-teaser-ratio - Aspect ratio of the lead image. Default: `3 / 2`.
  *
- * @fires campaign-story-open - The reader opens the story (cancelable: `preventDefault()`
+ * @fires {CustomEvent<StoryOpenDetail>} campaign-story-open - The reader opens the story (cancelable: `preventDefault()`
  *   keeps the page where it is). `detail`: `{ id, href }`.
- * @fires campaign-error - The API could not deliver the story (or its photo).
+ * @fires {CustomEvent<CampaignErrorDetail>} campaign-error - The API could not deliver the story (or its photo).
  *
  * @tagname campaign-story-teaser
  */

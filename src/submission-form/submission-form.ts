@@ -89,9 +89,9 @@ const DAY = 24 * HOUR;
  * @cssprop --campaign-color-accent - Buttons, links and focus ring.
  * @cssprop --campaign-color-danger - Errors.
  *
- * @fires campaign-submit - Before sending; cancelable: `preventDefault()` stops it. `detail.request` is the body.
- * @fires campaign-submitted - The server accepted the submission; `detail.id` is its id.
- * @fires campaign-submit-error - Sending failed or was refused; `detail.code` (`origin_not_allowed`: this site may not send to the API yet), `detail.retrying`.
+ * @fires {CustomEvent<SubmitDetail>} campaign-submit - Before sending; cancelable: `preventDefault()` stops it. `detail.request` is the body.
+ * @fires {CustomEvent<SubmittedDetail>} campaign-submitted - The server accepted the submission; `detail.id` is its id.
+ * @fires {CustomEvent<SubmitErrorDetail>} campaign-submit-error - Sending failed or was refused; `detail.code` (`origin_not_allowed`: this site may not send to the API yet), `detail.retrying`.
  *
  * @tagname campaign-submission-form
  */
