@@ -101,6 +101,30 @@ if (missing.length && strict) {
 }
 if (!browsers.length) process.exit(1);
 
+// Runs before the test framework's module: when mocha defines its global `Mocha`,
+// wrap its runner's emit to keep the error of a try that mocha will retry ('retry'
+// event) and log it when a later try of that test passes. wtr forwards browser logs.
+const retriedTestsScript = `(() => {
+  let value;
+  Object.defineProperty(window, 'Mocha', {
+    configurable: true,
+    get: () => value,
+    set(Mocha) {
+      value = Mocha;
+      const emit = Mocha.Runner.prototype.emit;
+      const first = new Map();
+      Mocha.Runner.prototype.emit = function (name, test, err) {
+        if (name === 'retry' && !first.has(test.fullTitle()))
+          first.set(test.fullTitle(), String(err && err.message).split('\\n')[0].slice(0, 200));
+        if (name === 'pass' && test.currentRetry() > 0)
+          console.log('[flaky] ' + test.fullTitle() + ' :: passed on try ' + (test.currentRetry() + 1) +
+            '; first failure: ' + first.get(test.fullTitle()));
+        return emit.apply(this, arguments);
+      };
+    },
+  });
+})();`;
+
 export default {
   rootDir: '.',
   files: ['test/**/*.test.ts'],
@@ -110,7 +134,14 @@ export default {
   concurrency: 1,
   // One engine at a time: three browsers, test servers and the API compete for two cores.
   concurrentBrowsers: 1,
-  testFramework: { config: { timeout: 10000 } },
+  // TEST_RETRIES=1 (scripts/test.mjs sets it) gives a failing test one more try, in
+  // the same page; a test that passes only on a retry prints a `[flaky]` line with its
+  // first failure (see retriedTestsScript), which scripts/test.mjs counts. A single
+  // `npx wtr` run retries nothing.
+  testFramework: { config: { timeout: 10000, retries: Number(process.env.TEST_RETRIES ?? 0) } },
+  testRunnerHtml: (testFramework) =>
+    `<html><body><script>${retriedTestsScript}</script>` +
+    `<script type="module" src="${testFramework}"></script></body></html>`,
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 120000,
