@@ -5,8 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OUT, generate } from '../../scripts/gen-types.mjs';
 import { ENGINE } from './support/context.mjs';
 import { ROOT } from './support/servers.mjs';
 
@@ -148,6 +149,69 @@ describe(
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  },
+);
+
+describe(
+  'Widget types generated from custom-elements.json',
+  { skip: ENGINE !== 'chromium' && 'engine-independent: checked in the Chromium pass' },
+  () => {
+    const manifest = () => JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
+    const widget = (m, tag) =>
+      m.modules.flatMap((mod) => mod.declarations ?? []).find((d) => d.tagName === tag);
+
+    test('the committed file is what the manifest gives', async () => {
+      assert.equal(readFileSync(join(ROOT, OUT), 'utf8'), await generate(manifest()));
+    });
+
+    test('every event a widget emits in the sources is in the generated event map', () => {
+      const generated = readFileSync(join(ROOT, OUT), 'utf8');
+      const map = generated.slice(generated.indexOf('interface CampaignWidgetEventMap'));
+      const files = (dir) =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory()
+            ? files(join(dir, e.name))
+            : e.name.endsWith('.ts')
+              ? [join(dir, e.name)]
+              : [],
+        );
+      const emitted = new Set();
+      for (const file of files(join(ROOT, 'src'))) {
+        for (const [, name] of readFileSync(file, 'utf8').matchAll(/emit\([^,]+,\s*'([\w-]+)'/g)) {
+          emitted.add(name);
+        }
+      }
+      // The page's locale change is fired on document, declared in src/core/events.ts.
+      emitted.delete('campaign-locale-change');
+      assert.ok(emitted.size >= 7, [...emitted].join(' '));
+      for (const name of emitted) {
+        assert.match(map, new RegExp(`'${name}': CustomEvent<\\w+>;`), `${name}: add a @fires tag`);
+      }
+    });
+
+    test('a new @fires tag or property of a widget appears in the generated types', async () => {
+      const m = manifest();
+      const teaser = widget(m, 'campaign-story-teaser');
+      teaser.events.push({
+        name: 'campaign-story-close',
+        type: { text: 'CustomEvent<StoryOpenDetail>' },
+      });
+      teaser.members.push({ kind: 'field', name: 'sponsor', type: { text: 'string | undefined' } });
+      teaser.members.push({ kind: 'field', name: 'hidden', readonly: true });
+      const text = await generate(m);
+      assert.match(
+        text,
+        /'campaign-story-teaser': \{[^}]*'campaign-story-close': StoryOpenDetail;/,
+      );
+      assert.match(text, /'campaign-story-close': CustomEvent<StoryOpenDetail>;/);
+      assert.match(text, /CampaignStoryTeaser,[^>]*'sponsor'/);
+      assert.doesNotMatch(text, /'hidden'/);
+      assert.notEqual(text, await generate(manifest()));
+
+      // An event without its detail type is refused, not typed `any`.
+      teaser.events.push({ name: 'campaign-story-seen', description: 'no type' });
+      await assert.rejects(generate(m), /campaign-story-seen without a type/);
     });
   },
 );
