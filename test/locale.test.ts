@@ -107,6 +107,43 @@ describe('Intl formatting', () => {
     );
     expect(formatDate('not a date', 'en')).to.equal('');
   });
+  it('writes long dates exactly as Intl does, without creating a formatter', () => {
+    const days = [
+      '2024-03-24T04:00:00Z',
+      '2024-01-01T00:30:00Z',
+      '1999-12-31T23:59:59Z',
+      '2025-09-09T12:00:00Z',
+      '2024-02-29T22:00:00Z',
+    ];
+    for (let month = 0; month < 12; month++) days.push(new Date(2026, month, 15).toISOString());
+    for (const locale of ['en', 'zh-Hans'] as const) {
+      const tag = locale === 'en' ? 'en-GB' : locale;
+      for (const day of days) {
+        const local = new Intl.DateTimeFormat(tag, { dateStyle: 'long' }).format(new Date(day));
+        const utc = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' }).format(
+          new Date(day),
+        );
+        const made: unknown[] = [];
+        const DateTimeFormat = Intl.DateTimeFormat;
+        Intl.DateTimeFormat = function (...args: unknown[]) {
+          made.push(args);
+          return new DateTimeFormat(...(args as []));
+        } as unknown as typeof Intl.DateTimeFormat;
+        try {
+          expect(formatDate(day, locale), `${locale} ${day}`).to.equal(local);
+          expect(formatDate(day, locale, { dateStyle: 'long', timeZone: 'UTC' })).to.equal(utc);
+          expect(made, 'no Intl.DateTimeFormat for long dates').to.deep.equal([]);
+          if (day === days[0]) {
+            // an option set no other test uses, so the formatter is not cached yet
+            formatDate(day, locale, { dateStyle: 'full', timeZone: 'Asia/Tokyo' });
+            expect(made, 'other options go through Intl').to.have.length(1);
+          }
+        } finally {
+          Intl.DateTimeFormat = DateTimeFormat;
+        }
+      }
+    }
+  });
   it('groups numbers per locale', () => {
     expect(formatNumber(12345, 'en')).to.equal('12,345');
     expect(formatNumber(12345, 'zh-Hans')).to.equal('12,345');
