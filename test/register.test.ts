@@ -1,22 +1,19 @@
 import { expect } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { defineElement, definedVersion } from '../src/core/register.js';
+import { captureWarnings } from './support/warnings.js';
 
 let n = 0;
 const uniqueTag = () => `cw-register-test-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe('defineElement', () => {
   let warnings: unknown[][];
-  let originalWarn: typeof console.warn;
+  let restore: () => void;
 
   beforeEach(() => {
-    warnings = [];
-    originalWarn = console.warn;
-    console.warn = (...args: unknown[]) => warnings.push(args);
+    ({ warnings, restore } = captureWarnings({ forward: false }));
   });
-  afterEach(() => {
-    console.warn = originalWarn;
-  });
+  afterEach(() => restore());
 
   it('defines a new tag and records the version', () => {
     const tag = uniqueTag();

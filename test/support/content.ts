@@ -86,17 +86,4 @@ export function watchLayoutShift(sentinel: Element, start = performance.now()) {
   };
 }
 
-/** Collects console warnings; `lit()` gives Lit's development warnings but its one notice. */
-export function captureWarnings() {
-  const original = console.warn;
-  const warnings: unknown[][] = [];
-  console.warn = (...args: unknown[]) => {
-    warnings.push(args);
-    original.apply(console, args);
-  };
-  return {
-    warnings,
-    restore: () => void (console.warn = original),
-    lit: () => warnings.filter((w) => /lit/i.test(String(w[0])) && !/dev mode/i.test(String(w[0]))),
-  };
-}
+export { captureWarnings } from './warnings.js';
