@@ -18,36 +18,31 @@ import {
   until,
   wallFor,
 } from './support/quote-wall.js';
+import { captureWarnings } from './support/warnings.js';
 
 // Presentation and reading behaviour of <campaign-quote-wall>, against the quotes test
 // API (test/support/quote-endpoints.mjs): real HTTP, a real Server-Sent Events stream.
 reportableFailures();
 
 describe('<campaign-quote-wall>', () => {
+  let console_: ReturnType<typeof captureWarnings>;
   let warnings: unknown[][];
   let emulated = false;
-  const warn = console.warn;
 
   beforeEach(() => {
     fastTiming();
-    warnings = [];
-    console.warn = (...args: unknown[]) => {
-      warnings.push(args);
-      warn.apply(console, args);
-    };
+    console_ = captureWarnings();
+    warnings = console_.warnings;
   });
 
   afterEach(async () => {
-    console.warn = warn;
+    console_.restore();
     await setLocale(undefined);
     if (emulated) await emulateMedia({ reducedMotion: 'no-preference' });
     emulated = false;
     window.scrollTo(0, 0);
     // Lit prints nothing in development mode but its one notice.
-    const lit = warnings.filter(
-      (w) => /lit/i.test(String(w[0])) && !/dev mode/i.test(String(w[0])),
-    );
-    expect(lit, 'Lit development warnings').to.deep.equal([]);
+    expect(console_.lit(), 'Lit development warnings').to.deep.equal([]);
   });
 
   const count = (query: Record<string, string | number>[]) =>
