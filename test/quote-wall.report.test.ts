@@ -14,6 +14,7 @@ import {
   wallFor,
   type Room,
 } from './support/quote-wall.js';
+import { captureWarnings } from './support/warnings.js';
 
 // Reporting a quote from <campaign-quote-wall>: the Report action, its dialog, what is
 // sent, and what the wall remembers. Against the quotes test API
@@ -85,29 +86,21 @@ const contactShown = (el: CampaignQuoteWall) =>
   until(() => !!inDialog(el, '.contact a'), 'the reporting line shows');
 
 describe('<campaign-quote-wall> reports', () => {
-  let warnings: unknown[][];
-  const warn = console.warn;
+  let console_: ReturnType<typeof captureWarnings>;
 
   beforeEach(() => {
     fastTiming();
-    warnings = [];
-    console.warn = (...args: unknown[]) => {
-      warnings.push(args);
-      warn.apply(console, args);
-    };
+    console_ = captureWarnings();
   });
 
   afterEach(async () => {
-    console.warn = warn;
+    console_.restore();
     await setLocale(undefined);
     for (const key of Object.keys(localStorage)) {
       if (key.startsWith(STORE)) localStorage.removeItem(key);
     }
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-    const lit = warnings.filter(
-      (w) => /lit/i.test(String(w[0])) && !/dev mode/i.test(String(w[0])),
-    );
-    expect(lit, 'Lit development warnings').to.deep.equal([]);
+    expect(console_.lit(), 'Lit development warnings').to.deep.equal([]);
   });
 
   it('offers a quiet Report action on every quote, named for its quote, without asking the API yet', async () => {
