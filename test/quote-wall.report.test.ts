@@ -87,10 +87,12 @@ const contactShown = (el: CampaignQuoteWall) =>
 
 describe('<campaign-quote-wall> reports', () => {
   let console_: ReturnType<typeof captureWarnings>;
+  let warnings: unknown[][];
 
   beforeEach(() => {
     fastTiming();
     console_ = captureWarnings();
+    warnings = console_.warnings;
   });
 
   afterEach(async () => {
