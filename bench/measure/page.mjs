@@ -57,6 +57,26 @@ function pageProbe() {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__cw.longTasks.push(e.duration);
   }).observe({ type: 'longtask', buffered: true });
+  // Each widget's first update (willUpdate, render, commit, firstUpdated, updated),
+  // timed by wrapping performUpdate on the classes the bundle defines: the bench's own
+  // hook, so the reader bundle carries nothing for it.
+  window.__cw.firstRenders = [];
+  const define = customElements.define.bind(customElements);
+  customElements.define = (name, cls, options) => {
+    const perform = cls.prototype.performUpdate;
+    if (perform) {
+      cls.prototype.performUpdate = function () {
+        if (this.hasUpdated) return perform.call(this);
+        const start = performance.now();
+        try {
+          return perform.call(this);
+        } finally {
+          window.__cw.firstRenders.push({ name, ms: performance.now() - start });
+        }
+      };
+    }
+    return define(name, cls, options);
+  };
 
   const widgets = (root, out = []) => {
     for (const el of root.querySelectorAll('*')) {
@@ -206,6 +226,7 @@ async function loadOnce(browser, url, { widgets, throttle }) {
       cls: probe.cls,
       shifts: probe.shifts,
       widgets: probe.widgets ?? 0,
+      firstRenders: probe.firstRenders ?? [],
       visible: probe.visible ?? [],
     };
   } finally {
@@ -262,6 +283,13 @@ export async function measurePage(browser, url, { runs = 5, log = console.error 
     row.shifts = worst.shifts;
     const slowest = samples.with.reduce((a, b) => (b.longestTaskMs > a.longestTaskMs ? b : a));
     row.longestTaskParts = slowest.longestTaskParts;
+    // A widget's first render, median over every widget of every load with them.
+    const firsts = samples.with.flatMap((s) => s.firstRenders.map((f) => f.ms));
+    row.firstRenderMs = {
+      median: median(firsts),
+      max: Math.max(0, ...firsts),
+      count: firsts.length,
+    };
     row.widgets = samples.with[0].widgets;
     row.visible = samples.with[0].visible;
     row.runs = runs;

@@ -125,6 +125,14 @@ export function rows(results) {
         `≤ ${GOALS.longTaskMs} ms`,
         r.longestTaskMs.with <= GOALS.longTaskMs,
       );
+      if (r.firstRenderMs?.count) {
+        add(
+          'page',
+          `${cpu}: a widget's first render, median (slowest; widget renders measured)`,
+          ms(r.firstRenderMs.median),
+          `${ms(r.firstRenderMs.max)}; ${r.firstRenderMs.count}`,
+        );
+      }
       add(
         'page',
         `${cpu}: layout shift, worst load (with / without)`,
