@@ -173,20 +173,7 @@ export function choosePhoto(el: Element, file: File): void {
   input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
 }
 
-/** Console warnings other than Lit's dev-mode notice, collected while installed. */
-export function watchWarnings() {
-  const original = console.warn;
-  const warnings: string[] = [];
-  console.warn = (...args: unknown[]) => {
-    const line = args.map(String).join(' ');
-    if (!/Lit is in dev mode/.test(line)) warnings.push(line);
-  };
-  return {
-    warnings,
-    restore: () => (console.warn = original),
-    check: () => expect(warnings, warnings.join('\n')).to.deep.equal([]),
-  };
-}
+export { watchWarnings } from './warnings.js';
 
 /**
  * Calls a staff endpoint through the submission endpoints' proxy
