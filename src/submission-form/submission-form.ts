@@ -844,9 +844,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'campaign-submission-form': CampaignSubmissionForm;
   }
-  interface GlobalEventHandlersEventMap {
-    'campaign-submit': CustomEvent<SubmitDetail>;
-    'campaign-submitted': CustomEvent<SubmittedDetail>;
-    'campaign-submit-error': CustomEvent<SubmitErrorDetail>;
-  }
 }
