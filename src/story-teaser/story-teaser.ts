@@ -189,7 +189,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'campaign-story-teaser': CampaignStoryTeaser;
   }
-  interface GlobalEventHandlersEventMap {
-    'campaign-story-open': CustomEvent<StoryOpenDetail>;
-  }
 }
