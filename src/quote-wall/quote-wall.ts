@@ -410,8 +410,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'campaign-quote-wall': CampaignQuoteWall;
   }
-  interface GlobalEventHandlersEventMap {
-    'campaign-live-status': CustomEvent<LiveStatusDetail>;
-    'campaign-report': CustomEvent<QuoteReportDetail>;
-  }
 }
