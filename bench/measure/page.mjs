@@ -284,11 +284,14 @@ export async function measurePage(browser, url, { runs = 5, log = console.error 
     const slowest = samples.with.reduce((a, b) => (b.longestTaskMs > a.longestTaskMs ? b : a));
     row.longestTaskParts = slowest.longestTaskParts;
     // A widget's first render, median over every widget of every load with them.
-    const firsts = samples.with.flatMap((s) => s.firstRenders.map((f) => f.ms));
+    const firsts = samples.with.flatMap((s) => s.firstRenders);
+    const times = firsts.map((f) => f.ms);
+    const slowestFirst = firsts.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, name: '' });
     row.firstRenderMs = {
-      median: median(firsts),
-      max: Math.max(0, ...firsts),
-      count: firsts.length,
+      median: median(times),
+      max: slowestFirst.ms,
+      slowest: slowestFirst.name,
+      count: times.length,
     };
     row.widgets = samples.with[0].widgets;
     row.visible = samples.with[0].visible;

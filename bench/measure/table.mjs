@@ -130,7 +130,7 @@ export function rows(results) {
           'page',
           `${cpu}: a widget's first render, median (slowest; widget renders measured)`,
           ms(r.firstRenderMs.median),
-          `${ms(r.firstRenderMs.max)}; ${r.firstRenderMs.count}`,
+          `${ms(r.firstRenderMs.max)} ${r.firstRenderMs.slowest ?? ''}; ${r.firstRenderMs.count}`,
         );
       }
       add(
