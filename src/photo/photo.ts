@@ -7,7 +7,7 @@ import { ParseError } from '../api/errors.js';
 import type { Photo } from '../api/wire.js';
 import { DEV, warnOnce } from '../core/dev.js';
 import { tokens } from '../styles/tokens.js';
-import { ERROR, PENDING, loadById } from './load.js';
+import { ERROR, PENDING, loadById } from '../base/load-by-id.js';
 import { photoStyles } from './photo.styles.js';
 
 /** Values of `loading`. Anything else is treated as `lazy`. */
@@ -96,7 +96,7 @@ export class CampaignPhoto extends CampaignElement {
     return this.renderRoot.querySelector('dialog');
   }
 
-  private _task = loadById(
+  private _photo = loadById(
     this,
     () => this.photo,
     (client, id, options) =>
@@ -109,7 +109,7 @@ export class CampaignPhoto extends CampaignElement {
   /** The photo as shown: attributes over the API's answer. */
   private get _data() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
-    const p: Partial<Photo> = (this._task.status !== ERROR && this._task.value) || {};
+    const p: Partial<Photo> = (this._photo.status !== ERROR && this._photo.value) || {};
     const fallback = this.querySelector('img');
     const dim = (name: 'width' | 'height') =>
       this[name] || p[name] || Number(fallback?.getAttribute(name)) || undefined;
@@ -139,7 +139,7 @@ export class CampaignPhoto extends CampaignElement {
   override render() {
     const d = this._data;
     const api = !!(this.photo && this.client);
-    const pending = this._task.status === PENDING;
+    const pending = this._photo.status === PENDING;
     const failed = d.src && this._failed === d.src;
     if (DEV && d.src && d.alt === undefined) {
       warnOnce(`alt:${d.src}`, `<campaign-photo> ${d.src} has no alt text; add alt="…".`);
@@ -230,12 +230,22 @@ export class CampaignPhoto extends CampaignElement {
     const $ = (q: string) => this.renderRoot.querySelector<HTMLElement>(q)?.style;
     $('.frame')!.setProperty('--_r', width && height ? `${width} / ${height}` : null);
     $('.reserve')?.setProperty('min-height', h ? `${h}px` : null);
-    if (this._zoomed && this._dialog && !this._dialog.open) this._dialog.showModal();
+    const dialog = this._dialog;
+    if (this._zoomed && dialog && !dialog.open) {
+      // The dialog gives focus back on closing to what had it on opening: make that the
+      // zoom button, which a click does not focus in Safari, nor `click()` anywhere, so
+      // that Chromium does not send focus back to the page after `_closed` put it here.
+      this.renderRoot.querySelector<HTMLElement>('.zoom')?.focus({ preventScroll: true });
+      dialog.showModal();
+    }
   }
 
   private _closed = () => {
     this._zoomed = false;
-    this.renderRoot.querySelector<HTMLElement>('.zoom')?.focus();
+    // Once the dialog is gone from the page (so nothing is inert any more).
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('.zoom')?.focus(),
+    );
   };
 }
 

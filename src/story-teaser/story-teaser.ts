@@ -8,7 +8,7 @@ import type { Story } from '../api/wire.js';
 import { emit } from '../core/events.js';
 import { formatDate } from '../i18n/format.js';
 import { tokens } from '../styles/tokens.js';
-import { ERROR, PENDING, loadById } from '../photo/load.js';
+import { ERROR, PENDING, loadById } from '../base/load-by-id.js';
 import { teaserStyles } from './story-teaser.styles.js';
 
 /** Values of `layout`. Anything else is shown as `card`. */
@@ -78,7 +78,7 @@ export class CampaignStoryTeaser extends CampaignElement {
   @property() photographer?: string;
   @property() organization?: string;
 
-  private _task = loadById(
+  private _story = loadById(
     this,
     () => this.story,
     (client, id, options) =>
@@ -96,8 +96,8 @@ export class CampaignStoryTeaser extends CampaignElement {
 
   override render() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
-    const s: Partial<Story> = (this._task.status !== ERROR && this._task.value) || {};
-    const status = this._task.status;
+    const s: Partial<Story> = (this._story.status !== ERROR && this._story.value) || {};
+    const status = this._story.status;
     const loading = status === PENDING;
     const failed = status === ERROR;
     const href = this.href ?? s.url;
@@ -109,7 +109,7 @@ export class CampaignStoryTeaser extends CampaignElement {
     const date = new Date(raw);
     const dated = !Number.isNaN(date.getTime());
     const fallback = !!this.querySelector('a');
-    const sk = loading && !s.url ? 'sk' : '';
+    const skeleton = loading && !s.url ? 'skeleton' : '';
     const media =
       photo || this.src
         ? html`<campaign-photo
@@ -125,11 +125,11 @@ export class CampaignStoryTeaser extends CampaignElement {
             .photographer=${this.photographer}
             .organization=${this.organization}
           ></campaign-photo>`
-        : html`<div class="ph ${sk}"></div>`;
+        : html`<div class="placeholder ${skeleton}"></div>`;
     return html`<div part="card" class="card" aria-busy=${ifDefined(loading ? 'true' : undefined)}>
       ${this.layout === 'compact' ? nothing : html`<div class="media">${media}</div>`}
       <div class="body">
-        <div part="headline" class="headline ${fallback ? '' : sk}">
+        <div part="headline" class="headline ${fallback ? '' : skeleton}">
           ${
             href && headline
               ? html`<a part="link" href=${href} target=${this.target || nothing}>${headline}</a>`
@@ -142,7 +142,7 @@ export class CampaignStoryTeaser extends CampaignElement {
                   : nothing
           }
         </div>
-        <p part="byline" class="byline ${sk}">
+        <p part="byline" class="byline ${skeleton}">
           ${byline ? html`<span>${byline}</span>` : nothing}
           ${
             dated
@@ -160,7 +160,7 @@ export class CampaignStoryTeaser extends CampaignElement {
         ${
           this.layout === 'compact'
             ? nothing
-            : html`<p part="excerpt" class="excerpt ${sk}">
+            : html`<p part="excerpt" class="excerpt ${skeleton}">
                 ${
                   excerpt ??
                   (failed && !headline ? msg('The story preview could not be loaded.') : '')

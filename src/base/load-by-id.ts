@@ -21,11 +21,18 @@ export interface Load<T> {
 }
 
 /**
- * Loads one item by id from the campaign API for a content widget, in the page's
- * locale. A new id, API, campaign or locale aborts the request in flight and loads
+ * Loads one item by id from the campaign API for a content widget (the photo and the
+ * story teaser), in the page's locale. A new id, API, campaign or locale aborts the request in flight and loads
  * again; removing the element aborts it too, and putting it back loads again. A
  * failure other than an abort fires `campaign-error` so the partner knows the widget
  * fell back to its attributes or slotted content.
+ *
+ * A controller of our own rather than `@lit/task`'s `Task`, for bytes: `Task` 1.0.3
+ * minified is 982 bytes gzip on its own (it also builds `taskComplete` promises,
+ * `render()` and `argsEqual`, none of which the widgets use), while this whole
+ * controller, abort on disconnect and `campaign-error` included, is 491. `Task` would
+ * still need a wrapper here for those two, since it neither aborts when the host is
+ * removed nor reports errors as events.
  */
 export function loadById<T>(
   host: Host,
