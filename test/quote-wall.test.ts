@@ -123,7 +123,7 @@ describe('<campaign-quote-wall>', () => {
     await showing(el, ['Second', 'First']);
     // It slides in (a fresh-quote animation class on the new one only).
     const [fresh, old] = el.shadowRoot!.querySelectorAll('figure');
-    expect(fresh.className).to.match(/^n[01]$/);
+    expect(fresh.className).to.match(/^arrived-[01]$/);
     expect(old.className).to.equal('');
     await until(() => liveRegion(el).textContent === '1 new quote', 'announce one');
     await r.add({ text: 'Burst', n: 3 });

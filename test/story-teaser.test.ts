@@ -276,8 +276,8 @@ describe('<campaign-story-teaser>', () => {
       expect($(el, '[part="card"]')!.getAttribute('aria-busy')).to.equal('true');
       const slot = $<HTMLSlotElement>(el, '[part="headline"] slot')!;
       expect(slot.assignedElements()[0].textContent).to.equal('Spirit of Chongqing City');
-      expect($(el, '.byline')!.classList.contains('sk')).to.equal(true);
-      expect($(el, '.excerpt')!.classList.contains('sk')).to.equal(true);
+      expect($(el, '.byline')!.classList.contains('skeleton')).to.equal(true);
+      expect($(el, '.excerpt')!.classList.contains('skeleton')).to.equal(true);
       await expect(el).to.be.accessible();
     });
 

@@ -91,19 +91,19 @@ export const styles = css`
   span:empty {
     display: none;
   }
-  .n0 {
-    animation: n0 0.4s;
+  .arrived-0 {
+    animation: arrive-0 0.4s;
   }
-  .n1 {
-    animation: n1 0.4s;
+  .arrived-1 {
+    animation: arrive-1 0.4s;
   }
-  @keyframes n0 {
+  @keyframes arrive-0 {
     from {
       opacity: 0;
       transform: translateY(-0.5em);
     }
   }
-  @keyframes n1 {
+  @keyframes arrive-1 {
     from {
       opacity: 0;
       transform: translateY(-0.5em);

@@ -104,19 +104,25 @@ export class CampaignQuoteWall extends CampaignElement {
   readonly live = new LiveQuotes(this);
   readonly reports = new QuoteReports(this);
 
-  #view: Quote[] = [];
+  #onWall: Quote[] = [];
   /** Approval time of the newest quote shown; newer ones wait while the reader reads. */
   #anchor?: string;
-  #queued = 0;
-  #extra = 0;
-  #release = false;
+  /** Newer quotes held back above the anchor. */
+  #waiting = 0;
+  /** Quotes the reader asked for beyond max-items with "Show more". */
+  #extraByShowMore = 0;
+  /** The next update shows the waiting quotes (the reader asked, or the ticker is off-screen). */
+  #takeWaiting = false;
   /** Newest approval time shown, and the one before it: quotes between slide in. */
-  #top = '';
-  #fresh = '';
-  #batch = 0;
-  #spot?: string;
-  #unsaid = 0;
-  #said = '';
+  #newestShown = '';
+  #previousNewest = '';
+  /** How many times a new quote took the top: its parity picks the slide-in class. */
+  #arrivals = 0;
+  /** Id of the quote in the spotlight layout's light. */
+  #spotlit?: string;
+  /** Quotes arrived since the last "N new quotes" announcement, and that announcement. */
+  #unannounced = 0;
+  #announcement = '';
   #announcer?: ReturnType<typeof setTimeout>;
   #ticker?: ReturnType<typeof setInterval>;
   #moreError?: CampaignApiError;
@@ -125,7 +131,7 @@ export class CampaignQuoteWall extends CampaignElement {
 
   /** @internal How many quotes the wall needs from its feed. */
   get need(): number {
-    return this.#queued + whole(this.maxItems, 24, 1000) + this.#extra;
+    return this.#waiting + whole(this.maxItems, 24, 1000) + this.#extraByShowMore;
   }
 
   override connectedCallback(): void {
@@ -143,12 +149,12 @@ export class CampaignQuoteWall extends CampaignElement {
 
   /** @internal */
   quotesArrived(count: number): void {
-    this.#unsaid += count;
-    if (this.#unsaid) {
+    this.#unannounced += count;
+    if (this.#unannounced) {
       this.#announcer ??= setTimeout(() => {
-        const n = this.#unsaid;
-        this.#said = n === 1 ? msg('1 new quote') : msg(str`${n} new quotes`);
-        this.#unsaid = 0;
+        const n = this.#unannounced;
+        this.#announcement = n === 1 ? msg('1 new quote') : msg(str`${n} new quotes`);
+        this.#unannounced = 0;
         this.#announcer = undefined;
         this.requestUpdate();
       }, CampaignQuoteWall.announceDelay);
@@ -173,7 +179,7 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   /** The feed on screen: the current one, or the one it replaces until its first page. */
-  #shown() {
+  #feedShown() {
     const { feed, previous } = this.live;
     return feed?.loaded ? feed : (previous ?? feed);
   }
@@ -182,16 +188,16 @@ export class CampaignQuoteWall extends CampaignElement {
     if (DEV && changed.has('layout') && !QUOTE_WALL_LAYOUTS.includes(this.layout)) {
       warnOnce('wall-layout', `unknown layout "${this.layout}": showing a grid`);
     }
-    const feed = this.#shown();
+    const feed = this.#feedShown();
     const all = feed?.items ?? [];
     // The moving ticker takes arrivals in between two runs; the spotlight never moves.
     const hold =
       this.#anchor !== undefined &&
-      !this.#release &&
+      !this.#takeWaiting &&
       this.layout !== 'spotlight' &&
       (this.#reading() ||
         (this.layout === 'ticker' && !matchMedia('(prefers-reduced-motion: reduce)').matches));
-    this.#release = false;
+    this.#takeWaiting = false;
     let k = 0;
     if (hold) {
       k = all.findIndex((q) => q.approvedAt <= this.#anchor!);
@@ -199,16 +205,16 @@ export class CampaignQuoteWall extends CampaignElement {
     } else if (feed?.loaded) {
       this.#anchor = all[0]?.approvedAt ?? '';
     }
-    this.#queued = k;
+    this.#waiting = k;
     const view = all.slice(k, this.need);
     // Quotes newer than the previous top slide in (until the top changes again).
     const top = view[0]?.approvedAt ?? '';
     // Featured quotes lead, each group newest first.
-    this.#view = [...view.filter((q) => q.featured), ...view.filter((q) => !q.featured)];
-    if (top !== this.#top) {
-      this.#fresh = this.#top;
-      this.#top = top;
-      this.#batch++;
+    this.#onWall = [...view.filter((q) => q.featured), ...view.filter((q) => !q.featured)];
+    if (top !== this.#newestShown) {
+      this.#previousNewest = this.#newestShown;
+      this.#newestShown = top;
+      this.#arrivals++;
     }
   }
 
@@ -219,9 +225,10 @@ export class CampaignQuoteWall extends CampaignElement {
       const spotlight = this.layout === 'spotlight';
       this.#ticker = setInterval(
         () => {
-          const view = this.#view;
+          const view = this.#onWall;
           if (spotlight && !this.#reading()) {
-            this.#spot = view[(view.findIndex((q) => q.id === this.#spot) + 1) % view.length]?.id;
+            this.#spotlit =
+              view[(view.findIndex((q) => q.id === this.#spotlit) + 1) % view.length]?.id;
           }
           this.requestUpdate();
         },
@@ -235,7 +242,7 @@ export class CampaignQuoteWall extends CampaignElement {
     }
     const list = this.renderRoot.querySelector('ul');
     // The ticker moves at about the same reading speed however many quotes it carries.
-    if (list) list.style.animationDuration = `${this.#view.length * 6 + 6}s`;
+    if (list) list.style.animationDuration = `${this.#onWall.length * 6 + 6}s`;
   }
 
   #onHashChange = () => void this.#goToLinked();
@@ -244,10 +251,10 @@ export class CampaignQuoteWall extends CampaignElement {
   async #goToLinked(): Promise<void> {
     await this.updateComplete;
     const id = /^#campaign-quote-(.+)/.exec(location.hash)?.[1];
-    if (!this.#view.some((q) => q.id === id)) return;
-    if (this.#spot !== id) {
+    if (!this.#onWall.some((q) => q.id === id)) return;
+    if (this.#spotlit !== id) {
       // The spotlight turns to it.
-      this.#spot = id;
+      this.#spotlit = id;
       this.requestUpdate();
       await this.updateComplete;
     }
@@ -258,21 +265,21 @@ export class CampaignQuoteWall extends CampaignElement {
 
   /** Shows the waiting quotes on top (the "N new quotes" button), then focuses the first. */
   #showNew = () => {
-    this.#release = true;
-    this.#extra = 0;
+    this.#takeWaiting = true;
+    this.#extraByShowMore = 0;
     this.requestUpdate();
     void this.updateComplete.then(() => this.renderRoot.querySelector('li')?.focus());
   };
 
   /** The moving ticker is off-screen between two runs: take arrivals in then. */
   #onIteration = () => {
-    this.#release = !this.#reading();
+    this.#takeWaiting = !this.#reading();
     this.requestUpdate();
   };
 
   #showMore = async () => {
     const feed = this.live.feed!;
-    this.#extra += 12;
+    this.#extraByShowMore += 12;
     this.#moreError = undefined;
     this.requestUpdate();
     try {
@@ -291,7 +298,7 @@ export class CampaignQuoteWall extends CampaignElement {
     return html`<li tabindex="-1" id="campaign-quote-${q.id}">
       <figure
         part="quote"
-        class=${q.approvedAt > this.#fresh && this.#fresh ? `n${this.#batch % 2}` : ''}
+        class=${q.approvedAt > this.#previousNewest && this.#previousNewest ? `arrived-${this.#arrivals % 2}` : ''}
       >
         ${
           q.photoId
@@ -332,16 +339,16 @@ export class CampaignQuoteWall extends CampaignElement {
     const { status } = this.live;
     // Paused by the reader: the wall holds arrivals whatever the connection does.
     const shownStatus = this.paused ? 'paused' : status;
-    const feed = this.#shown();
-    const view = this.#view;
-    const queued = this.#queued;
+    const feed = this.#feedShown();
+    const view = this.#onWall;
+    const queued = this.#waiting;
     const now = Date.now();
     const layout = QUOTE_WALL_LAYOUTS.includes(this.layout) ? this.layout : 'grid';
     // Until the first page arrives (or when it cannot), the partner's fallback stays.
     if (!feed?.loaded) return html`<slot></slot>`;
-    const spot = view.find((q) => q.id === this.#spot) ?? view[0];
+    const spot = view.find((q) => q.id === this.#spotlit) ?? view[0];
     const offered = this.reports.offered;
-    this.#spot = spot?.id;
+    this.#spotlit = spot?.id;
     return html`<div part="controls">
         ${
           this.hideStatus
@@ -376,7 +383,7 @@ export class CampaignQuoteWall extends CampaignElement {
           ${this.paused ? msg('Resume') : msg('Pause')}
         </button>
       </div>
-      <div role="status" class="visually-hidden">${this.#said}</div>
+      <div role="status" class="visually-hidden">${this.#announcement}</div>
       ${
         !spot
           ? html`<p>${msg('No quotes yet.')}</p>`

@@ -18,11 +18,11 @@ export const teaserStyles = css`
     align-items: start;
   }
   campaign-photo,
-  .ph {
+  .placeholder {
     --campaign-radius: 0;
     --campaign-photo-ratio: var(--campaign-teaser-ratio, 3 / 2);
   }
-  .ph {
+  .placeholder {
     aspect-ratio: var(--campaign-photo-ratio);
     background: var(--_placeholder);
   }
@@ -93,18 +93,18 @@ export const teaserStyles = css`
     margin-top: 0.5em;
     font-size: 0.9375em;
   }
-  .sk {
+  .skeleton {
     height: calc(var(--_n, 1) * var(--_lh));
     background: linear-gradient(var(--_placeholder) 0 70%, transparent 0) 0 15% / 100% var(--_lh);
   }
   /* While the story loads, the byline and excerpt wait unseen (the headline's length is
      not known yet, so they would move when it arrives): the body, which neither moves
      nor changes size, draws their skeleton at its foot. */
-  .byline.sk,
-  .excerpt.sk {
+  .byline.skeleton,
+  .excerpt.skeleton {
     visibility: hidden;
   }
-  .body:has(> .excerpt.sk) {
+  .body:has(> .excerpt.skeleton) {
     background: repeating-linear-gradient(var(--_placeholder) 0 1em, #0000 0 1.5em) bottom / 100%
       5.5em no-repeat content-box;
   }
