@@ -4,6 +4,9 @@
 // suites. Exits non-zero if any suite fails.
 import { spawn } from 'node:child_process';
 
+// Terminal colour and cursor codes (ESC [ … letter), taken out before parsing output.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+
 function run(label, command, args, env = {}) {
   console.log(`\n▶ ${label}`);
   const started = Date.now();
@@ -24,13 +27,13 @@ function run(label, command, args, env = {}) {
       // wtr's own summary carries progress bars; print plain per-engine counts.
       const counts = new Map();
       for (const [, engine, passed, failed] of tail
-        .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+        .replace(ANSI, '')
         .matchAll(/(\w+):\s*\|[^|]*\|[^|]*\| (\d+) passed, (\d+) failed/g)) {
         counts.set(engine, `${passed} passed, ${failed} failed`);
       }
       for (const [engine, text] of counts) console.log(`  ${label} · ${engine}: ${text}`);
       console.log(`${code === 0 ? '✔' : '✘'} ${label} (${seconds} s)`);
-      const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+      const plain = output.replace(ANSI, '');
       summary.push({ label, ok: code === 0, seconds, counts, plain });
       resolve(code === 0);
     });
