@@ -17,7 +17,7 @@ import type {
   StaffMember,
   StaffRole,
 } from '../../../src/api/newsroom.js';
-import type { Locale } from '../../../src/api/wire.js';
+import { isEmail, type Locale } from '../../../src/api/wire.js';
 import { ApiError, validation, type FieldProblem } from '../errors.js';
 import type { StaffRecord } from '../store/newsroom.js';
 import type { Store } from '../store/store.js';
@@ -30,7 +30,6 @@ export const RESET_LINK_MS = 24 * 3_600_000;
 
 export const EMAIL_MAX_LENGTH = 254;
 export const NAME_MAX_LENGTH = 200;
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export interface AccountContext {
   store: Store;
@@ -75,7 +74,7 @@ export function cleanEmail(raw: string, field = 'email'): string | FieldProblem 
   const email = result.value.toLowerCase();
   if (email === '') return { field, code: 'required' };
   if (email.length > EMAIL_MAX_LENGTH) return { field, code: 'too_long' };
-  if (!EMAIL.test(email)) return { field, code: 'invalid_email' };
+  if (!isEmail(email)) return { field, code: 'invalid_email' };
   return email;
 }
 

@@ -9,6 +9,7 @@ import type {
   SafetySettingsUpdate,
   ReportContactSetting,
 } from '../../../src/api/newsroom.js';
+import { isEmail } from '../../../src/api/wire.js';
 import type { FieldProblem as FieldError } from '../errors.js';
 import type { CampaignRecord, SafetyRecord } from '../store/store.js';
 import { checkUrlProblem } from './external-check.js';
@@ -53,7 +54,6 @@ export function safetyToWire(safety: SafetyRecord): SafetySettings {
 
 /** A phone number as dialled: digits, spaces, `+ - ( ) .`, with 5 to 20 digits. */
 const PHONE = /^\+?[\d\s().-]+$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function contactProblem(contact: ReportContactSetting): string | null {
   const value = contact.value.trim();
@@ -63,7 +63,7 @@ function contactProblem(contact: ReportContactSetting): string | null {
       return PHONE.test(value) && digits >= 5 && digits <= 20 ? null : 'Not a phone number';
     }
     case 'email':
-      return EMAIL.test(value) ? null : 'Not an email address';
+      return isEmail(value) ? null : 'Not an email address';
     case 'url': {
       try {
         return new URL(value).protocol === 'https:' ? null : 'Use an https address';
