@@ -761,6 +761,18 @@ describe('safety settings', () => {
         422,
         'reportContact.value',
       ],
+      // An empty label in the domain: the wire contract's rule, the same as the form's.
+      [
+        {
+          reportContact: {
+            kind: 'email',
+            value: 'report@newsroom..example',
+            label: { en: 'x', 'zh-Hans': 'y' },
+          },
+        },
+        422,
+        'reportContact.value',
+      ],
       [
         {
           reportContact: {
