@@ -1,4 +1,4 @@
-import { LitElement, adoptStyles, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, isServer, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { CampaignApiClient, apiRoot } from '../api/client.js';
@@ -25,7 +25,8 @@ export abstract class CampaignElement extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    watchPageLocale();
+    // On the server the locale is set per render (`src/ssr`), not read from a page.
+    if (!isServer) watchPageLocale();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
@@ -85,6 +85,11 @@ export class CampaignPhoto extends CampaignElement {
   @property() fetchpriority?: PhotoFetchPriority;
   /** Lets the reader enlarge the photo in a dialog. */
   @property({ type: Boolean, reflect: true }) zoomable = false;
+  /**
+   * The photo record as the API answers it. Set before the first render, the widget
+   * shows it and asks the API for nothing (server rendering).
+   */
+  @property({ attribute: false }) snapshot?: Photo;
 
   @state() private _loaded?: string;
   @state() private _failed?: string;
@@ -104,13 +109,14 @@ export class CampaignPhoto extends CampaignElement {
         if (typeof p?.src !== 'string') throw new ParseError(`Not a photo: ${id}`);
         return p;
       }),
+    () => this.snapshot,
   );
 
   /** The photo as shown: attributes over the API's answer. */
   private get _data() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
     const p: Partial<Photo> = (this._photo.status !== ERROR && this._photo.value) || {};
-    const fallback = this.querySelector('img');
+    const fallback = isServer ? null : this.querySelector('img');
     const dim = (name: 'width' | 'height') =>
       this[name] || p[name] || Number(fallback?.getAttribute(name)) || undefined;
     return {
@@ -129,7 +135,7 @@ export class CampaignPhoto extends CampaignElement {
     super.willUpdate(changed);
     // Before the first render the fallback is laid out as the page had it: measure how
     // much room its caption took below the image, so the box keeps that height.
-    const img = !this.hasUpdated && this.querySelector('img');
+    const img = !isServer && !this.hasUpdated && this.querySelector('img');
     const cap = img && this.querySelector('figcaption');
     if (cap)
       this.#fallbackCaption =
@@ -158,7 +164,7 @@ export class CampaignPhoto extends CampaignElement {
                 ? html`<div class="failed" role="img" aria-label=${d.alt || nothing}></div>`
                 : html`<img
                     part="image"
-                    class=${this._loaded === d.src ? 'ok' : ''}
+                    class=${isServer || this._loaded === d.src ? 'ok' : ''}
                     src=${d.src}
                     srcset=${ifDefined(d.srcset || undefined)}
                     sizes=${ifDefined(d.srcset ? (this.sizes ?? 'auto, 100vw') : undefined)}

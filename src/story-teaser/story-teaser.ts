@@ -1,10 +1,10 @@
-import { html, nothing } from 'lit';
+import { html, isServer, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
 import { ParseError } from '../api/errors.js';
-import type { Story } from '../api/wire.js';
+import type { Photo, Story } from '../api/wire.js';
 import { emit } from '../core/events.js';
 import { formatDate } from '../i18n/format.js';
 import { tokens } from '../styles/tokens.js';
@@ -14,6 +14,9 @@ import { teaserStyles } from './story-teaser.styles.js';
 /** Values of `layout`. Anything else is shown as `card`. */
 export const TEASER_LAYOUTS = ['card', 'horizontal', 'compact'] as const;
 export type TeaserLayout = (typeof TEASER_LAYOUTS)[number];
+
+/** What a teaser renders from without asking the API: the story, with its photo if known. */
+export type StorySnapshot = Story & { photo?: Photo | null };
 
 /** Detail of `campaign-story-open`. */
 export interface StoryOpenDetail {
@@ -77,8 +80,13 @@ export class CampaignStoryTeaser extends CampaignElement {
   @property() alt?: string;
   @property() photographer?: string;
   @property() organization?: string;
+  /**
+   * The story as the API answers it (with its `photo` record, optionally). Set before the
+   * first render, the teaser shows it and asks the API for nothing (server rendering).
+   */
+  @property({ attribute: false }) snapshot?: StorySnapshot;
 
-  private _story = loadById(
+  private _story = loadById<StorySnapshot>(
     this,
     () => this.story,
     (client, id, options) =>
@@ -86,6 +94,7 @@ export class CampaignStoryTeaser extends CampaignElement {
         if (typeof s?.url !== 'string') throw new ParseError(`Not a story: ${id}`);
         return s;
       }),
+    () => this.snapshot,
   );
 
   constructor() {
@@ -96,7 +105,7 @@ export class CampaignStoryTeaser extends CampaignElement {
 
   override render() {
     // While a new language or id loads, the last answer stays on screen (an error clears it).
-    const s: Partial<Story> = (this._story.status !== ERROR && this._story.value) || {};
+    const s: Partial<StorySnapshot> = (this._story.status !== ERROR && this._story.value) || {};
     const status = this._story.status;
     const loading = status === PENDING;
     const failed = status === ERROR;
@@ -108,7 +117,7 @@ export class CampaignStoryTeaser extends CampaignElement {
     const raw = this.date ?? s.publishedAt ?? '';
     const date = new Date(raw);
     const dated = !Number.isNaN(date.getTime());
-    const fallback = !!this.querySelector('a');
+    const fallback = !isServer && !!this.querySelector('a');
     const skeleton = loading && !s.url ? 'skeleton' : '';
     const media =
       photo || this.src
@@ -119,6 +128,7 @@ export class CampaignStoryTeaser extends CampaignElement {
             .api=${this.api}
             .campaign=${this.campaign}
             .photo=${photo}
+            .snapshot=${s.photo && s.photo.id === photo ? s.photo : undefined}
             .src=${this.src}
             .srcset=${this.srcset}
             .alt=${this.alt}
