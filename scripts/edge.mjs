@@ -15,6 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   accessSync,
+  chmodSync,
   constants,
   mkdirSync,
   mkdtempSync,
@@ -192,9 +193,16 @@ export async function startEdge({
   if (!nginx) throw new Error(NGINX_MISSING);
   const runDir = mkdtempSync(join(tmpdir(), 'cw-edge-'));
   try {
-    for (const sub of ['client-body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    // Started as root, nginx's workers run as `nobody`: they must reach the temporary
+    // folders (request bodies over 16 KB, a reader's photo, are written there first).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(runDir, 0o711);
+    for (const sub of ['client-body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
       mkdirSync(join(runDir, sub));
+      if (asRoot) chmodSync(join(runDir, sub), 0o1777);
+    }
     const { cert, key } = makeCertificate(runDir, host);
+    chmodSync(key, 0o600);
     const listenPort = port || (await freePort(host));
     const listenHost = host.includes(':') ? `[${host}]` : host;
     const configFile = join(runDir, 'nginx.conf');

@@ -237,7 +237,8 @@ export class LiveHub {
 
   #send(client: Client, event: LiveEvent, wire?: Wire): void {
     const res = client.res;
-    if (event.id <= client.lastSent || res.destroyed) return;
+    // Ended by a drain (close) while its replay was still reading: nothing more goes out.
+    if (event.id <= client.lastSent || res.destroyed || res.writableEnded) return;
     client.lastSent = event.id;
     const socket = res.socket;
     if (
@@ -339,13 +340,22 @@ export class LiveHub {
     client.res.destroy();
   }
 
-  /** Ends every stream (clients reconnect elsewhere and resume) and stops listening. */
+  /**
+   * Ends every stream (clients reconnect elsewhere and resume) and stops listening. Each
+   * stream's last frame is a `retry:` between a fifth of the usual delay and all of it,
+   * drawn per stream, so the walls of a draining instance come back through the balancer
+   * spread over that time rather than all in the same instant.
+   */
   close(): void {
     this.#closed = true;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
-    for (const client of this.#clients) client.res.end();
+    for (const client of this.#clients) {
+      if (client.res.destroyed || client.res.writableEnded) continue;
+      const retry = Math.round(this.#retryMs * (0.2 + 0.8 * Math.random()));
+      client.res.end(`retry: ${retry}\n\n`);
+    }
     this.#clients.clear();
     this.#perAddress.clear();
   }
