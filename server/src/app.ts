@@ -25,10 +25,13 @@ import partnerRoutes from './routes/partners.js';
 import routeTable from './plugins/route-table.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import pageRoutes from './routes/pages.js';
+import oembedRoutes from './routes/oembed.js';
+import publicPageRoutes from './routes/public-pages.js';
 import publicApi from './routes/public.js';
 import staffAuth, { type StaffAuthOptions } from './plugins/staff-auth.js';
 import newsroomRoutes from './routes/newsroom.js';
 import webhookRoutes from './routes/webhooks.js';
+import widgetHtmlRoutes from './routes/widget-html.js';
 import webhooks from './webhooks/plugin.js';
 import type { WebhookOptions } from './webhooks/service.js';
 import campaignSettingsRoutes from './routes/campaign-settings.js';
@@ -240,6 +243,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
+  await app.register(widgetHtmlRoutes, { prefix: '/v1/campaigns/:campaign/html' });
   await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
   await app.register(reportRoutes, { prefix: '/v1/campaigns/:campaign/quotes/:id/reports' });
   await app.register(staffAuth, options.staffAuth ?? {});
@@ -252,6 +256,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(staffAccountRoutes, { prefix: '/v1/staff' });
   await app.register(campaignRoutes, { prefix: '/v1/staff' });
   await app.register(pageRoutes);
+  await app.register(publicPageRoutes);
+  await app.register(oembedRoutes, { prefix: '/v1/oembed' });
   return app;
 }
 
