@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale, SubmissionAccepted } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
 import { processPhoto } from '../images.js';
@@ -28,6 +28,7 @@ import { clientDigest, receiptDigest, screenSubmission, type Screening } from '.
 import { safetyOf } from '../safety/settings.js';
 import { RULE_ACTOR } from '../store/safety.js';
 import type { CorsCallback } from './public.js';
+import { addFormBodyParser, admitFormPost, answerFormPost, isFormPost } from './submission-page.js';
 
 /** The route this plugin serves, as Fastify names it (the prefix it is registered under). */
 const SUBMISSIONS_ROUTE = '/v1/campaigns/:campaign/submissions';
@@ -226,7 +227,9 @@ async function readBody(
 }
 
 /** Checks that need no body: run before a byte of it is read. */
-async function admitSubmission(request: FastifyRequest): Promise<void> {
+async function admitSubmission(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // A browser's plain post of the form: the same checks, answered with a page.
+  if (isFormPost(request)) return admitFormPost(request, reply);
   const { campaign } = request;
   const app = request.server;
   if (!originAllowed(request, campaign)) throw originNotAllowed(request);
@@ -404,8 +407,38 @@ const MULTIPART_BODY = {
   },
 };
 
+/** The form's own fields, as a browser posts them without JavaScript (submission-page.ts). */
+const FORM_BODY = {
+  type: 'object',
+  properties: {
+    message: { type: 'string' },
+    displayName: { type: 'string' },
+    anonymous: { type: 'string', description: 'Present when ticked' },
+    district: { type: 'string' },
+    email: { type: 'string' },
+    consentGiven: { type: 'string', description: 'Present when ticked' },
+    consentVersion: { type: 'string' },
+    publishPermission: { type: 'string', description: 'Present when ticked' },
+    photoPermission: { type: 'string', description: 'Present when ticked' },
+    photo: { type: 'string', format: 'binary', description: 'multipart/form-data only' },
+    website: { type: 'string', description: 'Honeypot: people leave it empty' },
+    idempotencyKey: {
+      type: 'string',
+      description:
+        'Made when the form is rendered; without a valid one the form comes back (400) with a new one and nothing is stored',
+    },
+    return: {
+      type: 'string',
+      description:
+        'The partner page; linked back to only when its origin may send to this campaign',
+    },
+    lang: { type: 'string', enum: ['en', 'zh-Hans'], description: "The page's language" },
+  },
+};
+
 export default async function submissionRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', resolveCampaign);
+  addFormBodyParser(app);
   // CORS for the partner routes only, for any origin: a page that may not send still
   // reads its `403 origin_not_allowed` (the POST is refused before its body is read,
   // and answers nothing else). The plugin's preflight catch-all also sees the staff
@@ -448,27 +481,38 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
         summary: "Send a reader's words (and optionally a photo) for review",
         tags: ['submissions'],
         params: CampaignParams,
+        description:
+          'A script sends JSON (or multipart with a `data` part) and an Idempotency-Key header. ' +
+          "A browser's plain post of the form (form-encoded, or multipart with `Accept: text/html`, " +
+          'no Idempotency-Key header: the key is the `idempotencyKey` field) is answered with an ' +
+          "HTML page in the reader's language: `200` thank you, or the form again with its problems " +
+          '(`400`, `403`, `409`, `410`, `413`, `429`).',
         headers: {
           type: 'object',
-          required: ['idempotency-key'],
           properties: {
             'idempotency-key': {
               type: 'string',
               pattern: IDEMPOTENCY_KEY.source,
               description:
+                "Required, except on a browser's plain post of the form. " +
                 '8–200 visible ASCII characters (a UUID fits). The same key with the same ' +
                 'body answers the first answer and stores nothing new; with another body, `409`.',
             },
           },
         },
-        consumes: ['application/json', 'multipart/form-data'],
+        consumes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'],
         body: {
           content: {
             'application/json': { schema: ref('SubmissionRequest') },
-            'multipart/form-data': { schema: MULTIPART_BODY },
+            'multipart/form-data': { schema: { anyOf: [MULTIPART_BODY, FORM_BODY] } },
+            'application/x-www-form-urlencoded': { schema: FORM_BODY },
           },
         },
         response: {
+          200: {
+            description: "A browser's plain post: the thank-you page",
+            content: { 'text/html': { schema: { type: 'string' } } },
+          },
           202: ref(
             'SubmissionAccepted',
             'Accepted, awaiting review. A filled-in honeypot (`website`) also answers 202 and stores nothing.',
@@ -486,6 +530,11 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
     },
     async (request, reply) => {
       const { campaign } = request;
+      if (isFormPost(request)) {
+        return answerFormPost(request, reply, (checked) =>
+          withRateLimitSlot(request, () => storeSubmission(app, campaign, checked)),
+        );
+      }
       const key = request.headers['idempotency-key'] as string;
       const { data, photo: photoBytes } = await readBody(request, campaign);
 
