@@ -1,12 +1,14 @@
 // A small quotes API with a real Server-Sent Events stream, for tests of the quote
 // wall that must control the connection: drop it, refuse it, count it. Each test uses
-// its own "room" (any id), so rooms never share state.
+// its own "room" (any id), so rooms never share state. The protocol itself (pages,
+// events, catch-up, withdrawals, ETags, reports) is quote-protocol.ts, loaded here
+// through tsx; this file is its HTTP side and the controls.
 //
 //   GET  /__qw/<room>/v1/campaigns/<campaign>?locale=                  Campaign (its reporting line)
-//   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes?limit=&before=   QuotePage
+//   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes?limit=&before=   QuotePage (ETag, 304)
 //   POST /__qw/<room>/v1/campaigns/<campaign>/quotes/<id>/reports     202, or as `reporting` says
 //   GET  /__qw/<room>/v1/campaigns/<campaign>/quotes/stream            SSE (`quote`, `remove`)
-//   GET  /__qw/<room>/add?text=&name=&lang=&photo=&n=                  approve quote(s)
+//   GET  /__qw/<room>/add?text=&name=&lang=&photo=&at=&n=              approve quote(s)
 //   GET  /__qw/<room>/edit?id=&text=&featured=0|1                      change a quote, live
 //   GET  /__qw/<room>/remove?id=                                        withdraw a quote
 //   GET  /__qw/<room>/drop                                              cut every open stream
@@ -31,123 +33,82 @@
 // Resuming follows the reference server: the `Last-Event-ID` header, else the
 // `lastEventId` query, else from now. Every stream starts with `retry: 50`.
 import { request } from 'node:http';
+import { tsImport } from 'tsx/esm/api';
+
+const { QuoteRoom, sseFrame } = await tsImport('./quote-protocol.ts', import.meta.url);
 
 const rooms = new Map();
 
 function room(id) {
   let r = rooms.get(id);
   if (!r) {
-    r = {
-      seq: 0,
-      quotes: [], // { seq, quote }, oldest first
-      events: [], // { id, type, data }
+    r = Object.assign(new QuoteRoom(), {
       clients: new Set(),
       refuse: false,
       slow: 0,
+      upstream: undefined,
       stats: { streams: 0, lists: 0, campaigns: 0, resumedFrom: [] },
-      reporting: { optional: false, contact: 'phone', down: false, answer: 'accept' },
-      reports: [], // { quoteId, body, locale }
-    };
+    });
+    r.subscribe((event) => r.clients.forEach((res) => res.write(sseFrame(event))));
     rooms.set(id, r);
   }
   return r;
 }
 
-function publish(r, type, data) {
-  const event = { id: ++r.seq, type, data };
-  r.events.push(event);
-  for (const res of r.clients) write(res, event);
-  return event;
-}
-
-function write(res, event) {
-  res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-}
-
-function json(ctx, body, status = 200) {
+function json(ctx, body, status = 200, headers = {}) {
   ctx.status = status;
   ctx.type = 'application/json';
-  ctx.set('cache-control', 'no-store');
+  ctx.set({ 'cache-control': 'no-store', ...headers });
   ctx.body = JSON.stringify(body);
 }
 
-const CONTACTS = {
-  phone: '+86-23-67158993',
-  email: 'report@spirit.example.cn',
-  url: 'https://report.spirit.example.cn/',
-};
-const CONTACT_LABELS = {
-  en: 'Spirit of Chongqing reporting line',
-  'zh-Hans': '山城精神举报电话',
-};
-
-function campaign(r, id, locale) {
-  const { contact, optional } = r.reporting;
-  return {
-    id,
-    locale,
-    defaultLocale: 'en',
-    locales: ['en', 'zh-Hans'],
-    title: locale === 'zh-Hans' ? '山城精神' : 'Spirit of Chongqing City',
-    summary: '',
-    status: 'open',
-    closesAt: null,
-    privacyPolicyUrl: 'https://spirit.example.cn/privacy',
-    consent: { version: '1', text: '' },
-    limits: {
-      messageMinLength: 10,
-      messageMaxLength: 1000,
-      displayNameMaxLength: 60,
-      photoMaxBytes: 5_000_000,
-      photoMaxDimension: 2048,
-      photoTypes: ['image/jpeg'],
-    },
-    districts: [],
-    reportContact: CONTACTS[contact]
-      ? { kind: contact, value: CONTACTS[contact], label: CONTACT_LABELS[locale] }
-      : null,
-    reportsOptional: optional,
-  };
-}
-
 const error = (ctx, status, code) => json(ctx, { statusCode: status, code, message: code }, status);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function report(ctx, r, quoteId) {
+async function bodyOf(ctx) {
   const chunks = [];
   for await (const chunk of ctx.req) chunks.push(chunk);
-  let body;
-  try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    body = null;
-  }
-  const locale = new URL(ctx.url, 'http://localhost').searchParams.get('locale');
-  r.reports.push({ quoteId, body, locale, contentType: ctx.get('content-type') });
-  const { answer } = r.reporting;
-  if (answer === 'drop') {
-    // The connection breaks in the middle of the answer: a network error. (A socket
-    // closed before any answer would make Chromium send the POST again.)
-    ctx.respond = false;
-    ctx.res.writeHead(202, { 'content-type': 'application/json', 'content-length': '100' });
-    ctx.res.write('{"id":');
-    setTimeout(() => ctx.res.destroy(), 20);
-    return;
-  }
-  if (answer === 'rate_limited') {
-    ctx.set('retry-after', '120');
-    return error(ctx, 429, 'rate_limited');
-  }
-  if (answer === 'origin') return error(ctx, 403, 'origin_not_allowed');
-  if (answer === 'validation') return error(ctx, 422, 'validation');
-  // A quote no longer published (withdrawn, hidden) is not found, as on the real API.
-  if (answer === 'not_found' || !r.quotes.some((e) => e.quote.id === quoteId)) {
-    return error(ctx, 404, 'not_found');
-  }
-  if (answer === 'slow') await new Promise((resolve) => setTimeout(resolve, 1000));
-  return json(ctx, { id: `rep-${r.reports.length}`, received: true }, 202);
+  return Buffer.concat(chunks);
 }
 
 const districts = [{ id: 'yuzhong', name: 'Yuzhong' }, { id: 'jiangbei', name: 'Jiangbei' }, null];
+
+/** The test controls (null: 404, no such quote): approve, change, withdraw, cut, refuse… */
+const controls = {
+  add(r, q) {
+    const n = Number(q.get('n') ?? 1);
+    const text = (i) =>
+      n > 1 ? `${q.get('text') ?? 'Quote'} ${i + 1}` : (q.get('text') ?? `Quote q${r.seq + 1}`);
+    return Array.from({ length: n }, (_, i) =>
+      r.add({
+        text: text(i),
+        displayName: q.has('name') ? q.get('name') || null : 'Reader',
+        district: districts[r.seq % districts.length],
+        locale: q.get('lang') ?? 'en',
+        approvedAt: q.get('at') ?? new Date().toISOString(),
+        photoId: q.get('photo'),
+      }),
+    );
+  },
+  edit(r, q) {
+    const changes = { ...(q.has('text') ? { text: q.get('text') } : {}) };
+    if (q.has('featured')) changes.featured = q.get('featured') === '1';
+    return r.edit(q.get('id'), changes);
+  },
+  remove: (r, q) => (r.remove(q.get('id')) ? { ok: true } : null),
+  drop(r) {
+    const dropped = r.clients.size;
+    r.clients.forEach((res) => res.destroy());
+    r.clients.clear();
+    return { dropped };
+  },
+  refuse: (r, q) => ({ refuse: (r.refuse = q.get('on') === '1') }),
+  slow: (r, q) => ({ slow: (r.slow = Number(q.get('ms') ?? 0)) }),
+  upstream: (r, q) => ({ upstream: (r.upstream = q.get('url')) }),
+  reporting: (r, q) => r.setReporting(Object.fromEntries(q)),
+  reports: (r) => r.reports,
+  stats: (r) => ({ ...r.stats, open: r.clients.size, lastEventId: r.seq }),
+};
 
 export async function quoteEndpoints(ctx, next) {
   const url = new URL(ctx.url, 'http://localhost');
@@ -156,94 +117,39 @@ export async function quoteEndpoints(ctx, next) {
   const r = room(match[1]);
   const route = match[2];
   const q = url.searchParams;
+  const locale = q.get('locale');
 
-  if (route === 'add') {
-    const n = Number(q.get('n') ?? 1);
-    const added = [];
-    for (let i = 0; i < n; i++) {
-      const id = `q${r.seq + 1}`;
-      const quote = {
-        id,
-        text: n > 1 ? `${q.get('text') ?? 'Quote'} ${i + 1}` : (q.get('text') ?? `Quote ${id}`),
-        displayName: q.has('name') ? q.get('name') || null : 'Reader',
-        district: districts[r.seq % districts.length],
-        locale: q.get('lang') ?? 'en',
-        approvedAt: q.get('at') ?? new Date().toISOString(),
-        photoId: q.get('photo'),
-      };
-      const event = publish(r, 'quote', quote);
-      r.quotes.push({ seq: event.id, quote });
-      added.push(quote);
-    }
-    return json(ctx, added);
+  if (Object.hasOwn(controls, route)) {
+    const answer = controls[route](r, q);
+    return answer === null ? json(ctx, { ok: false }, 404) : json(ctx, answer);
   }
-  if (route === 'edit') {
-    const entry = r.quotes.find((e) => e.quote.id === q.get('id'));
-    if (!entry) return json(ctx, { ok: false }, 404);
-    entry.quote = {
-      ...entry.quote,
-      text: q.get('text') ?? entry.quote.text,
-      ...(q.has('featured') ? { featured: q.get('featured') === '1' } : {}),
-    };
-    publish(r, 'quote', entry.quote);
-    return json(ctx, entry.quote);
-  }
-  if (route === 'remove') {
-    const index = r.quotes.findIndex((e) => e.quote.id === q.get('id'));
-    if (index < 0) return json(ctx, { ok: false }, 404);
-    r.quotes.splice(index, 1);
-    publish(r, 'remove', { id: q.get('id') });
-    return json(ctx, { ok: true });
-  }
-  if (route === 'drop') {
-    const n = r.clients.size;
-    for (const res of r.clients) res.destroy();
-    r.clients.clear();
-    return json(ctx, { dropped: n });
-  }
-  if (route === 'refuse') {
-    r.refuse = q.get('on') === '1';
-    return json(ctx, { refuse: r.refuse });
-  }
-  if (route === 'slow') {
-    r.slow = Number(q.get('ms') ?? 0);
-    return json(ctx, { slow: r.slow });
-  }
-  if (route === 'upstream') {
-    r.upstream = q.get('url');
-    return json(ctx, { upstream: r.upstream });
-  }
-  if (route === 'reporting') {
-    const s = r.reporting;
-    if (q.has('optional')) s.optional = q.get('optional') === '1';
-    if (q.has('down')) s.down = q.get('down') === '1';
-    if (q.has('contact')) s.contact = q.get('contact');
-    if (q.has('answer')) s.answer = q.get('answer');
-    return json(ctx, s);
-  }
-  if (route === 'reports') return json(ctx, r.reports);
-  if (route === 'stats') {
-    return json(ctx, { ...r.stats, open: r.clients.size, lastEventId: r.seq });
-  }
-
   if (route.startsWith('staff/') && r.upstream) {
-    const chunks = [];
-    for await (const chunk of ctx.req) chunks.push(chunk);
-    return proxy(ctx, r, `${r.upstream}/${route.slice(6)}${url.search}`, false, {
-      method: ctx.method,
-      body: Buffer.concat(chunks),
-    });
+    const body = await bodyOf(ctx);
+    const target = `${r.upstream}/${route.slice(6)}${url.search}`;
+    return proxy(ctx, r, target, false, { method: ctx.method, body });
   }
 
   const one = /^v1\/campaigns\/([^/]+)$/.exec(route);
   if (one && ctx.method === 'GET' && !r.upstream) {
     r.stats.campaigns++;
     if (r.reporting.down) return error(ctx, 503, 'unavailable');
-    return json(ctx, campaign(r, decodeURIComponent(one[1]), q.get('locale') ?? 'en'));
+    return json(ctx, r.campaign(decodeURIComponent(one[1]), locale ?? 'en'));
   }
   const reports = /^v1\/campaigns\/[^/]+\/quotes\/([^/]+)\/reports$/.exec(route);
   if (reports && ctx.method === 'POST' && !r.upstream) {
-    return report(ctx, r, decodeURIComponent(reports[1]));
+    const text = (await bodyOf(ctx)).toString('utf8');
+    const answer = r.report(decodeURIComponent(reports[1]), text, locale, ctx.get('content-type'));
+    if (answer.drop) {
+      // The connection breaks in the middle of the answer: a network error. (A socket
+      // closed before any answer would make Chromium send the POST again.)
+      ctx.respond = false;
+      ctx.res.writeHead(202, { 'content-type': 'application/json', 'content-length': '100' });
+      ctx.res.write('{"id":');
+      setTimeout(() => ctx.res.destroy(), 20);
+      return;
+    }
+    if (answer.delay) await sleep(answer.delay);
+    return json(ctx, answer.body, answer.status, answer.headers);
   }
 
   const api = /^v1\/campaigns\/[^/]+\/quotes(\/stream)?$/.exec(route);
@@ -251,31 +157,22 @@ export async function quoteEndpoints(ctx, next) {
 
   if (api[1]) r.stats.streams++;
   else r.stats.lists++;
-  if (api[1] && r.refuse) {
-    return json(ctx, { statusCode: 503, code: 'unavailable', message: 'no' }, 503);
-  }
+  if (api[1] && r.refuse) return error(ctx, 503, 'unavailable');
   if (r.upstream) return proxy(ctx, r, `${r.upstream}/${route}${url.search}`, !!api[1]);
 
   if (!api[1]) {
-    if (r.slow) await new Promise((resolve) => setTimeout(resolve, r.slow));
-    const limit = Math.min(100, Number(q.get('limit') ?? 20));
-    const before = q.has('before') ? Number(q.get('before')) : Infinity;
-    const rows = r.quotes
-      .filter((e) => e.seq < before)
-      .reverse()
-      .slice(0, limit + 1);
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    return json(ctx, {
-      items: items.map((e) => e.quote),
-      nextBefore: more ? String(items[items.length - 1].seq) : null,
-      lastEventId: r.seq,
-    });
+    if (r.slow) await sleep(r.slow);
+    const query = { limit: q.get('limit'), before: q.get('before') };
+    const page = r.pageAnswer(query, locale ?? 'en', ctx.get('if-none-match'));
+    ctx.status = page.status;
+    ctx.set({ etag: page.etag, 'cache-control': 'no-store' });
+    if (page.body) [ctx.type, ctx.body] = ['application/json', page.body];
+    return;
   }
 
   // The stream.
-  const header = ctx.get('last-event-id');
-  const from = Number(header || q.get('lastEventId') || r.seq);
+  const from = r.resumeFrom(ctx.get('last-event-id'), q.get('lastEventId'));
+  if (from === null) return error(ctx, 400, 'validation');
   r.stats.resumedFrom.push(from);
   ctx.respond = false;
   const res = ctx.res;
@@ -285,11 +182,10 @@ export async function quoteEndpoints(ctx, next) {
     connection: 'keep-alive',
   });
   res.write('retry: 50\n\n');
-  for (const event of r.events) if (event.id > from) write(res, event);
+  for (const event of r.after(from)) res.write(sseFrame(event));
   r.clients.add(res);
   res.on('close', () => r.clients.delete(res));
 }
-
 // Forwards one GET to the real API; a stream joins the room's clients, so `drop` cuts it.
 function proxy(ctx, r, target, stream, { method = 'GET', body } = {}) {
   ctx.respond = false;

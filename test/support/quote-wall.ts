@@ -5,6 +5,7 @@ import type { CampaignQuoteWall } from '../../src/quote-wall/quote-wall.js';
 import { CampaignQuoteWall as Wall } from '../../src/quote-wall/quote-wall.js';
 import { timing } from '../../src/quote-wall/live-quotes.js';
 import '../../src/define.js';
+import type { ReceivedReport, ReportingSettings } from './quote-protocol.js';
 
 /** Short delays so reconnection, polling and announcements happen within a test. */
 export function fastTiming(): void {
@@ -27,17 +28,9 @@ export interface Room {
     resumedFrom: number[];
   }>;
   /** The campaign's reporting settings, and how the room answers reports. */
-  reporting(query: {
-    optional?: boolean;
-    /** The campaign itself answers 503. */
-    down?: boolean;
-    contact?: 'phone' | 'email' | 'url' | 'none';
-    answer?: 'accept' | 'not_found' | 'rate_limited' | 'origin' | 'validation' | 'drop' | 'slow';
-  }): Promise<unknown>;
+  reporting(query: Partial<ReportingSettings>): Promise<unknown>;
   /** The reports the room received, oldest first. */
-  reports(): Promise<
-    { quoteId: string; body: { reason: string; note?: string }; locale: string | null }[]
-  >;
+  reports(): Promise<ReceivedReport[]>;
 }
 
 export function room(): Room {
