@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 // `npm run start:cluster -- --instances 3`: the campaign API scaled out on this machine.
 // Runs N API instances (server/src/main.ts) on PostgreSQL, on ports PORT+1 … PORT+N,
-// and a small round-robin balancer on PORT (default 8787) in front of them, so the
-// demo page, the moderation page and every wall use one address while requests and
-// streams spread over the instances. A wall connected through any instance receives
-// every quote approved through any other.
+// and nginx on PORT (default 8787) in front of them with the configuration
+// docs/deploy.md publishes (docs/deploy/nginx.conf: TLS and HTTP/2, least connections,
+// unbuffered streams; a certificate is made for the run), so the demo page, the
+// moderation page and every wall use one https address while requests and streams
+// spread over the instances. A wall connected through any instance receives every
+// quote approved through any other.
 //
 //   DATABASE_URL     PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)
 //   DATABASE_SCHEMA  schema for the tables (default campaign)
 //   PORT             the balancer's port (default 8787); instances take the next N
 //   CAMPAIGN_ADMIN_TOKEN  shared staff token (default: generated once, kept in .data)
+//   NGINX            the nginx binary (default /usr/sbin/nginx, else PATH)
 //   --instances N    how many instances (default 3)   --no-balancer   instances only
 //
-// The balancer is for trying this out; in production put a real load balancer with
-// HTTP/2 at the edge in front (docs/deploy.md). Ctrl-C stops everything.
+// Without nginx (install it: Debian `apt-get install -y nginx`) a small round-robin
+// balancer written here stands in on plain http: a fallback for trying the setup out,
+// with none of the edge's TLS, HTTP/2 or least-connections. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNginx, NGINX_MISSING, startEdge } from './edge.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,6 +45,9 @@ const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5
 const schema = process.env.DATABASE_SCHEMA || 'campaign';
 const dataDir = path.resolve(root, process.env.CAMPAIGN_DATA_DIR || '.data');
 const balance = !flag('no-balancer');
+// nginx when it is installed; else the fallback balancer below.
+const useNginx = balance && findNginx() !== null;
+const edgeHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
 function sharedToken() {
   const fromEnv = process.env.CAMPAIGN_ADMIN_TOKEN?.trim();
@@ -87,8 +95,13 @@ function startInstance(index) {
         CAMPAIGN_DATA_DIR: dataDir,
         CAMPAIGN_ADMIN_TOKEN: token,
         // Behind the balancer every request would seem to come from one address: trust
-        // its X-Forwarded-For, so the rate limit counts readers, not the balancer.
-        ...(balance && !process.env.CAMPAIGN_TRUST_PROXY ? { CAMPAIGN_TRUST_PROXY: host } : {}),
+        // its X-Forwarded-For, so the rate limit counts readers, not the balancer. Both
+        // nginx and the fallback connect to the instances from this address.
+        ...(balance && !process.env.CAMPAIGN_TRUST_PROXY ? { CAMPAIGN_TRUST_PROXY: edgeHost } : {}),
+        // Links in public answers (photos, stories) point at the edge readers use.
+        ...(useNginx && !process.env.CAMPAIGN_PUBLIC_URL
+          ? { CAMPAIGN_PUBLIC_URL: `https://${edgeHost}:${basePort}` }
+          : {}),
       },
     },
   );
@@ -115,7 +128,8 @@ function startInstance(index) {
 
 for (let i = 0; i < instances; i++) startInstance(i);
 
-// ---- a round-robin balancer (tries the next instance when one refuses) ----
+// ---- the fallback when nginx is missing: a round-robin balancer on plain http ----
+// (tries the next instance when one refuses; no TLS, no HTTP/2, no least-connections)
 let next = 0;
 function proxy(request, response, attempt = 0) {
   const upstream = upstreams[next++ % upstreams.length];
@@ -151,21 +165,48 @@ function proxy(request, response, attempt = 0) {
   request.pipe(outgoing);
 }
 
+const banner = (edgeLine, base) =>
+  console.log(
+    [
+      '',
+      `campaign cluster: ${instances} API instance(s) on PostgreSQL (${databaseUrl.replace(/:[^:@/]*@/, ':***@')}, schema ${schema})`,
+      ...edgeLine,
+      `  Demo partner page  ${base}/`,
+      `  Moderation         ${base}/moderate`,
+      `  Staff token        ${token}`,
+      '',
+    ].join('\n'),
+  );
+
 let balancer = null;
-if (balance) {
+let edge = null;
+if (useNginx) {
+  startEdge({ backends: upstreams, port: basePort, host: edgeHost })
+    .then((started) => {
+      edge = started;
+      if (stopping) return edge.stop();
+      banner(
+        [
+          `  Edge (nginx)       ${edge.url}  (TLS, HTTP/2, least connections over ports ${basePort + 1}–${basePort + instances}; docs/deploy/nginx.conf)`,
+          `  Certificate        ${edge.caFile}  (made for this run: trust it, or expect a browser warning; curl --cacert …)`,
+        ],
+        edge.url,
+      );
+    })
+    .catch((error) => {
+      console.error(`nginx did not start: ${error.message}`);
+      stop(1);
+    });
+} else if (balance) {
+  console.warn(`${NGINX_MISSING}; using the fallback balancer (plain http, round robin).`);
   balancer = http.createServer(proxy);
   balancer.listen(basePort, host, () => {
     const base = `http://${host}:${basePort}`;
-    console.log(
+    banner(
       [
-        '',
-        `campaign cluster: ${instances} API instance(s) on PostgreSQL (${databaseUrl.replace(/:[^:@/]*@/, ':***@')}, schema ${schema})`,
-        `  Balancer           ${base}  (round robin over ports ${basePort + 1}–${basePort + instances})`,
-        `  Demo partner page  ${base}/`,
-        `  Moderation         ${base}/moderate`,
-        `  Staff token        ${token}`,
-        '',
-      ].join('\n'),
+        `  Balancer           ${base}  (fallback, nginx is missing: round robin over ports ${basePort + 1}–${basePort + instances}, no TLS or HTTP/2)`,
+      ],
+      base,
     );
   });
 }
@@ -174,14 +215,16 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   balancer?.close();
-  let left = children.length;
-  if (!left) process.exit(code);
-  for (const child of children) {
-    child.once('exit', () => {
-      if (--left === 0) process.exit(code);
-    });
-    child.kill('SIGTERM');
-  }
+  const exits = children.map(
+    (child) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  );
+  // nginx too, so no edge is left behind on the port.
+  Promise.all([...exits, edge?.stop()]).then(() => process.exit(code));
   setTimeout(() => process.exit(code || 1), 12_000).unref();
 }
 
