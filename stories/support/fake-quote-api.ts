@@ -1,14 +1,17 @@
 // An in-browser stand-in for the campaign API's quotes and their live stream, so the
 // quote wall's stories show every state without a server. Only URLs under
 // https://quotes.example/<name> are answered; everything else goes to the network.
-import type { Locale, Quote, QuotePage } from '../../src/api/wire.js';
+// The protocol (pages, events, catch-up, ETags) is test/support/quote-protocol.mjs,
+// the one the tests' HTTP endpoints answer through.
+import type { Locale, Quote } from '../../src/api/wire.js';
+import { QuoteRoom, localeOf } from '../../test/support/quote-protocol.js';
 import { answerFetch, json, never } from './fake-fetch.js';
 
 const ORIGIN = 'https://quotes.example';
 
 /** A quote as the fake wall keeps it: which sample and district, not their words. */
 interface FakeQuote {
-  seq: number;
+  id?: string;
   sample: number;
   district: number;
   approvedAt: string;
@@ -16,8 +19,7 @@ interface FakeQuote {
 
 interface Wall {
   name: string;
-  quotes: FakeQuote[];
-  seq: number;
+  room: QuoteRoom<FakeQuote>;
   /** Every request fails as if the network were down. */
   down: boolean;
   /** The first page never arrives. */
@@ -123,11 +125,11 @@ export const SAMPLES: Record<Locale, Sample[]> = {
 };
 
 /** The quote as the API answers a request in `locale`. */
-function toWire(wall: Wall, quote: FakeQuote, locale: Locale): Quote {
+function toWire(quote: FakeQuote & { id: string }, locale: Locale): Quote {
   const district = DISTRICTS[quote.district % DISTRICTS.length];
   return {
     ...SAMPLES[locale][quote.sample % SAMPLES[locale].length],
-    id: `${wall.name}-${quote.seq}`,
+    id: quote.id,
     district: district && {
       id: district[0],
       name: locale === 'zh-Hans' ? district[2] : district[1],
@@ -135,9 +137,6 @@ function toWire(wall: Wall, quote: FakeQuote, locale: Locale): Quote {
     approvedAt: quote.approvedAt,
   };
 }
-
-const localeOf = (url: URL): Locale =>
-  url.searchParams.get('locale') === 'zh-Hans' ? 'zh-Hans' : 'en';
 
 /**
  * Creates (or resets) a fake wall and returns its API base URL. `count` quotes from
@@ -149,54 +148,28 @@ export function fakeQuoteApi(
   options: { down?: boolean; loading?: boolean; drops?: boolean } = {},
 ) {
   install();
-  const wall: Wall = {
+  const room = new QuoteRoom<FakeQuote>({ localize: toWire });
+  for (let i = count; i--;) {
+    const approvedAt = new Date(Date.now() - 60_000 - i * 7 * 60_000).toISOString();
+    room.add({ id: `${name}-${room.seq + 1}`, sample: i, district: i, approvedAt });
+  }
+  walls.get(name)?.streams.forEach((s) => s.close());
+  walls.set(name, {
     name,
-    quotes: [],
-    seq: 0,
+    room,
     down: !!options.down,
     loading: !!options.loading,
     drops: !!options.drops,
     streams: new Set(),
-  };
-  for (let i = count; i--;) {
-    wall.quotes.unshift({
-      seq: ++wall.seq,
-      sample: i,
-      district: i,
-      approvedAt: new Date(Date.now() - 60_000 - i * 7 * 60_000).toISOString(),
-    });
-  }
-  walls.get(name)?.streams.forEach((s) => s.close());
-  walls.set(name, wall);
+  });
   return `${ORIGIN}/${name}`;
 }
 
 /** Approves one more quote on a fake wall: its live stream carries it. */
 export function approve(name: string, sample = Math.floor(Math.random() * SAMPLES.en.length)) {
-  const wall = walls.get(name);
-  if (!wall) return;
-  const quote: FakeQuote = {
-    seq: ++wall.seq,
-    sample,
-    district: wall.seq,
-    approvedAt: new Date().toISOString(),
-  };
-  wall.quotes.unshift(quote);
-  for (const stream of wall.streams) {
-    stream.send('quote', toWire(wall, quote, stream.locale), wall.seq);
-  }
-}
-
-function page(wall: Wall, url: URL): QuotePage {
-  const limit = Number(url.searchParams.get('limit') ?? 20);
-  const before = Number(url.searchParams.get('before') ?? Infinity);
-  const rows = wall.quotes.filter((q) => q.seq < before);
-  const items = rows.slice(0, limit);
-  return {
-    items: items.map((q) => toWire(wall, q, localeOf(url))),
-    nextBefore: rows.length > limit ? String(items.at(-1)!.seq) : null,
-    lastEventId: wall.seq,
-  };
+  const room = walls.get(name)?.room;
+  const seq = (room?.seq ?? 0) + 1;
+  room?.add({ id: `${name}-${seq}`, sample, district: seq, approvedAt: new Date().toISOString() });
 }
 
 function wallOf(url: URL) {
@@ -211,14 +184,14 @@ class FakeEventSource extends EventTarget {
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   #wall?: Wall;
-  /** The language the stream was opened in (`?locale=`), as the API's streams are. */
-  readonly locale: Locale;
+  #unsubscribe?: () => void;
 
   constructor(readonly url: string) {
     super();
-    this.locale = localeOf(new URL(url));
+    const at = new URL(url);
+    const locale = localeOf(at.searchParams.get('locale'));
     setTimeout(() => {
-      const wall = wallOf(new URL(url));
+      const wall = wallOf(at);
       if (this.readyState === this.CLOSED) return;
       if (!wall || wall.down) {
         this.readyState = this.CLOSED;
@@ -229,6 +202,10 @@ class FakeEventSource extends EventTarget {
       wall.streams.add(this);
       this.readyState = this.OPEN;
       this.onopen?.(new Event('open'));
+      // Catch up after the page's event id, then every event as it comes.
+      const from = wall.room.resumeFrom(null, at.searchParams.get('lastEventId'))!;
+      for (const event of wall.room.after(from, locale)) this.send(event);
+      this.#unsubscribe = wall.room.subscribe((event) => this.send(wall.room.view(event, locale)));
       if (wall.drops) {
         setTimeout(() => {
           // As a browser does when a stream breaks: error, then try again later.
@@ -239,14 +216,18 @@ class FakeEventSource extends EventTarget {
     }, 50);
   }
 
-  send(type: string, data: unknown, id: number) {
+  send(event: { id: number; type: string; data: unknown }) {
     this.dispatchEvent(
-      new MessageEvent(type, { data: JSON.stringify(data), lastEventId: String(id) }),
+      new MessageEvent(event.type, {
+        data: JSON.stringify(event.data),
+        lastEventId: String(event.id),
+      }),
     );
   }
 
   close() {
     this.readyState = this.CLOSED;
+    this.#unsubscribe?.();
     this.#wall?.streams.delete(this);
   }
 }
@@ -263,7 +244,27 @@ function install() {
     await new Promise((resolve) => setTimeout(resolve, 150));
     if (init?.signal?.aborted) throw new DOMException('Aborted', 'AbortError');
     if (!wall || wall.down) throw new TypeError('Failed to fetch');
-    return json(200, page(wall, url));
+    const locale = localeOf(url.searchParams.get('locale'));
+    const campaign = /^\/[^/]+\/v1\/campaigns\/([^/]+)$/.exec(url.pathname);
+    if (campaign) return json(200, wall.room.campaign(decodeURIComponent(campaign[1]), locale));
+    const report = /\/quotes\/([^/]+)\/reports$/.exec(url.pathname);
+    if (report && init?.method === 'POST') {
+      const answer = wall.room.report(
+        decodeURIComponent(report[1]),
+        `${init.body as string}`,
+        locale,
+      );
+      if (answer.drop) throw new TypeError('Failed to fetch');
+      await new Promise((resolve) => setTimeout(resolve, answer.delay ?? 0));
+      return json(answer.status, answer.body, answer.headers);
+    }
+    const query = { limit: url.searchParams.get('limit'), before: url.searchParams.get('before') };
+    const tag = new Headers(init?.headers).get('if-none-match');
+    const page = wall.room.pageAnswer(query, locale, tag);
+    return new Response(page.body, {
+      status: page.status,
+      headers: { 'content-type': 'application/json', etag: page.etag },
+    });
   });
   window.EventSource = function (url: string | URL, init?: EventSourceInit) {
     return String(url).startsWith(ORIGIN)
