@@ -12,6 +12,9 @@
  *   1. submissions/s — JSON POSTs without photo, each with its own Idempotency-Key;
  *   2. quotes GET/s — full 200 answers (uncached), then 304 answers to If-None-Match
  *      (cached);
+ *   2b. submissions/s on PostgreSQL — the same load against one instance on a fresh
+ *      schema of BENCH_DATABASE_URL (default the local `test` database), beside
+ *      SQLite's as a ratio; without a reachable PostgreSQL the row says why;
  *   3. live delivery at 1,000, 5,000 and 10,000 Server-Sent Event clients: how many the
  *      server held, the time from sending an approve request to each client receiving
  *      the quote (p50 / p99 over every client and approval), and memory per connection
@@ -23,6 +26,7 @@
  * "1000,5000,10000"), BENCH_APPROVALS (per client count, 20).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -30,6 +34,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
+import pg from 'pg';
 import { load, sleep } from './common.js';
 import { type DeliveryFigure, openStreams } from './sse-clients.js';
 
@@ -41,6 +46,7 @@ const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1000,5000,10000')
   .map(Number)
   .filter((n) => n > 0);
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 20);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TOKEN = 'bench-staff-token';
 const CAMPAIGN = 'spirit-of-chongqing';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -205,11 +211,19 @@ interface HttpFigure {
 
 let counter = 0;
 
-async function httpFigures(target: Target, etag: string): Promise<Record<string, HttpFigure>> {
-  const common = { connections: CONNECTIONS, pipelining: PIPELINING, duration: SECONDS };
-  await load({ url: `${target.base}/quotes`, connections: 10, duration: 1 }); // warm up
-  const submissions = await load({
-    ...common,
+const figure = (r: autocannon.Result, ok: number): HttpFigure => ({
+  perSecond: ok / SECONDS,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
+
+/** Submissions/s: JSON POSTs without photo, each with its own Idempotency-Key. */
+function submissionLoad(target: Target): Promise<autocannon.Result> {
+  return load({
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration: SECONDS,
     url: `${target.base}/submissions`,
     requests: [
       {
@@ -225,17 +239,17 @@ async function httpFigures(target: Target, etag: string): Promise<Record<string,
       },
     ],
   });
+}
+
+async function httpFigures(target: Target, etag: string): Promise<Record<string, HttpFigure>> {
+  const common = { connections: CONNECTIONS, pipelining: PIPELINING, duration: SECONDS };
+  await load({ url: `${target.base}/quotes`, connections: 10, duration: 1 }); // warm up
+  const submissions = await submissionLoad(target);
   const full = await load({ ...common, url: `${target.base}/quotes` });
   const cached = await load({
     ...common,
     url: `${target.base}/quotes`,
     headers: { 'if-none-match': etag },
-  });
-  const figure = (r: autocannon.Result, ok: number): HttpFigure => ({
-    perSecond: ok / SECONDS,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
   });
   return {
     submissions: figure(submissions, submissions['2xx']),
@@ -280,8 +294,9 @@ async function liveClients(target: Target, count: number): Promise<SseFigure> {
   };
 }
 
-async function apiTarget(dataDir: string): Promise<Target> {
+async function apiTarget(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Target> {
   const server = await startProcess(['--import', 'tsx', path.join(here, '..', 'src', 'main.ts')], {
+    ...env,
     PORT: '0',
     HOST: '127.0.0.1',
     CAMPAIGN_DATA_DIR: dataDir,
@@ -345,6 +360,55 @@ async function floorTarget(quotesFile: string, frameFile: string): Promise<Targe
   };
 }
 
+/** Why PostgreSQL cannot be used, or null when it answers. */
+async function postgresProblem(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface PostgresFigure {
+  /** One instance on PostgreSQL (a fresh schema), loaded as the SQLite one was. */
+  submissions: HttpFigure;
+  /** PostgreSQL submissions/s over SQLite's in the same run. */
+  ratio: number;
+}
+
+/**
+ * The same submissions load against one instance on PostgreSQL: a fresh schema, the
+ * same connections and pipelining as the SQLite instance above, dropped afterwards.
+ */
+async function postgresSubmissions(
+  sqlite: HttpFigure,
+): Promise<PostgresFigure | { error: string }> {
+  const problem = await postgresProblem();
+  if (problem) return { error: `PostgreSQL at ${DATABASE_URL} did not answer (${problem})` };
+  const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-bench-pg-'));
+  let target: Target | undefined;
+  try {
+    target = await apiTarget(work, { DATABASE_URL, DATABASE_SCHEMA: schema });
+    await load({ url: `${target.base}/quotes`, connections: 10, duration: 1 }); // warm up
+    const r = await submissionLoad(target);
+    const submissions = figure(r, r['2xx']);
+    return { submissions, ratio: submissions.perSecond / sqlite.perSecond };
+  } finally {
+    await target?.server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+    await client.end();
+  }
+}
+
 export interface ApiBenchResult {
   cpus: number;
   node: string;
@@ -353,6 +417,7 @@ export interface ApiBenchResult {
   pipelining: number;
   http: Record<string, { api: HttpFigure; floor: HttpFigure }>;
   sse: { clients: number; api: SseFigure; floor: SseFigure }[];
+  postgres?: PostgresFigure | { error: string };
   seconds_total: number;
 }
 
@@ -374,7 +439,13 @@ async function main(): Promise<void> {
   };
   try {
     // The floor answers with the API's own bytes: the same quotes page, the same frame size.
-    const first = await fetch(`${api.base}/quotes`);
+    // A just-started server on a busy machine may still answer 503 (event-loop delay).
+    let first = await fetch(`${api.base}/quotes`);
+    for (let tries = 0; first.status === 503 && tries < 50; tries++) {
+      await first.arrayBuffer();
+      await sleep(200);
+      first = await fetch(`${api.base}/quotes`);
+    }
     const etag = first.headers.get('etag')!;
     const quotesBody = Buffer.from(await first.arrayBuffer());
     const sample = (JSON.parse(quotesBody.toString('utf8')) as { items: { id: string }[] })
@@ -388,6 +459,7 @@ async function main(): Promise<void> {
     for (const key of Object.keys(apiHttp)) {
       result.http[key] = { api: apiHttp[key], floor: floorHttp[key] };
     }
+    result.postgres = await postgresSubmissions(apiHttp.submissions);
     for (const clients of CLIENT_COUNTS) {
       const a = await liveClients(api, clients);
       const f = await liveClients(floor, clients);
@@ -449,6 +521,17 @@ function print(r: ApiBenchResult): void {
       kb(api.heapPerConnection),
       kb(floor.heapPerConnection),
       ratio(api.heapPerConnection, floor.heapPerConnection),
+    ]);
+  }
+  const p = r.postgres;
+  if (p && 'error' in p) {
+    rows.push(['submissions/s on PostgreSQL', p.error, '', '']);
+  } else if (p) {
+    rows.push([
+      `submissions/s on PostgreSQL (p99 ${p.submissions.p99} ms)`,
+      n(p.submissions.perSecond),
+      '',
+      `${p.ratio.toFixed(2)}× SQLite's`,
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

@@ -91,6 +91,11 @@ export class PgLiveFeed {
     return () => this.#staffListeners.delete(listener);
   }
 
+  /** The channel `notifyStaff` sends on (for a batch that notifies in one statement). */
+  get staffChannel(): string {
+    return this.#staffChannel;
+  }
+
   /** Runs in the event's own transaction first (the webhook outbox). */
   inTransaction: ((client: pg.PoolClient, event: StaffEvent) => Promise<void>) | null = null;
 

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { acceptedAnswer, keyDigest } from './idempotency.js';
 import { FROM_TOP, rowsToRead, toPage } from './paging.js';
+import { type CreateInput, PgSubmissionBatches } from './pg-batch.js';
 import { PgConnection, type PgStoreOptions } from './pg-connection.js';
 import { PgLiveFeed } from './pg-live.js';
 import { migratePostgres } from './pg-migrations.js';
@@ -52,7 +53,6 @@ import type {
   LiveEvent,
   LiveStatusListener,
   NewPhoto,
-  NewSubmission,
   PhotoFile,
   StaffAction,
   StatusCounts,
@@ -90,6 +90,7 @@ export class PgStore implements Store {
   readonly #newsroom: PgNewsroom;
   readonly #webhooks: WebhookData;
   readonly #roles: PgCampaignRoles;
+  readonly #batches: PgSubmissionBatches;
   #closed = false;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain = false;
@@ -104,6 +105,12 @@ export class PgStore implements Store {
     this.#webhooks = new WebhookData(pgWebhookSql(this.#db));
     this.#live.inTransaction = pgOutboxInTransaction;
     this.#roles = new PgCampaignRoles(this.#db);
+    this.#batches = new PgSubmissionBatches({
+      db: this.#db,
+      live: this.#live,
+      putPhoto: (client, photo) => this.#putPhoto(client, photo),
+      single: (input) => this.#createOne(input),
+    });
   }
 
   async migrate(): Promise<void> {
@@ -114,6 +121,7 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#batches.idle();
     await this.#live.close();
     await this.#vacuum;
     await this.#db.end();
@@ -264,18 +272,27 @@ export class PgStore implements Store {
   }
 
   /**
-   * One transaction per submission. The idempotency key is claimed first: a second
+   * Group commit (pg-batch.ts): submissions that arrive while the previous batch
+   * commits are written in one transaction; each answer comes after its COMMIT.
+   */
+  createSubmission(input: CreateInput): Promise<CreateResult> {
+    return this.#batches.add(input);
+  }
+
+  /** Batches committed, the submissions in them, and those a failed batch wrote singly. */
+  get submissionBatches(): Readonly<PgSubmissionBatches['figures']> {
+    return this.#batches.figures;
+  }
+
+  /**
+   * One transaction for one submission (a batch of one, or each row of a batch that
+   * failed). The idempotency key is claimed first: a second
    * request with the same key — on this instance or another — waits on the key's
    * unique index until the first commits (then answers its answer) or rolls back
    * (then stores its own). Nothing is visible before the commit. The tombstone is
    * read after the claim, so a delete that committed while the claim waited is seen.
    */
-  async createSubmission(input: {
-    submission: NewSubmission;
-    photo: NewPhoto | null;
-    idempotencyKey: string;
-    bodyHash: string;
-  }): Promise<CreateResult> {
+  async #createOne(input: CreateInput): Promise<CreateResult> {
     const { submission, photo, idempotencyKey, bodyHash } = input;
     const accepted = acceptedAnswer(submission);
     return this.#db.tx(async (client): Promise<CreateResult> => {
