@@ -17,10 +17,32 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-test-'));
 }
 
+/**
+ * With TEST_STORE=postgres, apps made here use PostgreSQL (a fresh schema of
+ * TEST_DATABASE_URL, dropped on close) instead of SQLite, so a suite written for the
+ * default store runs on both: `TEST_STORE=postgres node --import tsx --test test/x.test.ts`.
+ */
+async function testStore(): Promise<{ options: AppOptions; drop: () => Promise<void> }> {
+  if (process.env.TEST_STORE !== 'postgres') return { options: {}, drop: async () => {} };
+  const { TEST_DATABASE_URL, testSchema } = await import('./pg-support.js');
+  const { schema, drop } = testSchema();
+  return { options: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema }, drop };
+}
+
 export async function makeApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const dataDir = tempDir();
-  const app = await buildApp({ dataDir, adminToken: TOKEN, rateLimit: false, ...options });
-  app.addHook('onClose', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const store = await testStore();
+  const app = await buildApp({
+    dataDir,
+    adminToken: TOKEN,
+    rateLimit: false,
+    ...store.options,
+    ...options,
+  });
+  app.addHook('onClose', async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await store.drop();
+  });
   return app;
 }
 
