@@ -280,6 +280,11 @@ describe('the public pages', () => {
       assert.match(zh.body, /<html lang="zh-Hans">[\s\S]*<h1>未找到内容<\/h1>/);
       assert.ok(!zh.body.includes('still waiting') && !zh.body.includes('changed my mind'));
     }
+    const onward = await get(pageOf('quotes', pendingId, '?lang=zh-Hans'));
+    assert.match(
+      onward.body,
+      /<a href="[^"]+\/stories\/spirit-of-chongqing-city">查看活动的更多内容<\/a>/,
+    );
     const asJson = await get(pageOf('quotes', pendingId), {
       headers: { accept: 'application/json' },
     });

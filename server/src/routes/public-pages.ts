@@ -419,8 +419,11 @@ ${homeUrl ? `<p class="item-more"><a href="${attr(homeUrl)}">${escapeHtml(text.m
   });
 }
 
-function notFoundPage(locale: Locale): string {
+function notFoundPage(locale: Locale, homeUrl: string | null): string {
   const text = TEXT[locale];
+  const more = homeUrl
+    ? `\n<p class="item-more"><a href="${attr(homeUrl)}">${escapeHtml(text.more)}</a></p>`
+    : '';
   return `<!doctype html>
 <html lang="${attr(locale)}">
 <head>
@@ -435,7 +438,7 @@ function notFoundPage(locale: Locale): string {
 <body>
 <main class="story item-page">
 <h1>${escapeHtml(text.notFoundTitle)}</h1>
-<p>${escapeHtml(text.notFoundBody)}</p>
+<p>${escapeHtml(text.notFoundBody)}</p>${more}
 </main>
 </body>
 </html>
@@ -451,7 +454,7 @@ export const PAGES_CSS = `/* Item pages: one quote or one photo. */
 .item-quote figcaption { color: var(--muted, #5b5b66); }
 .item-quote cite { font-style: normal; font-weight: 600; color: var(--ink, #1d1d1f); }
 .item-photo { margin: 1rem 0; }
-.item-photo figcaption h1 { font-size: 1.25rem; line-height: 1.4; margin: 0.5rem 0 0.25rem; color: var(--ink, #1d1d1f); }
+.item-photo figcaption h1 { font-size: 1.1rem; font-weight: 600; line-height: 1.45; margin: 0.5rem 0 0.25rem; color: var(--ink, #1d1d1f); }
 .item-photo .credit { font-weight: 600; color: var(--ink, #1d1d1f); }
 .item-photo .license { margin-top: 0.25rem; }
 .item-more { margin: 1rem 0 0; }
@@ -486,7 +489,13 @@ function wantsJson(request: FastifyRequest): boolean {
   return /application\/(?:[\w.+-]*\+)?json/i.test(accept) && !/text\/html/i.test(accept);
 }
 
-function sendNotFound(request: FastifyRequest, reply: FastifyReply, locale: Locale): FastifyReply {
+async function sendNotFound(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  campaign: CampaignRecord | null,
+  locale: Locale,
+): Promise<FastifyReply> {
   if (wantsJson(request)) throw new ApiError(404, 'not_found', 'Nothing is published here');
   return reply
     .code(404)
@@ -495,7 +504,7 @@ function sendNotFound(request: FastifyRequest, reply: FastifyReply, locale: Loca
     .header('vary', 'Accept')
     .header('content-security-policy', PAGE_CSP)
     .header('x-content-type-options', 'nosniff')
-    .send(notFoundPage(locale));
+    .send(notFoundPage(locale, campaign ? await campaignHomeUrl(app, campaign) : null));
 }
 
 /** `?lang=` against the campaign; for an unknown campaign, the tag's own nearest locale. */
@@ -547,7 +556,7 @@ export default async function publicPageRoutes(app: FastifyInstance): Promise<vo
       const campaign = app.campaigns.get(request.params.campaign) ?? null;
       const locale = localeFor(campaign, request.query.lang);
       const quote = campaign ? await findPublishedQuote(app, campaign, request.params.id) : null;
-      if (!campaign || !quote) return sendNotFound(request, reply, locale);
+      if (!campaign || !quote) return sendNotFound(app, request, reply, campaign, locale);
       const home = await campaignHomeUrl(app, campaign);
       const body = quotePage(app.publicUrl, campaign, quote, locale, home);
       return sendPage(request, reply, body, cacheControlFor(true));
@@ -569,7 +578,7 @@ export default async function publicPageRoutes(app: FastifyInstance): Promise<vo
       const campaign = app.campaigns.get(request.params.campaign) ?? null;
       const locale = localeFor(campaign, request.query.lang);
       const found = campaign ? await findPublicPhoto(app, campaign, request.params.id) : null;
-      if (!campaign || !found) return sendNotFound(request, reply, locale);
+      if (!campaign || !found) return sendNotFound(app, request, reply, campaign, locale);
       const home = await campaignHomeUrl(app, campaign);
       const body = photoPage(app.publicUrl, campaign, found, locale, home);
       return sendPage(request, reply, body, cacheControlFor(found.quote !== null));
