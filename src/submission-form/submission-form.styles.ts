@@ -5,6 +5,21 @@ export const styles = css`
     display: block;
     max-width: 40em;
   }
+  /* Rendered on the server and the script not (yet) running: the browser's own file
+     picker, which shows the file chosen, in place of the button that needs the script. */
+  :host(:not(:defined)) #photo.visually-hidden {
+    position: static !important;
+    width: auto;
+    height: auto;
+    margin: 0;
+    overflow: visible;
+    clip: auto;
+    clip-path: none;
+    white-space: normal;
+  }
+  :host(:not(:defined)) label.button[for='photo'] {
+    display: none;
+  }
   form,
   fieldset {
     display: grid;

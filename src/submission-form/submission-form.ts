@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, noChange, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
@@ -54,6 +54,13 @@ export interface SubmitErrorDetail {
   retrying: boolean;
 }
 
+/**
+ * A checkbox's `.checked` on the client only: Lit's server render writes a property
+ * binding as the attribute, `checked="false"` included, which ticks the box. A box
+ * rendered on the server is unticked (the draft is the browser's).
+ */
+const tickedOnClient = (ticked: boolean) => (isServer ? noChange : ticked);
+
 const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -105,6 +112,20 @@ export class CampaignSubmissionForm extends CampaignElement {
    */
   @property({ reflect: true }) state: SubmissionFormState = 'idle';
 
+  /**
+   * The campaign as `GET /v1/campaigns/:campaign` answers it (for this locale), for a
+   * form rendered on the server or from data the page already has: set before the first
+   * render, the form renders from it and does not read the campaign again.
+   */
+  @property({ attribute: false }) snapshot?: Campaign;
+
+  /**
+   * The page a reader returns to after sending without JavaScript (the form posts to the
+   * API, which answers with its own page and links back here when this page's origin may
+   * send). Default: this page.
+   */
+  @property({ attribute: 'return-url' }) returnUrl?: string;
+
   @state() private _campaign?: Campaign;
   /** Problems to show: field → text; the key `''` holds one not tied to a field. */
   @state() private _errors: Record<string, string> = {};
@@ -150,10 +171,21 @@ export class CampaignSubmissionForm extends CampaignElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    const snapshot = this.snapshot;
+    if (changed.has('snapshot') && snapshot && snapshot !== this._campaign) {
+      if (isServer) this._campaign = snapshot;
+      else this.#apply(snapshot);
+    }
+    // On the server nothing is fetched: the form renders from the snapshot or defaults.
+    if (isServer) return;
     const key = this.#draft.id;
     if (key && key + this.locale !== this.#campaignKey) {
       this.#campaignKey = key + this.locale;
-      void this.#fetchCampaign();
+      // The snapshot already holds this campaign in this locale: no second read.
+      const held = this._campaign;
+      if (!(held && held.locale === this.locale && held.id === this.client?.campaign)) {
+        void this.#fetchCampaign();
+      }
     }
   }
 
@@ -443,14 +475,24 @@ export class CampaignSubmissionForm extends CampaignElement {
     }
     if (this.state === 'closed') return status;
     const campaign = this._campaign;
+    const draft = this.#draft.value;
+    // Without JavaScript (a server-rendered form) the browser posts the form itself to
+    // the API, which answers with its own page; with it, the submit is taken over.
     return html`<form
       part="form"
+      method="post"
+      action=${this.client?.url('/submissions') ?? ''}
+      enctype="multipart/form-data"
       novalidate
       @submit=${this.#onSubmit}
       @input=${this.#onInput}
       @change=${this.#onInput}
     >
       <slot></slot>
+      <input type="hidden" name="idempotencyKey" value=${draft.key} />
+      <input type="hidden" name="consentVersion" value=${campaign?.consent.version ?? ''} />
+      <input type="hidden" name="lang" value=${this.locale} />
+      <input type="hidden" name="return" value=${this.#returnUrl} />
       ${campaign ? this.#closesIn(campaign) : nothing} ${this.#renderSummary()}
       <fieldset ?disabled=${this.#busy}>
         ${this.#renderMessage()} ${this.#renderName()} ${this.#renderDistrict()}
@@ -460,6 +502,7 @@ export class CampaignSubmissionForm extends CampaignElement {
             >Website
             <input
               id="website"
+              name="website"
               tabindex="-1"
               autocomplete="off"
               .value=${this.#draft.value.website}
@@ -468,6 +511,11 @@ export class CampaignSubmissionForm extends CampaignElement {
       </fieldset>
       ${status} ${this.#renderActions()}
     </form>`;
+  }
+
+  /** Where the API's page after a plain post links back to. */
+  get #returnUrl(): string {
+    return this.returnUrl ?? (typeof location === 'undefined' ? '' : location.href);
   }
 
   /** Sending or waiting to retry: the fields are locked. */
@@ -541,6 +589,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       ),
       html`<textarea
           id="message"
+          name="message"
           rows="6"
           aria-invalid=${this.#invalid('message')}
           aria-describedby="${this.#describedBy('message')} count"
@@ -561,6 +610,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       msg('Published with your words.'),
       html`<input
           id="displayName"
+          name="displayName"
           autocomplete="name"
           maxlength=${this.#limits.displayNameMaxLength}
           ?disabled=${draft.anonymous}
@@ -569,7 +619,12 @@ export class CampaignSubmissionForm extends CampaignElement {
           .value=${draft.displayName}
         />
         <div class="check">
-          <input type="checkbox" id="anonymous" .checked=${draft.anonymous} />
+          <input
+            type="checkbox"
+            id="anonymous"
+            name="anonymous"
+            .checked=${tickedOnClient(draft.anonymous)}
+          />
           <label for="anonymous">${msg('Publish anonymously instead')}</label>
         </div>`,
     );
@@ -581,7 +636,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       'district',
       msg('District (optional)'),
       nothing,
-      html`<select id="district" aria-describedby=${this.#describedBy('district')}>
+      html`<select id="district" name="district" aria-describedby=${this.#describedBy('district')}>
         <option value="">${msg('Not chosen')}</option>
         ${this._campaign?.districts.map(
           (o) => html`<option value=${o.id} ?selected=${o.id === chosen}>${o.name}</option>`,
@@ -597,6 +652,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       msg('Private: for the newsroom only, never published.'),
       html`<input
         id="email"
+        name="email"
         type="email"
         autocomplete="email"
         spellcheck="false"
@@ -624,6 +680,7 @@ export class CampaignSubmissionForm extends CampaignElement {
       // speaks the page's. The input stays in the tab order, under its label.
       html`<input
           id="photo"
+          name="photo"
           class="visually-hidden"
           type="file"
           accept="image/*"
@@ -659,19 +716,25 @@ export class CampaignSubmissionForm extends CampaignElement {
         <input
           type="checkbox"
           id="consentGiven"
+          name="consentGiven"
           aria-invalid=${this.#invalid('consentGiven')}
           aria-describedby=${this.#describedBy('consentGiven')}
-          .checked=${draft.consentGiven}
+          .checked=${tickedOnClient(draft.consentGiven)}
         />
         <label for="consentGiven">${msg('I agree to these terms')}</label>
       </div>
       <div class="check">
-        <input type="checkbox" id="publishPermission" .checked=${draft.publishPermission} />
+        <input
+          type="checkbox"
+          id="publishPermission"
+          name="publishPermission"
+          .checked=${tickedOnClient(draft.publishPermission)}
+        />
         <label for="publishPermission"
           >${msg('Publish my words, with my name unless I stay anonymous')}</label
         >
       </div>
-      ${draft.photo ? this.#renderPhotoPermission() : nothing}
+      ${draft.photo || isServer ? this.#renderPhotoPermission() : nothing}
     </div>`;
   }
 
@@ -680,8 +743,9 @@ export class CampaignSubmissionForm extends CampaignElement {
       <input
         type="checkbox"
         id="photoPermission"
+        name="photoPermission"
         aria-describedby="photoPermission-hint"
-        .checked=${this.#draft.value.photoPermission}
+        .checked=${tickedOnClient(this.#draft.value.photoPermission)}
       />
       <div>
         <label for="photoPermission"
