@@ -28,6 +28,7 @@ export interface CampaignWidgetProperties {
     | 'photo'
     | 'photographer'
     | 'sizes'
+    | 'snapshot'
     | 'src'
     | 'srcset'
     | 'width'
@@ -51,12 +52,16 @@ export interface CampaignWidgetProperties {
     | 'organization'
     | 'photo'
     | 'photographer'
+    | 'snapshot'
     | 'src'
     | 'srcset'
     | 'story'
     | 'target'
   >;
-  'campaign-submission-form': Pick<CampaignSubmissionForm, 'api' | 'campaign' | 'state'>;
+  'campaign-submission-form': Pick<
+    CampaignSubmissionForm,
+    'api' | 'campaign' | 'returnUrl' | 'snapshot' | 'state'
+  >;
 }
 
 /** The events each widget fires (its `@fires` tags): event name → detail. */
