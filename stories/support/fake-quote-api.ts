@@ -1,7 +1,7 @@
 // An in-browser stand-in for the campaign API's quotes and their live stream, so the
 // quote wall's stories show every state without a server. Only URLs under
 // https://quotes.example/<name> are answered; everything else goes to the network.
-// The protocol (pages, events, catch-up, ETags) is test/support/quote-protocol.mjs,
+// The protocol (pages, events, catch-up, ETags, reports) is test/support/quote-protocol.ts,
 // the one the tests' HTTP endpoints answer through.
 import type { Locale, Quote } from '../../src/api/wire.js';
 import { QuoteRoom, localeOf } from '../../test/support/quote-protocol.js';
@@ -18,7 +18,6 @@ interface FakeQuote {
 }
 
 interface Wall {
-  name: string;
   room: QuoteRoom<FakeQuote>;
   /** Every request fails as if the network were down. */
   down: boolean;
@@ -39,7 +38,7 @@ const DISTRICTS: ([string, string, string] | null)[] = [
   null,
 ];
 
-type Sample = Pick<Quote, 'text' | 'displayName' | 'locale' | 'photoId'>;
+type Sample = Pick<Quote, 'text' | 'displayName' | 'locale'>;
 
 /**
  * Quotes from readers about the campaign's themes, as a wall in each language would
@@ -51,37 +50,31 @@ export const SAMPLES: Record<Locale, Sample[]> = {
       text: 'When the mountain fires came, neighbours carried water up the slopes on motorbikes. That is our city.',
       displayName: 'Chen Jing',
       locale: 'en',
-      photoId: null,
     },
     {
       text: '红岩精神是山城人骨子里的坚韧。',
       displayName: '王磊',
       locale: 'zh-Hans',
-      photoId: null,
     },
     {
       text: 'The Grand Theater lit up at night reminds me why I came back home after ten years away.',
       displayName: null,
       locale: 'en',
-      photoId: null,
     },
     {
       text: 'Freight trains from Tuanjie Village tie Chongqing to the rest of the world.',
       displayName: 'Li Xue',
       locale: 'en',
-      photoId: null,
     },
     {
       text: 'Open, warm and never afraid of hard work: that is the Spirit of Chongqing City for me.',
       displayName: 'Tom Zhou',
       locale: 'en',
-      photoId: null,
     },
     {
       text: 'Bayu, the Three Gorges and Hongyan: the roots this city grows from.',
       displayName: null,
       locale: 'en',
-      photoId: null,
     },
   ],
   'zh-Hans': [
@@ -89,37 +82,31 @@ export const SAMPLES: Record<Locale, Sample[]> = {
       text: '山火来的时候，邻居们骑着摩托车把水一趟趟运上山坡。这就是我们的城市。',
       displayName: '陈静',
       locale: 'zh-Hans',
-      photoId: null,
     },
     {
       text: '红岩精神是山城人骨子里的坚韧。',
       displayName: '王磊',
       locale: 'zh-Hans',
-      photoId: null,
     },
     {
       text: 'The Grand Theater lit up at night reminds me why I came back home after ten years away.',
       displayName: null,
       locale: 'en',
-      photoId: null,
     },
     {
       text: '从团结村出发的班列，把重庆和世界连在一起。',
       displayName: '李雪',
       locale: 'zh-Hans',
-      photoId: null,
     },
     {
       text: '开放、热情、不怕吃苦，这就是我心中的“重庆城市精神”。',
       displayName: '周涛',
       locale: 'zh-Hans',
-      photoId: null,
     },
     {
       text: '巴渝文化、三峡文化、红岩文化，是这座城市的根。',
       displayName: null,
       locale: 'zh-Hans',
-      photoId: null,
     },
   ],
 };
@@ -130,6 +117,7 @@ function toWire(quote: FakeQuote & { id: string }, locale: Locale): Quote {
   return {
     ...SAMPLES[locale][quote.sample % SAMPLES[locale].length],
     id: quote.id,
+    photoId: null,
     district: district && {
       id: district[0],
       name: locale === 'zh-Hans' ? district[2] : district[1],
@@ -155,7 +143,6 @@ export function fakeQuoteApi(
   }
   walls.get(name)?.streams.forEach((s) => s.close());
   walls.set(name, {
-    name,
     room,
     down: !!options.down,
     loading: !!options.loading,

@@ -16,13 +16,9 @@
 //   GET  /__qw/<room>/slow?ms=                                          delay the quotes list
 //   GET  /__qw/<room>/stats                                             what the server saw
 //   GET  /__qw/<room>/reporting?optional=0|1&contact=phone|email|url|none&down=0|1&answer=
-//                                                                        the campaign's reporting
-//                                                                        settings (down: the campaign
-//                                                                        answers 503), and how reports
-//                                                                        are answered: accept (202),
-//                                                                        not_found, rate_limited,
-//                                                                        origin, validation, drop
-//                                                                        (no answer), slow (1 s, 202)
+//        the campaign's reporting settings (down: the campaign answers 503), and how reports
+//        are answered: accept (202), not_found, rate_limited, origin, validation, drop (no
+//        answer), slow (1 s, 202)
 //   GET  /__qw/<room>/reports                                           the reports received
 //   GET  /__qw/<room>/upstream?url=                                     proxy the API routes
 //                                                                        to a real API instead

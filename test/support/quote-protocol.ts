@@ -5,6 +5,7 @@
 // loads this file through tsx) and the stories' fetch and EventSource
 // (stories/support/fake-quote-api.ts) answer through it.
 import type { Campaign, Locale, Quote, QuotePage, ReportContact } from '../../src/api/wire.js';
+import { DEFAULT_SUBMISSION_LIMITS } from '../../src/api/wire.js';
 
 export interface QuoteEvent<Q = Quote> {
   id: number;
@@ -190,14 +191,7 @@ export class QuoteRoom<Q extends { id?: string } = Quote> {
       closesAt: null,
       privacyPolicyUrl: 'https://spirit.example.cn/privacy',
       consent: { version: '1', text: '' },
-      limits: {
-        messageMinLength: 10,
-        messageMaxLength: 1000,
-        displayNameMaxLength: 60,
-        photoMaxBytes: 5_000_000,
-        photoMaxDimension: 2048,
-        photoTypes: ['image/jpeg'],
-      },
+      limits: { ...DEFAULT_SUBMISSION_LIMITS, photoTypes: ['image/jpeg'] },
       districts: [],
       reportContact: value
         ? { kind: contact as ReportContact['kind'], value, label: zh ? '山城精神举报电话' : LINE }
