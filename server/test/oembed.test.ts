@@ -310,6 +310,26 @@ describe('the public pages', () => {
     assert.equal((await get(oembed(pageOf('photos', readerPhotoId)))).status, 404);
   });
 
+  it('names an anonymous reader as the wall does, never by the name they kept private', async () => {
+    const id = await created(
+      validBody({
+        message: 'I would rather not be named.',
+        displayName: 'Hidden Name',
+        anonymous: true,
+      }),
+    );
+    await approve(server.app, id);
+    const page = await get(pageOf('quotes', id));
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<h1>Words from a reader<\/h1>/);
+    assert.match(page.body, /— <cite>A reader<\/cite>, Yuzhong/);
+    assert.equal((jsonLd(page.body)[0].author as { name: string }).name, 'A reader');
+    const answer = await get(oembed(pageOf('quotes', id, '?lang=zh-Hans')));
+    assert.equal(json(answer).title, '一位读者的心声');
+    assert.equal(json(answer).author_name, '一位读者');
+    for (const text of [page.body, answer.body]) assert.ok(!text.includes('Hidden Name'));
+  });
+
   it('revalidates a page with its ETag', async () => {
     const first = await get(pageOf('photos', 'firewall'));
     assert.ok(first.headers.etag);

@@ -38,6 +38,7 @@ import {
   itemPageUrl,
   parseItemPageUrl,
   type PublicPhoto,
+  quoteHeading,
 } from './public-pages.js';
 import { OPEN_CORS } from './public.js';
 
@@ -235,7 +236,7 @@ function quoteAnswer(
   return {
     version: '1.0',
     type: 'rich',
-    title: locale === 'en' ? `Words from ${name}` : `${name}的心声`,
+    title: quoteHeading(quote, locale),
     author_name: name,
     provider_name: campaignTitle(campaign, locale),
     provider_url: providerUrl,

@@ -166,6 +166,10 @@ export async function campaignHomeUrl(
 
 // ---- the pages ----
 
+/** What a quote's page is called: "Words from Li Lei", "李雷的心声", or from a reader. */
+export const quoteHeading = (quote: Pick<QuoteRecord, 'displayName'>, locale: Locale) =>
+  TEXT[locale].quoteHeading(quote.displayName);
+
 interface PageText {
   quoteHeading: (name: string | null) => string;
   photoKicker: string;
@@ -319,7 +323,7 @@ export function quotePage(
   const canonical = itemPageUrl(base, campaign, 'quotes', quote.id, locale);
   const name = quoteAuthorName(quote, locale);
   const district = districtToWire(campaign, quote.districtId, locale)?.name ?? null;
-  const heading = text.quoteHeading(quote.displayName);
+  const heading = quoteHeading(quote, locale);
   const when = `<time datetime="${new Date(quote.approvedAt).toISOString()}">${formatDate(quote.approvedAt, locale)}</time>`;
   const where = district ? `${locale === 'en' ? ', ' : '，'}${escapeHtml(district)}` : '';
   const title = campaign.text[locale]?.title ?? campaign.text[campaign.defaultLocale].title;
