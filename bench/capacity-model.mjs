@@ -9,6 +9,7 @@ export const FIGURE_NAMES = [
   'baseRss', // bytes of resident memory of an idle instance
   'cpuPerApprovalMs', // CPU ms per approval with no stream open (the request, the store, the hub)
   'cpuPerApprovalAt1000Ms', // CPU ms per approval with 1,000 streams open
+  'cpuPerStreamOpenMs', // CPU ms to accept and open one stream (what a reconnect costs)
   'quoteGetsPerSecond', // full 200 answers of the quotes page per second
   'submissionsPerSecond', // accepted (202) submissions per second
   'eventBytes', // bytes one stream receives for one quote event, HTTP framing included
@@ -34,6 +35,11 @@ export const ASSUMPTIONS = {
     value: 2 * 1024 ** 3,
     text: (v) =>
       `each instance has ${formatBytes(v)} of memory (its idle RSS is taken off before streams are counted)`,
+  },
+  kernelBytesPerStream: {
+    value: 4096,
+    text: (v) =>
+      `${formatBytes(v)} of kernel memory per connection (socket and its idle buffers) besides the process's RSS — assumed, not measured`,
   },
   coresPerInstance: {
     value: 1,
@@ -130,7 +136,8 @@ export function streamsPerInstanceLimits(figures, overrides = {}) {
   const perStream = cpuPerStreamMs(figures);
   const approvalsPerSecond = a.approvalsPerMinute / 60;
   const memory = Math.floor(
-    (Math.max(0, a.instanceMemoryBytes - figures.baseRss) * usable) / figures.rssPerStream,
+    (Math.max(0, a.instanceMemoryBytes - figures.baseRss) * usable) /
+      (figures.rssPerStream + a.kernelBytesPerStream),
   );
   // One approval's fan-out: fixed + perStream × S ≤ budget × usable.
   const broadcast = Math.floor(
@@ -186,8 +193,13 @@ export function planFor(readers, figures, overrides = {}) {
     binding,
     needs,
     streamsPerInstance,
-    memoryPerInstanceBytes: figures.baseRss + streamsPerInstance * figures.rssPerStream,
+    memoryPerInstanceBytes:
+      figures.baseRss + streamsPerInstance * (figures.rssPerStream + a.kernelBytesPerStream),
     fanOutMs,
+    // CPU for one instance's walls to reconnect: all of them to itself after a restart,
+    // or a failed instance's share spread over the others.
+    restartMs: streamsPerInstance * figures.cpuPerStreamOpenMs,
+    rehomeMs: (streamsPerInstance * figures.cpuPerStreamOpenMs) / Math.max(1, instances - 1),
     databaseConnections,
     listenConnections: instances,
     needsPooler: databaseConnections > a.postgresMaxConnections,
@@ -227,6 +239,8 @@ export const formatCount = (n) =>
 const formatRate = (n) =>
   n >= 100 ? formatCount(n) : n >= 10 ? n.toFixed(1) : n >= 1 ? n.toFixed(2) : n.toFixed(3);
 
+const seconds = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+
 const bits = (bytesPerSecond) => {
   const mbit = (bytesPerSecond * 8) / 1e6;
   return mbit >= 1000 ? `${(mbit / 1000).toFixed(2)} Gbit/s` : `${mbit.toFixed(1)} Mbit/s`;
@@ -256,6 +270,10 @@ export function capacityModel(figures, overrides = {}, readersList = DEFAULT_REA
     ),
     line('memory per instance', (p) => formatBytes(p.memoryPerInstanceBytes)),
     line('fan-out CPU per approval per instance', (p) => `${p.fanOutMs.toFixed(1)} ms`),
+    line("one failed instance's walls re-homed: CPU per other instance", (p) =>
+      seconds(p.rehomeMs),
+    ),
+    line('every wall reconnects at once: CPU per instance', (p) => seconds(p.restartMs)),
     line(
       'PostgreSQL connections (pools + LISTEN)',
       (p) =>
@@ -274,7 +292,7 @@ export function capacityModel(figures, overrides = {}, readersList = DEFAULT_REA
   ];
   const limitLines = [
     `- per instance, by memory: ${formatCount(limits.memory)} streams; by CPU per broadcast: ${formatCount(limits.broadcast)}; by sustained CPU: ${formatCount(limits.sustained)} (after headroom).`,
-    `- CPU per extra stream per approval: ${(cpuPerStreamMs(figures) * 1000).toFixed(1)} µs ((CPU at 1,000 streams − CPU at none) ÷ 1,000).`,
+    `- CPU per extra stream per approval: ${(cpuPerStreamMs(figures) * 1000).toFixed(1)} µs ((CPU at 1,000 streams − CPU at none) ÷ 1,000); CPU per stream opened: ${(figures.cpuPerStreamOpenMs * 1000).toFixed(0)} µs.`,
   ];
   return {
     plans,

@@ -17,6 +17,7 @@ const figures = {
   baseRss: 100_000_000,
   cpuPerApprovalMs: 2,
   cpuPerApprovalAt1000Ms: 22, // 20 µs per stream
+  cpuPerStreamOpenMs: 0.1,
   quoteGetsPerSecond: 1_000,
   submissionsPerSecond: 400,
   eventBytes: 517,
@@ -31,9 +32,12 @@ test('per-stream CPU is the difference over 1,000 streams, never below 1 µs', (
 
 test('per-instance limits follow from the figures and the headroom', () => {
   const memoryBytes = 1_100_000_000;
-  const limits = streamsPerInstanceLimits(figures, { instanceMemoryBytes: memoryBytes });
-  // (1.1 GB − 100 MB) × 0.5 ÷ 10 kB
-  assert.equal(limits.memory, 50_000);
+  const limits = streamsPerInstanceLimits(figures, {
+    instanceMemoryBytes: memoryBytes,
+    kernelBytesPerStream: 2_500,
+  });
+  // (1.1 GB − 100 MB) × 0.5 ÷ (10 kB + 2.5 kB)
+  assert.equal(limits.memory, 40_000);
   // (1000 ms × 0.5 − 2 ms) ÷ 0.02 ms
   assert.equal(limits.broadcast, 24_900);
   // (500 − 2/6) ÷ (0.02/6 + 0.02/15)
@@ -72,6 +76,16 @@ test('the binding constraint is the one that needs the most instances', () => {
   const small = planFor(10, figures);
   assert.equal(small.binding, 'redundancy');
   assert.equal(small.instances, ASSUMPTIONS.minInstances.value);
+});
+
+test('reconnects: a failed instance’s walls spread over the others', () => {
+  const plan = planFor(100_000, figures);
+  assert.equal(plan.restartMs, plan.streamsPerInstance * 0.1);
+  assert.equal(plan.rehomeMs, plan.restartMs / (plan.instances - 1));
+  assert.equal(
+    plan.memoryPerInstanceBytes,
+    figures.baseRss + plan.streamsPerInstance * (figures.rssPerStream + 4096),
+  );
 });
 
 test('database connections are a pool per instance plus one LISTEN each', () => {

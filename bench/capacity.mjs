@@ -6,7 +6,7 @@
 // Measures, per instance (SQLite, a fresh data folder, as `npm start` runs it):
 //   1. memory per event stream: RSS and JS heap (+ external) after a full GC, before and
 //      after opening 2,000 streams, divided by the streams held;
-//   2. CPU per approval: the instance's user + system CPU time (process.cpuUsage(), read
+//   2. CPU per stream opened (what a reconnect costs), and CPU per approval: the instance's user + system CPU time (process.cpuUsage(), read
 //      by a probe preloaded into it) over approvals with no stream open, then with 1,000
 //      streams open (each approval waits
 //      until every stream has it); the difference is the fan-out;
@@ -429,8 +429,11 @@ async function singleInstance() {
     log(`CPU per approval, no streams: ${cpuPerApprovalMs.toFixed(2)} ms`);
 
     const empty = await settledMemory(instance);
+    const opening = await instance.cpuMs();
     const streams = await openStreams(target, CPU_STREAMS, streamUrl.pathname);
     const more = await openStreams(target, MEMORY_STREAMS - CPU_STREAMS, streamUrl.pathname);
+    // The 500 ms each openStreams waits at the end holds no work but the streams'.
+    const cpuPerStreamOpenMs = ((await instance.cpuMs()) - opening) / (streams.held + more.held);
     await sleep(500);
     const full = await settledMemory(instance);
     const held = streams.held + more.held;
@@ -486,6 +489,7 @@ async function singleInstance() {
       streamsHeld: held,
       cpuPerApprovalMs,
       cpuPerApprovalAt1000Ms,
+      cpuPerStreamOpenMs,
       cpuStreams: delivery.held,
       cpuDelivery: delivery,
       quoteGetsPerSecond: gets['2xx'] / LOAD_SECONDS,
@@ -639,6 +643,7 @@ function report(figures, cluster, started) {
     `| idle instance RSS | ${(figures.baseRss / 1024 ** 2).toFixed(0)} MiB | no stream open |`,
     `| CPU per approval, no streams | ${figures.cpuPerApprovalMs.toFixed(2)} ms | the instance's user + system CPU time over ${IDLE_APPROVALS} approvals |`,
     `| CPU per approval, ${count(figures.cpuStreams)} streams | ${figures.cpuPerApprovalAt1000Ms.toFixed(2)} ms | the same, each approval delivered to every stream (p50 ${ms(figures.cpuDelivery.p50)}, p99 ${ms(figures.cpuDelivery.p99)}) |`,
+    `| CPU per stream opened | ${(figures.cpuPerStreamOpenMs * 1000).toFixed(0)} µs | the instance's CPU time over opening ${count(figures.streamsHeld)} streams, divided |`,
     `| quote GETs/s, uncached | ${count(figures.quoteGetsPerSecond)} | full 200 answers, no If-None-Match and no CDN (the instance's page cache warm), ${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s |`,
     `| submissions/s | ${count(figures.submissionsPerSecond)} | 202 answers, own Idempotency-Key each, ${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s |`,
     `| bytes per quote event | ${figures.eventBytes} B | the SSE frame one stream receives |`,
