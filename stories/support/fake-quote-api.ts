@@ -25,7 +25,6 @@ interface Wall {
   loading: boolean;
   /** The live stream opens, then drops and keeps trying to reconnect. */
   drops: boolean;
-  streams: Set<FakeEventSource>;
 }
 
 const walls = new Map<string, Wall>();
@@ -127,8 +126,9 @@ function toWire(quote: FakeQuote & { id: string }, locale: Locale): Quote {
 }
 
 /**
- * Creates (or resets) a fake wall and returns its API base URL. `count` quotes from
- * the samples, the newest approved a minute ago, one more every few minutes before.
+ * Creates (or resets: its old streams hear no more) a fake wall and returns its API base
+ * URL. `count` quotes from the samples, the newest approved a minute ago, one more every
+ * few minutes before.
  */
 export function fakeQuoteApi(
   name: string,
@@ -141,13 +141,11 @@ export function fakeQuoteApi(
     const approvedAt = new Date(Date.now() - 60_000 - i * 7 * 60_000).toISOString();
     room.add({ id: `${name}-${room.seq + 1}`, sample: i, district: i, approvedAt });
   }
-  walls.get(name)?.streams.forEach((s) => s.close());
   walls.set(name, {
     room,
     down: !!options.down,
     loading: !!options.loading,
     drops: !!options.drops,
-    streams: new Set(),
   });
   return `${ORIGIN}/${name}`;
 }
@@ -170,7 +168,6 @@ class FakeEventSource extends EventTarget {
   readyState = 0;
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
-  #wall?: Wall;
   #unsubscribe?: () => void;
 
   constructor(readonly url: string) {
@@ -185,8 +182,6 @@ class FakeEventSource extends EventTarget {
         this.onerror?.(new Event('error'));
         return;
       }
-      this.#wall = wall;
-      wall.streams.add(this);
       this.readyState = this.OPEN;
       this.onopen?.(new Event('open'));
       // Catch up after the page's event id, then every event as it comes.
@@ -215,7 +210,6 @@ class FakeEventSource extends EventTarget {
   close() {
     this.readyState = this.CLOSED;
     this.#unsubscribe?.();
-    this.#wall?.streams.delete(this);
   }
 }
 
