@@ -46,6 +46,11 @@ export interface RenderOptions {
   snapshot?: unknown;
   /** `en` or `zh-Hans` (any tag; see `matchLocale`). Default `en`. */
   locale?: string;
+  /**
+   * HTML put inside the tag as it is, not escaped: the no-script fallback a partner
+   * writes (a link, an image, a list), shown through the widget's slot.
+   */
+  content?: string;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -99,12 +104,13 @@ function renderNow(tag: WidgetTag, options: RenderOptions, locale: Locale): stri
   // both go in as static markup (lit/static-html), which the template linter cannot read.
   const t = unsafeStatic(tag);
   const a = unsafeStatic(attrs);
+  const c = unsafeStatic(options.content ?? '');
   const template =
     options.snapshot === undefined
       ? // eslint-disable-next-line lit/binding-positions, lit/no-invalid-html
-        html`<${t} ${a}></${t}>`
+        html`<${t} ${a}>${c}</${t}>`
       : // eslint-disable-next-line lit/binding-positions, lit/no-invalid-html
-        html`<${t} ${a} .snapshot=${options.snapshot}></${t}>`;
+        html`<${t} ${a} .snapshot=${options.snapshot}>${c}</${t}>`;
   return collectResultSync(render(template));
 }
 
