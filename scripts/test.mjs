@@ -1,7 +1,7 @@
 // `npm test`: builds the single script (the dist smoke suite loads it), runs the
 // browser suites in every engine against Lit's development build and again against
 // its production build, then the end-to-end suite (scripts/e2e.mjs), then the server
-// suites. Exits non-zero if any suite fails.
+// suites and the capacity model's tests. Exits non-zero if any suite fails.
 import { spawn } from 'node:child_process';
 
 // Terminal colour and cursor codes (ESC [ … letter), taken out before parsing output.
@@ -107,6 +107,8 @@ if (built) {
   results.push(await runStepTwice('end-to-end tests', 'node', ['scripts/e2e.mjs']));
 }
 results.push(await run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
+// The capacity model's arithmetic (pure functions, no server).
+results.push(await run('bench model tests', 'node', ['--test', 'bench/capacity-model.test.mjs']));
 
 console.log('\nsummary');
 for (const { label, ok, seconds, counts } of summary) {
