@@ -330,6 +330,29 @@ describe('the public pages', () => {
     for (const text of [page.body, answer.body]) assert.ok(!text.includes('Hidden Name'));
   });
 
+  it('refuses bad paths and parameters, and tells a guesser nothing: pending and unknown 404 alike', async () => {
+    // An id over the router's 100 characters is refused before any route runs.
+    const long = await get(pageOf('quotes', 'x'.repeat(101)));
+    assert.equal(long.status, 404);
+    assert.equal(json(long).code, 'not_found');
+    const lang = await get(pageOf('photos', 'firewall', `?lang=${'x'.repeat(36)}`));
+    assert.equal(lang.status, 400);
+    assert.equal(
+      (await get(pageOf('photos', 'firewall', '?lang=fr'))).status,
+      200,
+      'an unknown language: the default',
+    );
+    const pending = await get(pageOf('quotes', pendingId, '?lang=zh-Hans'));
+    const unknown = await get(pageOf('quotes', 'never-existed', '?lang=zh-Hans'));
+    assert.equal(pending.status, 404);
+    assert.equal(pending.body, unknown.body, 'the same page for a pending quote as for none');
+    assert.equal(pending.headers.etag, undefined);
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => get(pageOf('quotes', `guess-${i}`))),
+    );
+    assert.ok(guesses.every((answer) => answer.status === 404 && answer.body === guesses[0].body));
+  });
+
   it('revalidates a page with its ETag', async () => {
     const first = await get(pageOf('photos', 'firewall'));
     assert.ok(first.headers.etag);
