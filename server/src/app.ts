@@ -32,7 +32,6 @@ import staffAuth, { type StaffAuthOptions } from './plugins/staff-auth.js';
 import newsroomRoutes from './routes/newsroom.js';
 import webhookRoutes from './routes/webhooks.js';
 import widgetHtmlRoutes from './routes/widget-html.js';
-import widgetHtmlRoutes from './routes/widget-html.js';
 import webhooks from './webhooks/plugin.js';
 import type { WebhookOptions } from './webhooks/service.js';
 import campaignSettingsRoutes from './routes/campaign-settings.js';
@@ -244,7 +243,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   await app.register(publicApi, { prefix: '/v1/campaigns/:campaign' });
-  await app.register(widgetHtmlRoutes, { prefix: '/v1/campaigns/:campaign/html' });
   await app.register(widgetHtmlRoutes, { prefix: '/v1/campaigns/:campaign/html' });
   await app.register(submissionRoutes, { prefix: '/v1/campaigns/:campaign/submissions' });
   await app.register(reportRoutes, { prefix: '/v1/campaigns/:campaign/quotes/:id/reports' });
