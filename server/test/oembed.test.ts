@@ -6,6 +6,7 @@
  * host is never fetched.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../src/app.js';
@@ -549,6 +550,14 @@ describe('the oEmbed provider', () => {
       assert.ok(
         statuses.every((status) => status === 200),
         `all ${OEMBED_LIMIT.max} served`,
+      );
+      const deploy = fs.readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+      const row = `| ${OEMBED_LIMIT.max} per ${OEMBED_LIMIT.windowMs / 60_000} minutes |`;
+      assert.ok(
+        deploy
+          .split('\n')
+          .some((line) => line.startsWith('| oEmbed lookups') && line.includes(row)),
+        'docs/deploy.md states the limit',
       );
       const refused = await get(url, { agent });
       assert.equal(refused.status, 429);
