@@ -675,7 +675,11 @@ export class CampaignSubmissionForm extends CampaignElement {
     return this.#field(
       'photo',
       msg('Photo (optional)'),
-      msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
+      // Rendered on the server, the photo may be sent by the browser itself, unresized:
+      // the API then removes its location data.
+      isServer
+        ? msg('JPEG, PNG or WebP. Its location data is removed before the newsroom keeps it.')
+        : msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
       // The native picker's own button speaks the browser's language; this one
       // speaks the page's. The input stays in the tab order, under its label.
       html`<input
