@@ -19,7 +19,7 @@ import { matchesEtag } from '../http-cache.js';
 import { etagOf } from '../images.js';
 import { readerPhotoAlt } from '../reader-photo-alt.js';
 import { ref } from '../schemas.js';
-import type { CampaignRecord, PhotoRecord, QuoteRecord } from '../store/store.js';
+import type { CampaignRecord, PhotoRecord, QuoteRecord, SubmissionRecord } from '../store/store.js';
 import {
   creditLine,
   jsonLdScript,
@@ -88,13 +88,8 @@ export function parseItemPageUrl(url: URL, base: string): PageRef | null {
   }
 }
 
-/** A quote while it is published: approved and not hidden by readers' reports. */
-export async function findPublishedQuote(
-  app: FastifyInstance,
-  campaign: CampaignRecord,
-  id: string,
-): Promise<QuoteRecord | null> {
-  const submission = await app.store.getSubmission(campaign.id, id);
+/** The quote a submission shows while it is published (approved, not hidden by reports), else null. */
+export function publishedQuoteOf(submission: SubmissionRecord | null): QuoteRecord | null {
   if (!submission || submission.status !== 'approved' || submission.hiddenAt !== null) return null;
   const photoPublic =
     submission.photoPublished && submission.photoPermission && submission.photoId !== null;
@@ -110,6 +105,15 @@ export async function findPublishedQuote(
     featured: submission.featured,
     wallSeq: submission.wallSeq ?? 0,
   };
+}
+
+/** A quote while it is published, or null (unknown, pending, rejected, removed, hidden). */
+export async function findPublishedQuote(
+  app: FastifyInstance,
+  campaign: CampaignRecord,
+  id: string,
+): Promise<QuoteRecord | null> {
+  return publishedQuoteOf(await app.store.getSubmission(campaign.id, id));
 }
 
 export interface PublicPhoto {
@@ -132,9 +136,9 @@ export async function findPublicPhoto(
   const photo = await app.store.getPhoto(campaign.id, id, true);
   if (!photo) return null;
   if (photo.submissionId) {
-    const quote = await findPublishedQuote(app, campaign, photo.submissionId);
     const submission = await app.store.getSubmission(campaign.id, photo.submissionId);
-    if (!quote || !submission || quote.photoId !== photo.id) return null;
+    const quote = publishedQuoteOf(submission);
+    if (!submission || !quote || quote.photoId !== photo.id) return null;
     const alt = submission.photoAlt;
     const known = readerPhotoAlt(campaign, submission);
     const text = {
