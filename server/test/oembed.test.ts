@@ -11,7 +11,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../src/app.js';
 import { OEMBED_LIMIT, fitPhoto, quoteHeight } from '../src/routes/oembed.js';
-import { jsonForScript } from '../src/structured-data.js';
+import { jsonForScript, jsonLdScript, photoStructuredData } from '../src/structured-data.js';
 import {
   API,
   CAMPAIGN,
@@ -593,5 +593,44 @@ describe('the oEmbed provider', () => {
     ]);
     assert.ok(doc.paths['/campaigns/{campaign}/quotes/{id}'].get);
     assert.ok(doc.paths['/campaigns/{campaign}/photos/{id}'].get);
+  });
+});
+
+describe('structured data', () => {
+  it('gives a license URL as a URL, the license page when there is one, and a script JSON.parse reads back', () => {
+    const text = {
+      alt: 'A bridge',
+      caption: 'The bridge',
+      photographer: 'Zhang Jinhui',
+      organization: null,
+      license: 'https://creativecommons.org/licenses/by/4.0/',
+    };
+    const data = photoStructuredData(
+      {
+        campaignId: CAMPAIGN,
+        id: 'bridge',
+        submissionId: null,
+        width: 800,
+        height: 600,
+        widths: [320, 800],
+        text: { en: text, 'zh-Hans': text },
+      },
+      'en',
+      {
+        pageUrl: 'https://api.example.org/campaigns/c/photos/bridge',
+        contentUrl: 'https://api.example.org/v1/campaigns/c/photos/bridge/800.jpg',
+        copyrightNotice: '© Zhang Jinhui',
+        acquireLicensePage: 'https://newsroom.example.org/licensing',
+        publishedAt: Date.parse('2024-03-24T08:00:00Z'),
+      },
+    );
+    assert.equal(data.license, 'https://creativecommons.org/licenses/by/4.0/');
+    assert.equal(data.acquireLicensePage, 'https://newsroom.example.org/licensing');
+    assert.equal(data.copyrightNotice, '© Zhang Jinhui');
+    assert.equal(data.creditText, 'Photo/Zhang Jinhui');
+    assert.deepEqual(data.creator, { '@type': 'Person', name: 'Zhang Jinhui' });
+    const script = jsonLdScript(data);
+    assert.match(script, /^<script type="application\/ld\+json">[^<]*<\/script>$/);
+    assert.deepEqual(jsonLd(script)[0], data);
   });
 });
