@@ -140,6 +140,24 @@ describePostgres('PostgreSQL group commit', () => {
     assert.equal(await store.getSubmission(C, id), null);
   });
 
+  it('repeat look-ups at once share a query and each gets its own answer', async () => {
+    const run = randomUUID();
+    for (let i = 0; i < 3; i++) {
+      await create(store, `repeat-${run}-${i}`, {
+        textHash: `text-${run}-${i}`,
+        clientHash: `client-${run}-${i}`,
+      });
+    }
+    const asks = Array.from({ length: 30 }, (_, i) => ({
+      text: `text-${run}-${i % 4}`,
+      client: `client-${run}-${i % 5 === 0 ? 9 : i % 4}`,
+    }));
+    const answers = await Promise.all(asks.map((a) => store.hasRepeat(C, a.text, a.client)));
+    const expected = asks.map((_, i) => i % 4 < 3 && i % 5 !== 0);
+    assert.deepEqual(answers, expected);
+    assert.ok(expected.includes(true) && expected.includes(false));
+  });
+
   it('a stalled database (a lock held 2 s elsewhere) delays the batch and loses nothing', async () => {
     const before = await rowCount(store);
     const locker = new pg.Client({

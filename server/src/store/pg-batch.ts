@@ -327,3 +327,71 @@ export class PgSubmissionBatches {
     return results;
   }
 }
+
+/**
+ * The repeat look-up of screening ("the same words from the same client before?"),
+ * one query for every look-up waiting, as the submissions are: under load each
+ * submission's own query held a pooled connection for a round trip. Each look-up sees
+ * what committed before its query, as a query of its own would.
+ */
+interface Lookup {
+  campaignId: string;
+  textHash: string;
+  clientHash: string;
+  resolve: (repeat: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+export class PgRepeatLookups {
+  readonly #db: PgConnection;
+  #waiting: Lookup[] = [];
+  #running = 0;
+  #scheduled = false;
+
+  constructor(db: PgConnection) {
+    this.#db = db;
+  }
+
+  has(campaignId: string, textHash: string, clientHash: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ campaignId, textHash, clientHash, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running >= IN_FLIGHT || !this.#waiting.length) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      while (this.#running < IN_FLIGHT && this.#waiting.length) {
+        const batch = this.#waiting.splice(0, MAX_BATCH);
+        this.#running++;
+        void this.#run(batch).finally(() => {
+          this.#running--;
+          this.#schedule();
+        });
+      }
+    });
+  }
+
+  async #run(batch: Lookup[]): Promise<void> {
+    try {
+      const rows = await this.#db.query<{ n: string }>(
+        `SELECT u.n FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY
+           AS u(campaign_id, text_hash, client_hash, n)
+         WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.campaign_id = u.campaign_id
+           AND s.text_hash = u.text_hash AND s.client_hash = u.client_hash)`,
+        [
+          batch.map((item) => item.campaignId),
+          batch.map((item) => item.textHash),
+          batch.map((item) => item.clientHash),
+        ],
+      );
+      const repeats = new Set(rows.map((row) => Number(row.n) - 1));
+      batch.forEach((item, index) => item.resolve(repeats.has(index)));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+}

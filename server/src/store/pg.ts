@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { SubmissionAccepted, SubmissionStatus } from '../../../src/api/wire.js';
 import { acceptedAnswer, keyDigest } from './idempotency.js';
 import { FROM_TOP, rowsToRead, toPage } from './paging.js';
-import { type CreateInput, PgSubmissionBatches } from './pg-batch.js';
+import { type CreateInput, PgRepeatLookups, PgSubmissionBatches } from './pg-batch.js';
 import { PgConnection, type PgStoreOptions } from './pg-connection.js';
 import { PgLiveFeed } from './pg-live.js';
 import { migratePostgres } from './pg-migrations.js';
@@ -91,6 +91,7 @@ export class PgStore implements Store {
   readonly #webhooks: WebhookData;
   readonly #roles: PgCampaignRoles;
   readonly #batches: PgSubmissionBatches;
+  readonly #repeats: PgRepeatLookups;
   #closed = false;
   #vacuum: Promise<void> | null = null;
   #vacuumAgain = false;
@@ -111,6 +112,7 @@ export class PgStore implements Store {
       putPhoto: (client, photo) => this.#putPhoto(client, photo),
       single: (input) => this.#createOne(input),
     });
+    this.#repeats = new PgRepeatLookups(this.#db);
   }
 
   async migrate(): Promise<void> {
@@ -657,8 +659,9 @@ export class PgStore implements Store {
   subscribeStaff(listener: (event: StaffEvent) => void) {
     return this.#newsroom.subscribeStaff(listener);
   }
+  /** Look-ups waiting at once share one query (pg-batch.ts). */
   hasRepeat(campaignId: string, textHash: string, clientHash: string) {
-    return this.#newsroom.hasRepeat(campaignId, textHash, clientHash);
+    return this.#repeats.has(campaignId, textHash, clientHash);
   }
   addReport(input: ReportInput) {
     return this.#newsroom.addReport(input);
