@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CampaignQuoteWall } from '../src/quote-wall/quote-wall.js';
-import { openFeeds } from '../src/quote-wall/live-quotes.js';
+import { openFeeds } from '../src/quote-wall/feed.js';
 import {
   fastTiming,
   reportableFailures,

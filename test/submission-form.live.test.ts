@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { setLocale } from '../src/i18n/locale.js';
-import { timing } from '../src/quote-wall/live-quotes.js';
+import { timing } from '../src/quote-wall/connection.js';
 import {
   LONG_ENOUGH,
   clearDrafts,

@@ -128,6 +128,8 @@ export class CampaignQuoteWall extends CampaignElement {
   #moreError?: CampaignApiError;
   /** The page's `#campaign-quote-<id>` was looked for once the first quotes showed. */
   #linked = false;
+  /** The live status the last `campaign-live-status` said. */
+  #status: LiveStatus = 'connecting';
 
   /** @internal How many quotes the wall needs from its feed. */
   get need(): number {
@@ -147,10 +149,9 @@ export class CampaignQuoteWall extends CampaignElement {
     this.#announcer = this.#ticker = undefined;
   }
 
-  /** @internal */
-  quotesArrived(count: number): void {
-    this.#unannounced += count;
-    if (this.#unannounced) {
+  /** Announces arrivals ("3 new quotes") once a burst of them is over. */
+  #announce(): void {
+    if ((this.#unannounced += this.live.arrived())) {
       this.#announcer ??= setTimeout(() => {
         const n = this.#unannounced;
         this.#announcement = n === 1 ? msg('1 new quote') : msg(str`${n} new quotes`);
@@ -159,13 +160,6 @@ export class CampaignQuoteWall extends CampaignElement {
         this.requestUpdate();
       }, CampaignQuoteWall.announceDelay);
     }
-    this.requestUpdate();
-  }
-
-  /** @internal */
-  liveStatus(status: LiveStatus): void {
-    this.requestUpdate();
-    emit(this, 'campaign-live-status', { status });
   }
 
   /** The reader is looking: paused, pointer or focus inside, or scrolled into the wall. */
@@ -235,7 +229,10 @@ export class CampaignQuoteWall extends CampaignElement {
         (spotlight ? whole(this.interval, 8, 3600) : 30) * 1000,
       );
     }
-    this.live.feed?.trim();
+    this.#announce();
+    const { status } = this.live;
+    if (status !== this.#status)
+      emit(this, 'campaign-live-status', { status: (this.#status = status) });
     if (!this.#linked && this.live.feed?.loaded) {
       this.#linked = true;
       void this.#goToLinked();

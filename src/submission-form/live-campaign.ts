@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CampaignApiClient } from '../api/client.js';
 import type { Campaign, Locale } from '../api/wire.js';
-import { backoff, timing } from '../quote-wall/live-quotes.js';
+import { backoff, timing } from '../quote-wall/connection.js';
 
 /** What the controller needs from its form. */
 export interface LiveCampaignHost extends ReactiveControllerHost {
