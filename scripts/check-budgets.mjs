@@ -18,6 +18,21 @@ if (!existsSync(file)) {
 }
 const results = JSON.parse(readFileSync(file, 'utf8'));
 const checked = rows(results).filter((r) => r.pass !== null || r.measure === 'not measured');
+// One instance on PostgreSQL against one on SQLite, the same submissions load in rounds
+// alternating them (server/bench/bench.ts): within 0.5x.
+const pg = results.api?.postgres;
+if (pg?.error) {
+  checked.push({ section: 'api', measure: 'not measured', value: `PostgreSQL: ${pg.error}` });
+} else if (pg) {
+  const failed = pg.rounds.some((r) => r.postgres.non2xx || r.postgres.errors);
+  checked.push({
+    section: 'api',
+    measure: `submissions/s, PostgreSQL / SQLite (medians of ${pg.rounds.length} alternating rounds)`,
+    value: `${Math.round(pg.postgresPerSecond)} / ${Math.round(pg.sqlitePerSecond)} = ${pg.ratio.toFixed(2)}×`,
+    goal: '≥ 0.5×',
+    pass: !failed && pg.ratio >= 0.5,
+  });
+}
 const width = Math.max(...checked.map((r) => `${r.section}: ${r.measure}`.length));
 for (const r of checked) {
   const status = r.pass === true ? 'pass' : r.pass === false ? 'MISS' : 'n/a ';
