@@ -6,6 +6,9 @@
 //            installed into a temporary folder, never into the project);
 //   page   — the demo partner page with and without the widgets in headless Chromium,
 //            unthrottled and at 4× CPU throttling;
+//   page-ssr — bench/measure/ssr-page.mjs (the same page with the widgets as the API's
+//            server-rendered HTML, without and with the script, beside the page alone and
+//            today's client-rendered page; about 2 minutes at the default 5 runs);
 //   form   — typing latency in the message field, resizing a 12-megapixel photo;
 //   wall   — scripts/bench-wall.mjs (1,000 quotes vs hand-written DOM, 50 quotes/s,
 //            bounded DOM and heap);
@@ -25,7 +28,7 @@
 // figure misses its goal (unless --no-fail). Takes several minutes; not part of
 // `npm test`.
 //
-// Options: --only=weight,page,form,wall,console,queue,safety,api (the other sections keep
+// Options: --only=weight,page,page-ssr,form,wall,console,queue,safety,api (the other sections keep
 // their last figures in results.json), --runs=N (page loads per case, default 5), --quick (fewer
 // runs and clients, for trying the bench itself), --no-fail.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -45,7 +48,17 @@ import { rows, textTable, markdownTable } from '../bench/measure/table.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const SECTIONS = ['weight', 'page', 'form', 'wall', 'console', 'queue', 'safety', 'api'];
+const SECTIONS = [
+  'weight',
+  'page',
+  'page-ssr',
+  'form',
+  'wall',
+  'console',
+  'queue',
+  'safety',
+  'api',
+];
 const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only) {
   if (!SECTIONS.includes(s)) {
@@ -69,7 +82,7 @@ function newest(dir) {
 }
 
 /** Sections that load the built widgets or console; the server benches need no build. */
-const BUILT = ['weight', 'page', 'form', 'wall', 'console'];
+const BUILT = ['weight', 'page', 'page-ssr', 'form', 'wall', 'console'];
 
 function ensureBuild() {
   if (!only.some((s) => BUILT.includes(s))) return;
@@ -187,7 +200,7 @@ async function main() {
     })) ?? previous.weight;
 
   let chromiumVersion = previous.machine?.chromium;
-  if (only.includes('page') || only.includes('form')) {
+  if (only.includes('page') || only.includes('page-ssr') || only.includes('form')) {
     let api;
     let chromium;
     try {
@@ -200,6 +213,11 @@ async function main() {
           const { measurePage } = await import('../bench/measure/page.mjs');
           return measurePage(chromium.browser, url, { runs, log });
         })) ?? previous.page;
+      results.pageSsr =
+        (await section('page-ssr', async () => {
+          const { measureSsrPage } = await import('../bench/measure/ssr-page.mjs');
+          return measureSsrPage(chromium.browser, api.url, { runs, log });
+        })) ?? previous.pageSsr;
       results.form =
         (await section('form', async () => {
           const { measureForm } = await import('../bench/measure/form.mjs');
@@ -211,6 +229,7 @@ async function main() {
     } catch (error) {
       const why = { error: `not measured: ${String(error.message ?? error).split('\n')[0]}` };
       if (only.includes('page')) results.page = why;
+      if (only.includes('page-ssr')) results.pageSsr = why;
       if (only.includes('form')) results.form = why;
       log(error);
     } finally {

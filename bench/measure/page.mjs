@@ -8,7 +8,7 @@
 // throttling; medians over several loads.
 import { median } from './util.mjs';
 
-const CATEGORIES = [
+export const CATEGORIES = [
   '-*',
   'devtools.timeline',
   'v8.execute',
@@ -117,7 +117,7 @@ function pageProbe() {
   });
 }
 
-function analyse(events, bundleUrl) {
+export function analyse(events, bundleUrl) {
   const rendererMains = new Map();
   for (const e of events) {
     if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') {

@@ -17,6 +17,12 @@ export const GOALS = {
    * unthrottled (on the way to 40), 300 ms at 4x CPU.
    */
   mainThreadMs: { '1x': 60, '4x': 300 },
+  /**
+   * The same page with the widgets as server-rendered HTML and no script: main-thread
+   * time added over the page alone. It should be near 0 (parsing and styling the
+   * widgets' markup); loose, for a loaded machine.
+   */
+  ssrMainThreadMs: { '1x': 30, '4x': 100 },
   /** The page's longest task with the widgets (the 4x figure is the one that counts). */
   longTaskMs: 100,
   cls: 0,
@@ -147,6 +153,55 @@ export function rows(results) {
         `${cpu}: script start → every visible widget rendered (${(r.visible ?? []).join(', ') || 'none'})`,
         ms(r.renderedMs.with),
       );
+    }
+  }
+
+  // ---- page-ssr ----
+  const ps = results.pageSsr;
+  if (ps?.error) skipped('page-ssr', ps.error);
+  else if (ps) {
+    const LABELS = {
+      client: 'client-rendered (today)',
+      ssr: 'server-rendered, no script',
+      'ssr+script': 'server-rendered + script (renders again: no hydration yet)',
+    };
+    for (const t of ['1x', '4x']) {
+      const r = ps[t];
+      if (!r) continue;
+      const cpu = t === '1x' ? 'unthrottled' : '4× CPU';
+      const alone = r.alone;
+      for (const [variant, label] of Object.entries(LABELS)) {
+        const v = r[variant];
+        if (!v) continue;
+        const goal = variant === 'ssr' ? GOALS.ssrMainThreadMs[t] : undefined;
+        add(
+          'page-ssr',
+          `${cpu}, ${label}: main-thread time added over the page alone (this / alone)`,
+          ms(v.mainThreadDeltaMs),
+          `${ms(v.mainThreadMs)} / ${ms(alone.mainThreadMs)}`,
+          times(v.mainThreadMs, alone.mainThreadMs),
+          goal === undefined ? '' : `≤ ${goal} ms`,
+          goal === undefined ? null : v.mainThreadDeltaMs <= goal,
+        );
+        add(
+          'page-ssr',
+          `${cpu}, ${label}: longest task (this / alone)`,
+          ms(v.longestTaskMs),
+          ms(alone.longestTaskMs),
+          times(v.longestTaskMs, alone.longestTaskMs),
+        );
+        add('page-ssr', `${cpu}, ${label}: layout shift, worst load`, v.cls.toFixed(4));
+        const again =
+          v.lostLoads > 0
+            ? `; emptied and shown again at ${ms(v.settledMs)} in ${v.lostLoads} of ${r.runs} loads`
+            : '';
+        add(
+          'page-ssr',
+          `${cpu}, ${label}: navigation → every visible widget shown (${(v.visible ?? []).join(', ') || 'none'}) / every widget on the page`,
+          ms(v.visibleMs),
+          `${v.allMs === null ? `not in ${v.allReached < r.runs ? `${r.runs - v.allReached} of ${r.runs} loads` : 'the load'}` : ms(v.allMs)}${again}`,
+        );
+      }
     }
   }
 
