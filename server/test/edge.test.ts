@@ -12,7 +12,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -356,6 +358,157 @@ describeEdge('nginx in front of three API instances', () => {
     } finally {
       wall.close();
       agent.destroy();
+    }
+  });
+
+  it('keeps its connections to the instances alive (HTTP/1.1, Connection cleared)', async (t) => {
+    // Every connection nginx opens to an instance shows in /proc/net/tcp, from either
+    // end, until well after it closes (TIME_WAIT, on the side that closed first); the
+    // nginx end's port names it, so new ports are new connections.
+    const ports = new Set(instances.map((instance) => instance.port));
+    const portOf = (address: string) => parseInt(address.split(':')[1] ?? '', 16);
+    const upstreamPorts = () => {
+      const seen = new Set<string>();
+      for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+        const [, local, remote, state] = line.trim().split(/\s+/);
+        if (!local || !remote || state === '0A') continue; // 0A: listening
+        if (ports.has(portOf(local))) seen.add(remote);
+        else if (ports.has(portOf(remote))) seen.add(local);
+      }
+      return seen;
+    };
+    const agent = new https.Agent({ ca: edge.ca, keepAlive: true, maxSockets: 1 });
+    try {
+      const get = () =>
+        new Promise<number>((resolve, reject) => {
+          https
+            .get(`${edge.url}${API}`, { agent }, (response) => {
+              response.resume();
+              response.on('end', () => resolve(response.statusCode ?? 0));
+            })
+            .on('error', reject);
+        });
+      await get();
+      const before = upstreamPorts();
+      for (let i = 0; i < 30; i++) assert.equal(await get(), 200);
+      const opened = [...upstreamPorts()].filter((port) => !before.has(port));
+      t.diagnostic(`30 requests through the edge opened ${opened.length} upstream connections`);
+      assert.ok(opened.length <= 6, `30 requests opened ${opened.length} upstream connections`);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('passes over an instance that refuses or answers 503, and takes it out for a while', async () => {
+    // Beside a real instance: a closed port, and an instance that answers every request
+    // with 503 (as a draining one answers on the connections it still has).
+    let refusals = 0;
+    const unavailable = http.createServer((_request, response) => {
+      refusals++;
+      response.writeHead(503, { 'retry-after': '5' }).end();
+    });
+    await new Promise<void>((resolve) => unavailable.listen(0, '127.0.0.1', resolve));
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const second = await edgeModule.startEdge({
+      backends: [
+        { host: '127.0.0.1', port: closedPort },
+        { host: '127.0.0.1', port: (unavailable.address() as AddressInfo).port },
+        { host: '127.0.0.1', port: instances[0].port },
+      ],
+    });
+    const agent = new https.Agent({ ca: second.ca, keepAlive: true });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        statuses.push(
+          await new Promise<number>((resolve, reject) => {
+            https
+              .get(`${second.url}/healthz`, { agent }, (response) => {
+                response.resume();
+                response.on('end', () => resolve(response.statusCode ?? 0));
+              })
+              .on('error', reject);
+          }),
+        );
+      }
+      assert.deepEqual(
+        statuses.filter((status) => status !== 200),
+        [],
+        'every request answered by the instance that works',
+      );
+      // Two failures take a backend out for 10 s (counted in the zone all workers share).
+      assert.ok(refusals <= 2, `the 503 instance was asked ${refusals} times`);
+    } finally {
+      agent.destroy();
+      await second.stop();
+      await new Promise<void>((resolve) => unavailable.close(() => resolve()));
+    }
+  });
+
+  it('sends a new stream to the instance holding the fewest (least_conn)', async () => {
+    // Two stand-in instances that hold every request open as a stream, and can end theirs.
+    const backend = () => {
+      const open = new Set<http.ServerResponse>();
+      let requests = 0;
+      const server = http.createServer((_request, response) => {
+        requests++;
+        response.writeHead(200, { 'content-type': 'text/event-stream' }).write(': held\n\n');
+        open.add(response);
+        response.on('close', () => open.delete(response));
+      });
+      return { server, open, requests: () => requests };
+    };
+    const a = backend();
+    const b = backend();
+    for (const { server } of [a, b]) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    const portOf = (server: http.Server) => (server.address() as AddressInfo).port;
+    const third = await edgeModule.startEdge({
+      backends: [
+        { host: '127.0.0.1', port: portOf(a.server) },
+        { host: '127.0.0.1', port: portOf(b.server) },
+      ],
+    });
+    const clients: http.ClientRequest[] = [];
+    const openStreamThrough = () =>
+      new Promise<void>((resolve, reject) => {
+        const request = https.get(
+          `${third.url}${API}/quotes/stream`,
+          { ca: third.ca, agent: false },
+          (response) => {
+            response.once('data', () => resolve());
+            response.on('error', () => undefined);
+          },
+        );
+        request.on('error', reject);
+        clients.push(request);
+      });
+    try {
+      for (let i = 0; i < 4; i++) await openStreamThrough();
+      assert.deepEqual([a.open.size, b.open.size], [2, 2], 'four streams, two each');
+      // A ends its two (say it restarted): it now holds none, B still two.
+      for (const response of a.open) response.end();
+      await until(
+        () => a.open.size === 0,
+        5000,
+        () => 'A still holds streams',
+      );
+      await delay(200);
+      for (let i = 0; i < 2; i++) await openStreamThrough();
+      assert.equal(a.requests(), 4, 'both new streams went to A, which held the fewest');
+      assert.equal(b.requests(), 2, 'none to B');
+    } finally {
+      for (const client of clients) client.destroy();
+      await third.stop();
+      for (const { server, open } of [a, b]) {
+        for (const response of open) response.destroy();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     }
   });
 
