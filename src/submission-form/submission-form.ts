@@ -489,10 +489,6 @@ export class CampaignSubmissionForm extends CampaignElement {
       @change=${this.#onInput}
     >
       <slot></slot>
-      <input type="hidden" name="idempotencyKey" value=${draft.key} />
-      <input type="hidden" name="consentVersion" value=${campaign?.consent.version ?? ''} />
-      <input type="hidden" name="lang" value=${this.locale} />
-      <input type="hidden" name="return" value=${this.#returnUrl} />
       ${campaign ? this.#closesIn(campaign) : nothing} ${this.#renderSummary()}
       <fieldset ?disabled=${this.#busy}>
         ${this.#renderMessage()} ${this.#renderName()} ${this.#renderDistrict()}
@@ -510,6 +506,11 @@ export class CampaignSubmissionForm extends CampaignElement {
         </div>
       </fieldset>
       ${status} ${this.#renderActions()}
+      <!-- Last: with them first, Tab from before the form did not reach its first field in WebKit. -->
+      <input type="hidden" name="idempotencyKey" value=${draft.key} />
+      <input type="hidden" name="consentVersion" value=${campaign?.consent.version ?? ''} />
+      <input type="hidden" name="lang" value=${this.locale} />
+      <input type="hidden" name="return" value=${this.#returnUrl} />
     </form>`;
   }
 
