@@ -49,7 +49,7 @@ const CONTACTS: Partial<Record<ReportingSettings['contact'], string>> = {
 /** `zh-Hans` or `en`, as the API maps a `?locale=`. */
 export const localeOf = (value?: string | null): Locale => (value === 'zh-Hans' ? value : 'en');
 
-/** A strong ETag of a body (FNV-1a with two primes): equal for equal text only. */
+/** A strong ETag of a body (two 32-bit FNV-1a lanes): the same text, the same tag. */
 export function etagOf(body: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193;
