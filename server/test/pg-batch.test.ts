@@ -15,7 +15,7 @@ import pg from 'pg';
 import { DEMO_CAMPAIGN } from '../src/demo/content.js';
 import { PgStore } from '../src/store/pg.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import type { CreateResult, NewSubmission, Store } from '../src/store/store.js';
+import type { CreateResult, NewPhoto, NewSubmission, Store } from '../src/store/store.js';
 import { tempDir, validBody } from './helpers.js';
 import { describePostgres, TEST_DATABASE_URL, testSchema } from './pg-support.js';
 
@@ -37,6 +37,31 @@ function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     receivedAt: Date.now(),
     origin: null,
     ...overrides,
+  };
+}
+
+function readerPhoto(submissionId: string): NewPhoto {
+  const text = {
+    alt: 'A reader photo',
+    caption: 'Sent by a reader',
+    photographer: 'A reader',
+    organization: null,
+    license: 'Shared for this campaign',
+  };
+  return {
+    record: {
+      campaignId: C,
+      id: `reader-${submissionId}`,
+      submissionId,
+      width: 640,
+      height: 480,
+      widths: [320, 640],
+      text: { en: text, 'zh-Hans': text },
+    },
+    files: [
+      { width: 320, bytes: Buffer.from([1, 2, 3]), etag: '"a320"' },
+      { width: 640, bytes: Buffer.from([4, 5, 6, 7]), etag: '"a640"' },
+    ],
   };
 }
 
@@ -105,6 +130,7 @@ describePostgres('PostgreSQL group commit', () => {
   it('a bad row in a batch fails its caller only; the others are stored', async () => {
     const before = await rowCount(store);
     const retriedBefore = store.submissionBatches.retried;
+    const batchesBefore = store.submissionBatches.batches;
     const run = randomUUID();
     const settled = await Promise.allSettled(
       Array.from({ length: 40 }, (_, i) =>
@@ -118,11 +144,38 @@ describePostgres('PostgreSQL group commit', () => {
     for (const s of settled) {
       if (s.status === 'fulfilled') assert.equal(s.value.kind, 'created');
     }
-    // It went through a batch, which was then written row by row.
-    assert.ok(store.submissionBatches.retried - retriedBefore >= 2);
+    // It went through a batch, written again in halves: the good rows still in batches.
+    assert.ok(store.submissionBatches.retried - retriedBefore >= 40);
+    assert.ok(store.submissionBatches.batches - batchesBefore >= 2);
     // The failed key was not kept: sent again, fixed, it stores.
     const again = await create(store, `bad-${run}-17`);
     assert.equal(again.kind, 'created');
+  });
+
+  it('photos sent at once are stored with their submissions, in the batch', async () => {
+    const run = randomUUID();
+    const rowsBefore = store.submissionBatches.rows;
+    const subs = Array.from({ length: 12 }, () => newSubmission());
+    const results = await Promise.all(
+      subs.map((submission, i) =>
+        store.createSubmission({
+          submission,
+          photo: i % 3 === 0 ? null : readerPhoto(submission.id),
+          idempotencyKey: `photo-${run}-${i}`,
+          bodyHash: 'photo-body',
+        }),
+      ),
+    );
+    assert.ok(results.every((r) => r.kind === 'created'));
+    assert.ok(store.submissionBatches.rows - rowsBefore >= 2);
+    for (const [i, submission] of subs.entries()) {
+      const photoId = `reader-${submission.id}`;
+      const row = await store.getSubmission(C, submission.id);
+      assert.equal(row?.photoId ?? null, i % 3 === 0 ? null : photoId);
+      if (i % 3 === 0) continue;
+      const file = await store.getPhotoFile(C, photoId, 640, false);
+      assert.deepEqual(file?.bytes, Buffer.from([4, 5, 6, 7]));
+    }
   });
 
   it('a key deleted meanwhile answers deleted inside a batch', async () => {

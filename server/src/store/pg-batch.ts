@@ -16,7 +16,8 @@
  * Keys are claimed in sorted order, so two batches never wait on each other in a cycle.
  *
  * Errors reach only the caller whose row caused them: when a batch fails for anything
- * but a lost database, its submissions are written again one transaction each.
+ * but a lost database or a statement timeout, its halves are written again, down to
+ * one transaction for the faulty row.
  */
 import type pg from 'pg';
 import type { SubmissionAccepted } from '../../../src/api/wire.js';
@@ -53,6 +54,8 @@ export interface BatchParts {
 
 /** Most submissions in one batch (bounds a statement's parameters and a stall's blast). */
 export const MAX_BATCH = 256;
+/** SQLSTATE of a statement timeout (or a cancel): the database was slow, not a row. */
+const QUERY_CANCELED = '57014';
 /** Batches committing at once on one instance: one collects while the other commits. */
 const IN_FLIGHT = 2;
 
@@ -138,16 +141,17 @@ export class PgSubmissionBatches {
     try {
       results = await this.#parts.db.tx((client) => this.#write(client, batch));
     } catch (error) {
-      if (isConnectionError(error)) {
+      if (isConnectionError(error) || (error as { code?: unknown }).code === QUERY_CANCELED) {
+        // Not one row's fault: each row alone would meet the same.
         for (const item of batch) item.reject(storeError(error));
         return;
       }
-      // One row's fault (a constraint, a bad byte, a deadlock): each alone, so only its
-      // caller hears of it.
+      // One row's fault (a constraint, a bad byte): the halves again, down to single
+      // rows, so only its caller hears of it and the others still share transactions.
       this.figures.retried += batch.length;
-      await Promise.all(
-        batch.map((item) => this.#parts.single(item.input).then(item.resolve, item.reject)),
-      );
+      const half = Math.ceil(batch.length / 2);
+      await this.#run(batch.slice(0, half));
+      await this.#run(batch.slice(half));
       return;
     }
     this.figures.batches++;

@@ -281,7 +281,7 @@ export class PgStore implements Store {
     return this.#batches.add(input);
   }
 
-  /** Batches committed, the submissions in them, and those a failed batch wrote singly. */
+  /** Batches committed, the submissions in them, and rows of failed batches written again. */
   get submissionBatches(): Readonly<PgSubmissionBatches['figures']> {
     return this.#batches.figures;
   }
