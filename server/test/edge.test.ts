@@ -10,7 +10,7 @@
  * Without nginx the suite is skipped, saying what to install; with CI set it fails.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -274,6 +274,23 @@ describe('the published nginx configuration', () => {
   });
 });
 
+/**
+ * Open files: 1,000 walls take 1,000 sockets here, 2,000 in nginx and 1,000 over the
+ * instances. Raises this process's soft limit to its hard limit (prlimit, util-linux)
+ * when it is low; nginx and the instances, started after, inherit it.
+ */
+function raiseOpenFileLimit(): void {
+  const limit = (flag: string) =>
+    Number(spawnSync('sh', ['-c', `ulimit ${flag}`], { encoding: 'utf8' }).stdout.trim());
+  const soft = limit('-Sn');
+  if (soft >= 4096) return;
+  const hard = limit('-Hn');
+  const to = Number.isFinite(hard) ? hard : 65_536;
+  spawnSync('prlimit', [`--pid=${process.pid}`, `--nofile=${to}:${to}`]);
+  const now = limit('-Sn');
+  assert.ok(now >= 4096, `1,000 walls need 4,096 open files or more; the limit is ${now}`);
+}
+
 describeEdge('nginx in front of three API instances', () => {
   const { schema, drop } = testSchema();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cw-edge-test-'));
@@ -281,6 +298,7 @@ describeEdge('nginx in front of three API instances', () => {
   let edge: Edge;
 
   before(async () => {
+    raiseOpenFileLimit();
     const env = {
       DATABASE_URL: TEST_DATABASE_URL,
       DATABASE_SCHEMA: schema,
