@@ -459,7 +459,7 @@ button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:
 .summary h2{font-size:1.125rem}
 .summary a,a{color:#0b57d0}
 .notice{border-left:4px solid #0b57d0;padding:.25rem .75rem}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.hp,.visually-hidden{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 fieldset{border:0;margin:0;padding:0;min-width:0}`;
 
 /** PAGE_CSP, with this page's one stylesheet allowed by its hash and nothing else. */
@@ -517,7 +517,7 @@ function formPage(p: FormPage): string {
   const on = (name: FieldName) => (p.fields[name] !== undefined ? ' checked' : '');
   const err = (id: string) =>
     p.errors[id]
-      ? `<p class="error" id="${id}-error"><span class="hp">${w.error}</span> ${escapeHtml(p.errors[id])}</p>`
+      ? `<p class="error" id="${id}-error"><span class="visually-hidden">${w.error}</span> ${escapeHtml(p.errors[id])}</p>`
       : '';
   const aria = (id: string) =>
     `aria-describedby="${id}-hint${p.errors[id] ? ` ${id}-error` : ''}" aria-invalid="${p.errors[id] ? 'true' : 'false'}"`;
