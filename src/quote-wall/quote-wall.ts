@@ -213,21 +213,24 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // One timer: turns the spotlight and keeps relative times current.
+    // One timer: turns the spotlight and keeps relative times current. None while the
+    // wall shows its fallback (before the first page, or far off-screen): nothing to turn.
     if (changed.has('layout') || changed.has('interval') || !this.#ticker) {
       clearInterval(this.#ticker);
       const spotlight = this.layout === 'spotlight';
-      this.#ticker = setInterval(
-        () => {
-          const view = this.#onWall;
-          if (spotlight && !this.#reading()) {
-            this.#spotlit =
-              view[(view.findIndex((q) => q.id === this.#spotlit) + 1) % view.length]?.id;
-          }
-          this.requestUpdate();
-        },
-        (spotlight ? whole(this.interval, 8, 3600) : 30) * 1000,
-      );
+      this.#ticker = this.#feedShown()?.loaded
+        ? setInterval(
+            () => {
+              const view = this.#onWall;
+              if (spotlight && !this.#reading()) {
+                this.#spotlit =
+                  view[(view.findIndex((q) => q.id === this.#spotlit) + 1) % view.length]?.id;
+              }
+              this.requestUpdate();
+            },
+            (spotlight ? whole(this.interval, 8, 3600) : 30) * 1000,
+          )
+        : undefined;
     }
     this.#announce();
     const { status } = this.live;
