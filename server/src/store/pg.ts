@@ -3,8 +3,9 @@
  * one database; the parts are in files of their own — the connection, pool and
  * transactions (pg-connection.ts), the LISTEN/NOTIFY live feed and event ids
  * (pg-live.ts), the schema and its runner (pg-migrations.ts), and the rate-limit
- * windows every instance shares (pg-rate-limit.ts), and the newsroom's staff, audit
- * trail and queue (pg-newsroom.ts).
+ * windows every instance shares (pg-rate-limit.ts), the newsroom's staff, audit
+ * trail and queue (pg-newsroom.ts), and the group commit of submissions and their
+ * repeat look-ups (pg-batch.ts).
  */
 import { PartnerQueries, pgPlanRunner, type PartnerStore, type PresenceRow } from './partners.js';
 import type pg from 'pg';
