@@ -176,6 +176,39 @@ async function startPageServer(apiUrl, pages) {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** Trace event names summed per phase, on the page's renderer main thread. */
+const PHASES = {
+  parse: ['ParseHTML'],
+  style: ['UpdateLayoutTree'],
+  layout: ['Layout'],
+  paint: ['Paint', 'PrePaint', 'Layerize'],
+};
+
+/** Time per phase (parse, style, layout, paint) on the thread that parsed the page. */
+function phases(events) {
+  const mains = new Set(
+    events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const parse = events.find((e) => e.name === 'ParseHTML' && mains.has(`${e.pid}:${e.tid}`));
+  const out = {};
+  for (const [phase, names] of Object.entries(PHASES)) {
+    out[phase] =
+      events
+        .filter(
+          (e) =>
+            e.ph === 'X' &&
+            parse &&
+            e.pid === parse.pid &&
+            e.tid === parse.tid &&
+            names.includes(e.name),
+        )
+        .reduce((sum, e) => sum + e.dur, 0) / 1000;
+  }
+  return out;
+}
+
 async function loadOnce(browser, url, { script, throttle, expected, poll }) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
@@ -210,8 +243,10 @@ async function loadOnce(browser, url, { script, throttle, expected, poll }) {
       return window.__cw;
     });
     const trace = JSON.parse(Buffer.from(await page.tracing.stop()).toString('utf8'));
-    const figures = analyse(trace.traceEvents ?? trace, bundleUrl);
+    const events = trace.traceEvents ?? trace;
+    const figures = analyse(events, bundleUrl);
     return {
+      phasesMs: phases(events),
       mainThreadMs: figures.mainThreadMs,
       scriptMs: figures.scriptMs,
       longestTaskMs: figures.longestTaskMs,
@@ -284,6 +319,14 @@ export async function measureSsrPage(browser, apiUrl, { runs = 5, log = console.
           allMs: reachedAll === s.length ? pick('allMs') : null,
           allReached: reachedAll,
           visible: s[0].visible,
+          // Parse, style, layout and paint on the main thread, minus the page alone's
+          // of the same round, medians: where the time added goes when no script runs.
+          phasesDeltaMs: Object.fromEntries(
+            Object.keys(PHASES).map((k) => [
+              k,
+              median(s.map((x, i) => x.phasesMs[k] - samples.alone[i].phasesMs[k])),
+            ]),
+          ),
         };
       }
       out[`${throttle}x`] = row;

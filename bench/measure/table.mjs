@@ -19,10 +19,11 @@ export const GOALS = {
   mainThreadMs: { '1x': 60, '4x': 300 },
   /**
    * The same page with the widgets as server-rendered HTML and no script: main-thread
-   * time added over the page alone. It should be near 0 (parsing and styling the
-   * widgets' markup); loose, for a loaded machine.
+   * time added over the page alone. No script runs, so it should be near 0: what is left
+   * is parsing, styling, laying out and painting the widgets' markup instead of the
+   * fallback's. Loose (half the client-rendered goal), for a loaded machine.
    */
-  ssrMainThreadMs: { '1x': 30, '4x': 100 },
+  ssrMainThreadMs: { '1x': 30, '4x': 120 },
   /** The page's longest task with the widgets (the 4x figure is the one that counts). */
   longTaskMs: 100,
   cls: 0,
@@ -183,6 +184,14 @@ export function rows(results) {
           goal === undefined ? '' : `≤ ${goal} ms`,
           goal === undefined ? null : v.mainThreadDeltaMs <= goal,
         );
+        if (v.phasesDeltaMs && variant !== 'client') {
+          const d = v.phasesDeltaMs;
+          add(
+            'page-ssr',
+            `${cpu}, ${label}: of which parse / style / layout / paint (this − alone; HTML ${kb(ps.pageBytes.ssr)} / ${kb(ps.pageBytes.client)})`,
+            `${ms(d.parse)} / ${ms(d.style)} / ${ms(d.layout)} / ${ms(d.paint)}`,
+          );
+        }
         add(
           'page-ssr',
           `${cpu}, ${label}: longest task (this / alone)`,
