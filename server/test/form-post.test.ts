@@ -300,3 +300,74 @@ describe('a flood of plain posts', () => {
     assert.equal(json.status, 429);
   });
 });
+
+describe('the form as the server renders it', () => {
+  test('is a real form: posts to the API as multipart, fields named as on the wire, no fetch', async () => {
+    // The built package (npm run build:lib): the widgets' decorators are compiled by the
+    // root tsconfig, not the server's.
+    const ssr = new URL('../../lib/ssr/index.js', import.meta.url);
+    const { renderWidget } = (await import(ssr.href)) as {
+      renderWidget(
+        tag: string,
+        options: { attributes: Record<string, string>; snapshot: unknown; locale: string },
+      ): Promise<string>;
+    };
+    const { campaignToWire } = await import('../src/wire-mapping.js');
+    const snapshot = campaignToWire(DEMO_CAMPAIGN, 'zh-Hans', 'https://api.example', Date.now());
+    const realFetch = globalThis.fetch;
+    let fetched = 0;
+    globalThis.fetch = () => {
+      fetched++;
+      return Promise.reject(new Error('no fetch on the server'));
+    };
+    const render = () =>
+      renderWidget('campaign-submission-form', {
+        attributes: {
+          api: 'https://api.example',
+          campaign: CAMPAIGN,
+          'return-url': 'https://partner.example/a?b=1&c=2',
+        },
+        snapshot,
+        locale: 'zh-Hans',
+      });
+    let html: string;
+    let again: string;
+    try {
+      [html, again] = [await render(), await render()];
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    assert.equal(fetched, 0);
+    assert.match(
+      html,
+      new RegExp(
+        `<form[^>]*method="post"[^>]*action="https://api.example/v1/campaigns/${CAMPAIGN}/submissions"[^>]*enctype="multipart/form-data"`,
+      ),
+    );
+    for (const name of [
+      'message',
+      'displayName',
+      'anonymous',
+      'district',
+      'email',
+      'photo',
+      'consentGiven',
+      'publishPermission',
+      'photoPermission',
+      'website',
+    ]) {
+      assert.match(html, new RegExp(`name="${name}"`), name);
+    }
+    const hiddenValue = (text: string, name: string) =>
+      new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(text)?.[1];
+    const key = hiddenValue(html, 'idempotencyKey') ?? '';
+    assert.match(key, /^[\x21-\x7e]{8,200}$/);
+    assert.notEqual(hiddenValue(again, 'idempotencyKey'), key, 'a key per render');
+    assert.equal(hiddenValue(html, 'consentVersion'), DEMO_CAMPAIGN.consentVersion);
+    assert.equal(hiddenValue(html, 'lang'), 'zh-Hans');
+    assert.equal(hiddenValue(html, 'return'), 'https://partner.example/a?b=1&amp;c=2');
+    // From the snapshot: its districts in Chinese, and no box ticked.
+    assert.match(html.replace(/<!--[^>]*-->/g, ''), /<option value="yuzhong"\s*>渝中区<\/option>/);
+    assert.doesNotMatch(html, /\schecked\b/);
+  });
+});
