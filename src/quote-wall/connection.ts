@@ -67,13 +67,17 @@ export class Connection implements Transport {
   #hidden?: boolean;
   #failures = 0;
   #polls = 0;
+  #client: CampaignApiClient;
+  #locale: Locale;
   #emit: (...event: ConnectionEvent) => void;
 
   constructor(
-    readonly client: CampaignApiClient,
-    readonly locale: Locale,
+    client: CampaignApiClient,
+    locale: Locale,
     emit: (...event: ConnectionEvent) => void,
   ) {
+    this.#client = client;
+    this.#locale = locale;
     this.#emit = emit;
     document.addEventListener('visibilitychange', this.#visibility);
     // A page kept in the back/forward cache keeps its stream open unless it is closed
@@ -137,7 +141,7 @@ export class Connection implements Transport {
     if (this.from < 0 || this.#failures >= timing.pollAfter || !window.EventSource) {
       return void this.#poll();
     }
-    const es = (this.#es = new EventSource(this.client.quoteStreamUrl(this.from, this.locale)));
+    const es = (this.#es = new EventSource(this.#client.quoteStreamUrl(this.from, this.#locale)));
     es.onopen = () => {
       this.#failures = 0;
       this.#set('live');
@@ -168,9 +172,9 @@ export class Connection implements Transport {
     const abort = (this.#abort = new AbortController());
     const first = this.from < 0;
     try {
-      const page = await this.client.listQuotes(
+      const page = await this.#client.listQuotes(
         { limit: first ? Math.min(100, this.size) : 100 },
-        { locale: this.locale, signal: abort.signal },
+        { locale: this.#locale, signal: abort.signal },
       );
       this.#abort = undefined;
       this.#emit('page', page);
