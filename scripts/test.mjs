@@ -107,6 +107,15 @@ if (built) {
   results.push(await runStepTwice('end-to-end tests', 'node', ['scripts/e2e.mjs']));
 }
 results.push(await run('server tests', 'npm', ['test', '-w', 'server', '--silent']));
+// The submission suite again on PostgreSQL (its group commit), through the same helpers.
+results.push(
+  await run(
+    'server submissions on PostgreSQL',
+    'node',
+    ['--import', 'tsx', '--test', 'server/test/submissions.test.ts'],
+    { TEST_STORE: 'postgres' },
+  ),
+);
 // The capacity model's arithmetic (pure functions, no server).
 results.push(await run('bench model tests', 'node', ['--test', 'bench/capacity-model.test.mjs']));
 
