@@ -52,6 +52,9 @@ interface RenderOptions {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../../..');
 
+/** Renders made in this process (not answers from the kept ones): what a flood costs. */
+export const htmlRenders = { count: 0 };
+
 /** Longest a render may take before its request answers `503`. */
 const RENDER_TIMEOUT_MS = 10_000;
 
@@ -258,6 +261,7 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
     let cached = renders.get(key);
     if (!cached) {
       let widget: string;
+      htmlRenders.count++;
       try {
         widget = await renderWidget(input.tag, {
           attributes: input.attributes,
