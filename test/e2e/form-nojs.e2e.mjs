@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { startApiProcess } from '../../scripts/api-process.mjs';
 import { ENGINE, PHOTO } from './support/context.mjs';
@@ -21,6 +22,23 @@ const CAMPAIGN = 'spirit-of-chongqing';
 const TOKEN = 'e2e-nojs-token-7d20e1';
 const FORM = 'campaign-submission-form';
 const stamp = `${ENGINE}-${Date.now().toString(36)}`;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's WCAG 2.2 A and AA rules on the API's page (Chromium: run over DevTools, page scripts off). */
+async function axeViolations(p) {
+  // axe waits on timers, which do not run while the tab's scripts are off: on for axe
+  // alone (the page itself holds no script), then off again.
+  await p.raw.setJavaScriptEnabled(true);
+  await p.raw.evaluate(AXE);
+  const violations = await p.raw.evaluate(async () => {
+    const result = await globalThis.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
+  });
+  await p.raw.setJavaScriptEnabled(false);
+  return violations;
+}
 
 /** A static server for the partner pages this test writes. */
 function startSite(dir) {
@@ -188,7 +206,10 @@ ${form}
     await untilTitle(p, '^Thank you$');
     assert.equal(await p.eval(`() => document.documentElement.lang`), 'en');
     assert.equal(await p.eval(`() => document.querySelector('main a')?.href`), url);
-    if (ENGINE === 'chromium') await p.screenshot('/tmp/nojs-thanks-en.png');
+    if (ENGINE === 'chromium') {
+      await p.screenshot('/tmp/nojs-thanks-en.png');
+      assert.deepEqual(await axeViolations(p), []);
+    }
     let rows = await stored(message);
     assert.equal(rows.length, 1);
     assert.ok(rows[0].photoId, 'the photo is stored with the words');
@@ -228,6 +249,8 @@ ${form}
       assert.match(seen.errorText, lang === 'en' ? /at least 10 characters/ : /至少 10 个字符/);
       if (ENGINE === 'chromium') {
         await p.screenshot(`/tmp/nojs-error-${lang}.png`);
+        assert.deepEqual(await axeViolations(p), []);
+        assert.equal(seen.focused, 'summary', 'the error summary has focus');
         if (lang === 'zh-Hans') {
           // Put right on the error page itself, sent from there: thanked in Chinese.
           await p.click('#message');
