@@ -1,5 +1,5 @@
 import type { CampaignApiClient } from '../api/client.js';
-import type { Locale, Quote, QuotePage } from '../api/wire.js';
+import type { Campaign, Locale, Quote, QuotePage } from '../api/wire.js';
 
 /** States of the live connection, as the wall shows them. */
 export const LIVE_STATUSES = ['connecting', 'live', 'reconnecting', 'offline'] as const;
@@ -32,6 +32,10 @@ export type ConnectionEvent =
   | [type: 'page', page: QuotePage]
   | [type: 'quote' | 'remove', quote: Quote, id: number];
 
+/** What a connection to the campaign's own stream tells: its status, the campaign now. */
+export type CampaignStreamEvent =
+  [type: 'status', status: LiveStatus] | [type: 'campaign', campaign: Campaign];
+
 /** The part of a connection its feed drives (tests give a feed a scripted one). */
 export interface Transport {
   /** The last event id the feed holds: where a stream or poll resumes (-1: none yet). */
@@ -55,6 +59,10 @@ export interface Transport {
  * tries the stream again every third poll. Pauses while not wanted or once the page
  * has been hidden for `timing.hidden`, closes at once when the page is left (perhaps
  * into the back/forward cache), and resumes from `from`.
+ *
+ * Given a `stream` URL instead (the campaign's own stream, which has no page to poll),
+ * it only streams that URL's `campaign` events, with the same backoff, pauses and
+ * back/forward-cache handling, and does not open while the page is hidden.
  */
 export class Connection implements Transport {
   from = -1;
@@ -70,15 +78,25 @@ export class Connection implements Transport {
   #client: CampaignApiClient;
   #locale: Locale;
   #emit: (...event: ConnectionEvent) => void;
+  #stream?: string;
 
+  constructor(client: CampaignApiClient, locale: Locale, emit: (...event: ConnectionEvent) => void);
   constructor(
     client: CampaignApiClient,
     locale: Locale,
-    emit: (...event: ConnectionEvent) => void,
+    emit: (...event: CampaignStreamEvent) => void,
+    stream: string,
+  );
+  constructor(
+    client: CampaignApiClient,
+    locale: Locale,
+    emit: ((...event: ConnectionEvent) => void) | ((...event: CampaignStreamEvent) => void),
+    stream?: string,
   ) {
     this.#client = client;
     this.#locale = locale;
-    this.#emit = emit;
+    this.#emit = emit as (...event: ConnectionEvent) => void;
+    if ((this.#stream = stream)) this.#hidden = document.hidden;
     document.addEventListener('visibilitychange', this.#visibility);
     // A page kept in the back/forward cache keeps its stream open unless it is closed
     // here: six such pages hold every HTTP/1.1 connection the browser allows the API.
@@ -138,10 +156,13 @@ export class Connection implements Transport {
   }
 
   #open(): void {
-    if (this.from < 0 || this.#failures >= timing.pollAfter || !window.EventSource) {
-      return void this.#poll();
+    const stream = this.#stream;
+    if (!window.EventSource || (!stream && (this.from < 0 || this.#failures >= timing.pollAfter))) {
+      return void (stream || this.#poll());
     }
-    const es = (this.#es = new EventSource(this.#client.quoteStreamUrl(this.from, this.#locale)));
+    const es = (this.#es = new EventSource(
+      stream || this.#client.quoteStreamUrl(this.from, this.#locale),
+    ));
     es.onopen = () => {
       this.#failures = 0;
       this.#set('live');
@@ -164,8 +185,9 @@ export class Connection implements Transport {
         // Not JSON: ignored; the next event or poll brings the wall up to date.
       }
     };
-    es.addEventListener('quote', onEvent);
-    es.addEventListener('remove', onEvent);
+    for (const type of stream ? ['campaign'] : ['quote', 'remove']) {
+      es.addEventListener(type, onEvent);
+    }
   }
 
   async #poll(): Promise<void> {
