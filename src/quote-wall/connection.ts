@@ -151,10 +151,6 @@ export class Connection implements Transport {
     );
   }
 
-  #set(status: LiveStatus): void {
-    this.#emit('status', status);
-  }
-
   #open(): void {
     const stream = this.#stream;
     if (!window.EventSource || (!stream && (this.from < 0 || this.#failures >= timing.pollAfter))) {
@@ -165,10 +161,10 @@ export class Connection implements Transport {
     ));
     es.onopen = () => {
       this.#failures = 0;
-      this.#set('live');
+      this.#emit('status', 'live');
     };
     es.onerror = () => {
-      this.#set('reconnecting');
+      this.#emit('status', 'reconnecting');
       if (!this.#failures++ && es.readyState === es.CONNECTING) return;
       es.close();
       this.#es = undefined;
@@ -205,13 +201,13 @@ export class Connection implements Transport {
         if (!first) this.#failures = timing.pollAfter - 1;
         this.#open();
       } else {
-        this.#set('live');
+        this.#emit('status', 'live');
         this.#later(() => void this.#poll(), -1);
       }
     } catch {
       if (abort.signal.aborted) return;
       this.#abort = undefined;
-      this.#set('offline');
+      this.#emit('status', 'offline');
       this.#later(() => void this.#poll(), ++this.#failures);
     }
   }

@@ -33,7 +33,7 @@ export class LiveCampaign implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#run();
+    this.hostUpdate();
   }
 
   hostDisconnected(): void {
@@ -42,15 +42,11 @@ export class LiveCampaign implements ReactiveController {
   }
 
   hostUpdate(): void {
+    const { client, locale } = this.#host;
+    const url = client?.url('/stream', { locale });
     // Another API, campaign or locale: another stream.
-    const { client, locale } = this.#host;
-    if (this.#url !== client?.url('/stream', { locale })) this.#run();
-  }
-
-  #run(): void {
+    if (this.#url === url) return;
     this.#connection?.close();
-    const { client, locale } = this.#host;
-    const url = (this.#url = client?.url('/stream', { locale }));
     let opened = false;
     const emit = (...[type, value]: CampaignStreamEvent) => {
       if (type === 'campaign') this.#changed(value);
@@ -60,6 +56,8 @@ export class LiveCampaign implements ReactiveController {
         opened = true;
       }
     };
-    (this.#connection = url ? new Connection(client!, locale, emit, url) : undefined)?.run(true);
+    this.#url = url;
+    this.#connection = url ? new Connection(client!, locale, emit, url) : undefined;
+    this.#connection?.run(true);
   }
 }
