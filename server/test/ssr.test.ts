@@ -243,7 +243,39 @@ describe('the HTML endpoints', () => {
       headers: { 'accept-language': 'zh-CN' },
     });
     assert.ok(both.body.includes('Your words') && !both.body.includes('您的留言'));
-    assert.notEqual(byHeader.headers.etag, both.headers.etag, 'each language its own ETag');
+    assert.equal(both.headers['content-language'], 'en');
+    assert.equal(byHeader.headers['content-language'], 'zh-Hans');
+  });
+
+  it('gives every reader of the form their own idempotency key and return address, kept by no cache', async () => {
+    const keyOf = (body: string) =>
+      /name="idempotencyKey" value="([^"]*)"/.exec(body)?.[1] ?? 'missing';
+    const returnOf = (body: string) => /name="return" value="([^"]*)"/.exec(body)?.[1];
+    const first = await app.inject(`${API}/html/submission-form?lang=en`);
+    const renders = htmlRenders.count;
+    const keys = new Set([keyOf(first.body)]);
+    for (let i = 0; i < 20; i++) {
+      const page = `https://partner.example/story-${i}?a=1&b="2"`;
+      const answer = await app.inject({
+        url: `${API}/html/submission-form?lang=en&return=${encodeURIComponent(page)}`,
+        headers: { 'if-none-match': first.headers.etag ?? '*' },
+      });
+      assert.equal(answer.statusCode, 200, 'never 304: the key is new each time');
+      assert.equal(answer.headers['cache-control'], 'no-store');
+      assert.equal(answer.headers.etag, undefined);
+      keys.add(keyOf(answer.body));
+      assert.equal(returnOf(answer.body), escapeHtml(page));
+    }
+    assert.equal(keys.size, 21, 'one key per answer');
+    assert.ok(![...keys].includes('missing'));
+    assert.equal(returnOf(first.body), '', 'no return address unless one is given');
+    assert.equal(htmlRenders.count, renders, 'return addresses and keys cost no new render');
+    for (const bad of ['javascript:alert(1)', '/relative', 'x'.repeat(3000)]) {
+      const answer = await app.inject(
+        `${API}/html/submission-form?return=${encodeURIComponent(bad)}`,
+      );
+      assert.equal(answer.statusCode, 400, bad.slice(0, 20));
+    }
   });
 
   it('answers a photo with its visible credit and its JSON-LD credit', async () => {

@@ -11,6 +11,7 @@
  * same request re-renders nothing, and the number of different renders is bounded by
  * the campaign's content (ids that exist × locales × the capped `limit`).
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
@@ -18,7 +19,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Worker } from 'node:worker_threads';
 import type { Locale } from '../../../src/api/wire.js';
-import { ApiError } from '../errors.js';
+import { ApiError, validation } from '../errors.js';
 import { BoundedCache, matchesEtag } from '../http-cache.js';
 import { etagOf } from '../images.js';
 import { readerPhotoAlt } from '../reader-photo-alt.js';
@@ -89,6 +90,8 @@ interface Pending {
 }
 
 let worker: Worker | undefined;
+/** Apps in this process with the HTML routes: the last one to close stops the worker. */
+let users = 0;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
@@ -226,9 +229,39 @@ const WallQuery = Type.Object({
   ),
   lang: Lang,
 });
-const FormQuery = Type.Object({ lang: Lang });
+const FormQuery = Type.Object({
+  lang: Lang,
+  return: Type.Optional(
+    Type.String({
+      maxLength: 2048,
+      description:
+        'The partner page the no-script thank-you links back to (checked against the campaign’s partner origins when the form is posted).',
+    }),
+  ),
+});
+
+/**
+ * The form's per-reader fields. The render is kept once per language; each answer gets
+ * its own idempotency key (two readers sharing one would see each other's send as a
+ * replay) and its own return address, written into the kept HTML. So the form is never
+ * cached by a browser or a shared cache, and distinct return addresses cost no render.
+ */
+const FORM_KEY = /(<input type="hidden" name="idempotencyKey" value=")[^"]*(")/;
+const FORM_RETURN = /(<input type="hidden" name="return" value=")[^"]*(")/;
+const personalize = (body: string, returnUrl: string) =>
+  body
+    .replace(FORM_KEY, (_, open: string, close: string) => open + randomUUID() + close)
+    .replace(FORM_RETURN, (_, open: string, close: string) => open + escapeHtml(returnUrl) + close);
 
 export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<void> {
+  // Unreferenced, the worker still holds its message port open; stop it with the last app.
+  users++;
+  app.addHook('onClose', async () => {
+    if (--users > 0 || !worker) return;
+    const stopping = worker;
+    worker = undefined;
+    await stopping.terminate();
+  });
   await app.register(cors, OPEN_CORS);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('cross-origin-resource-policy', 'cross-origin');
@@ -256,6 +289,7 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
       after?: string;
     },
     cacheControl: string,
+    perReader?: (body: string) => string,
   ): Promise<FastifyReply> {
     const key = etagOf(JSON.stringify(input));
     let cached = renders.get(key);
@@ -280,11 +314,12 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
       renders.set(key, cached);
     }
     reply
-      .header('etag', cached.etag)
-      .header('cache-control', cacheControl)
+      .header('cache-control', perReader ? 'no-store' : cacheControl)
       .header('vary', 'Accept-Language')
       .header('content-language', input.locale)
       .header('x-content-type-options', 'nosniff');
+    if (perReader) return reply.type('text/html; charset=utf-8').send(perReader(cached.body));
+    reply.header('etag', cached.etag);
     if (matchesEtag(request, cached.etag)) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(cached.body);
   }
@@ -444,18 +479,27 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
         tags: ['html'],
         params: CampaignParams,
         querystring: FormQuery,
-        response: { 200: HTML(FRAGMENT), ...errorAnswers(304, 400, 404) },
+        response: { 200: HTML(FRAGMENT), ...errorAnswers(400, 404) },
       },
     },
     async (request, reply) => {
       const { campaign } = request;
       const locale = localeOf(request);
+      const returnUrl = request.query.return ?? '';
+      if (returnUrl && !/^https?:\/\//i.test(returnUrl)) {
+        throw validation(
+          [{ field: 'return', code: 'invalid' }],
+          'return must be an http(s) address',
+        );
+      }
       const wire = campaignToWire(campaign, locale, app.publicUrl, Date.now());
+      const attributes = { ...common(campaign), 'return-url': '' };
       return send(
         request,
         reply,
-        { tag: 'campaign-submission-form', attributes: common(campaign), snapshot: wire, locale },
+        { tag: 'campaign-submission-form', attributes, snapshot: wire, locale },
         CONTENT_CACHE_CONTROL,
+        (body) => personalize(body, returnUrl),
       );
     },
   );
