@@ -10,9 +10,19 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 /**
- * gzip budgets in bytes, per file: what the bundles measure (29.61 KB module, 29.69 KB
+ * gzip budgets in bytes, per file: what the bundles measure (30.01 KB module, 30.09 KB
  * classic script) plus about 0.1 KB. How they grew from 22.6 KB is in the git history of
  * this comment (trust and safety 4.0 KB, a campaign run without a restart 1.05 KB, …).
+ * From 29.61 / 29.69 KB at 4593f22 to 30.01 / 30.09 KB (bytes, module / classic):
+ *   +324 / +321  the form as a real <form> that posts without the script (named fields,
+ *                hidden key, consent version, language and return page, its snapshot)
+ *   +164 / +172  the wall's connection, feed and controller in three files, data flowing
+ *                one way (the feed's field and method names survive minification)
+ *   +105 / +100  server rendering: the snapshot property of the teaser and photo, the
+ *                guards that keep the page and light DOM untouched on the server
+ *    +40 / +37   the server-rendered photo hint in two languages, small fixes
+ *   −149 / −149  the form's live campaign on the wall's Connection instead of its copy
+ *    −73 / −72   the form's no-script styles only in server-rendered output
  * From 29.01 / 29.09 KB at 63c078c to 29.61 / 29.69 KB:
  *   +0.45 KB  the form as controllers (draft-controller, submit-controller, validation,
  *             messages) and its one submit path through client.submit(): controller
@@ -77,8 +87,8 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
  * all (a one-file copy then loses Chinese and the Report dialog).
  */
 export const BUDGETS = {
-  'dist/campaign-widgets.js': 29.7 * 1024,
-  'dist/campaign-widgets.iife.js': 29.8 * 1024,
+  'dist/campaign-widgets.js': 30.1 * 1024,
+  'dist/campaign-widgets.iife.js': 30.2 * 1024,
   // The newsroom console's own script, which partners never load (/moderate only):
   // 37.9 KB with both languages before trust and safety; 44.9 KB with the Reported tab,
   // flag chips, the safety settings view and their Chinese (about 7 KB), plus room;

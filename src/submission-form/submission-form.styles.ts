@@ -5,21 +5,6 @@ export const styles = css`
     display: block;
     max-width: 40em;
   }
-  /* Rendered on the server and the script not (yet) running: the browser's own file
-     picker, which shows the file chosen, in place of the button that needs the script. */
-  :host(:not(:defined)) #photo.visually-hidden {
-    position: static !important;
-    width: auto;
-    height: auto;
-    margin: 0;
-    overflow: visible;
-    clip: auto;
-    clip-path: none;
-    white-space: normal;
-  }
-  :host(:not(:defined)) label.button[for='photo'] {
-    display: none;
-  }
   form,
   fieldset {
     display: grid;
@@ -156,5 +141,27 @@ export const styles = css`
   .hp {
     position: absolute;
     left: -1e4px;
+  }
+`;
+
+/**
+ * Only server-rendered output needs these, before the script runs: once the element is
+ * defined they never match, so the browser bundle leaves them out (see `static styles`).
+ */
+export const noScriptStyles = /* @__PURE__ */ css`
+  /* The browser's own file picker, which shows the file chosen, in place of the button
+     that needs the script. */
+  :host(:not(:defined)) #photo.visually-hidden {
+    position: static !important;
+    width: auto;
+    height: auto;
+    margin: 0;
+    overflow: visible;
+    clip: auto;
+    clip-path: none;
+    white-space: normal;
+  }
+  :host(:not(:defined)) label.button[for='photo'] {
+    display: none;
   }
 `;

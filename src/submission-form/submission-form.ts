@@ -14,7 +14,7 @@ import {
   type SubmissionRequest,
 } from '../api/wire.js';
 import { tokens } from '../styles/tokens.js';
-import { styles } from './submission-form.styles.js';
+import { noScriptStyles, styles } from './submission-form.styles.js';
 import type { Draft } from './draft-store.js';
 import { DraftController } from './draft-controller.js';
 import { SubmitController, type Job } from './submit-controller.js';
@@ -103,7 +103,7 @@ const DAY = 24 * HOUR;
  * @tagname campaign-submission-form
  */
 export class CampaignSubmissionForm extends CampaignElement {
-  static override styles = [tokens, styles];
+  static override styles = isServer ? [tokens, styles, noScriptStyles] : [tokens, styles];
 
   /**
    * Where the form is: `idle`, `sending`, `retrying` (saved, will retry), `blocked` (saved;
