@@ -159,3 +159,28 @@ export function staffSubmissionToWire(
     photoId: submission.photoId,
   };
 }
+
+/** The locale an `Accept-Language` tag asks for, when it is one the widgets speak. */
+function localeOfTag(tag: string): Locale | undefined {
+  const lower = tag.toLowerCase();
+  if (lower === 'en' || lower.startsWith('en-')) return 'en';
+  if (lower === 'zh' || lower === 'zh-cn' || lower === 'zh-sg') return 'zh-Hans';
+  if (lower === 'zh-hans' || lower.startsWith('zh-hans-')) return 'zh-Hans';
+  return undefined;
+}
+
+/** The reader's most preferred language (by `q`, then order) the campaign has, else its default. */
+export function acceptedLocale(header: string | undefined, campaign: CampaignRecord): Locale {
+  const tags = (header ?? '')
+    .slice(0, 500)
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { locale: localeOfTag(tag.trim()), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.locale && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { locale } of tags) if (campaign.locales.includes(locale!)) return locale!;
+  return campaign.defaultLocale;
+}

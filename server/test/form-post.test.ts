@@ -106,6 +106,13 @@ describe('a plain post of the form', () => {
     });
     assert.equal(byHeader.status, 200);
     assert.match(byHeader.text, /<html lang="zh-Hans">/);
+    // The header's weights count: Chinese refused with q=0 gives English, not Chinese.
+    const weighed = await post(server, fields({ lang: undefined }), {
+      urlencoded: true,
+      headers: { 'accept-language': 'zh-CN;q=0, fr;q=0.9, en;q=0.5' },
+    });
+    assert.equal(weighed.status, 200);
+    assert.match(weighed.text, /<html lang="en">/);
   });
 
   test('the same key posted twice stores one submission and thanks twice', async () => {

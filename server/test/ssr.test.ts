@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { tsImport } from 'tsx/esm/api';
 import type { Photo, Story } from '../../src/api/wire.js';
-import { WALL_HTML_MAX, escapeHtml, htmlRenders } from '../src/routes/widget-html.js';
+import { escapeHtml } from '../src/routes/pages.js';
+import { WALL_HTML_MAX, htmlRenders } from '../src/routes/widget-html.js';
 import { API, approve, makeApp, submit, validBody } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

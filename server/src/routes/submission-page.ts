@@ -19,7 +19,7 @@ import {
   validateSubmission,
   type CleanSubmission,
 } from '../validate.js';
-import { campaignToWire, isOpen, resolveLocale } from '../wire-mapping.js';
+import { acceptedLocale, campaignToWire, isOpen, resolveLocale } from '../wire-mapping.js';
 import { PAGE_CSP, escapeHtml } from './pages.js';
 
 /** The most bytes a text field keeps; a longer one is refused (413) with this much kept. */
@@ -222,11 +222,7 @@ function pageLocale(lang: string | undefined, request: FastifyRequest, campaign:
   if (lang && LOCALES.some((l) => l.toLowerCase() === lang.toLowerCase())) {
     return resolveLocale(lang, campaign);
   }
-  const wanted = (request.headers['accept-language'] ?? '')
-    .split(',')
-    .map((part) => part.split(';')[0].trim())
-    .find((tag) => /^(en|zh)\b/i.test(tag));
-  return resolveLocale(wanted, campaign);
+  return acceptedLocale(request.headers['accept-language'], campaign);
 }
 
 /**

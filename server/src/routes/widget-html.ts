@@ -27,6 +27,7 @@ import { errorAnswers } from '../schemas.js';
 import { jsonLdScript, photoStructuredData, quoteStructuredData } from '../structured-data.js';
 import type { CampaignRecord, PhotoRecord } from '../store/store.js';
 import {
+  acceptedLocale,
   campaignToWire,
   photoToWire,
   quoteToWire,
@@ -35,6 +36,7 @@ import {
 } from '../wire-mapping.js';
 import { resolveCampaign } from './campaign-scope.js';
 import { CONTENT_CACHE_CONTROL, READER_PHOTO_CACHE_CONTROL } from './content.js';
+import { escapeHtml } from './pages.js';
 import { OPEN_CORS } from './public.js';
 import { QUOTES_CACHE_CONTROL } from './quotes.js';
 
@@ -151,40 +153,6 @@ function renderWidget(tag: string, options: RenderOptions): Promise<string> {
     pending.set(id, { resolve, reject, timer });
     worker!.postMessage({ id, tag, options });
   });
-}
-
-/** Escapes text for HTML content or a double-quoted attribute. */
-export const escapeHtml = (value: string) =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-
-/** The locale an `Accept-Language` tag asks for, when it is one the widgets speak. */
-function localeOfTag(tag: string): Locale | undefined {
-  const lower = tag.toLowerCase();
-  if (lower === 'en' || lower.startsWith('en-')) return 'en';
-  if (lower === 'zh' || lower === 'zh-cn' || lower === 'zh-sg') return 'zh-Hans';
-  if (lower === 'zh-hans' || lower.startsWith('zh-hans-')) return 'zh-Hans';
-  return undefined;
-}
-
-/** The reader's most preferred language (by `q`, then order) the campaign has, else its default. */
-export function acceptedLocale(header: string | undefined, campaign: CampaignRecord): Locale {
-  const tags = (header ?? '')
-    .slice(0, 500)
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { locale: localeOfTag(tag.trim()), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.locale && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { locale } of tags) if (campaign.locales.includes(locale!)) return locale!;
-  return campaign.defaultLocale;
 }
 
 const NOT_FOUND: Record<string, Record<Locale, string>> = {
