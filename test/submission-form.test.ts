@@ -449,8 +449,19 @@ describe('<campaign-submission-form>', () => {
       el.remove();
       expect(timeouts.length, 'retry timer cleared').to.be.greaterThan(0);
       window.dispatchEvent(new Event('online'));
-      await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => setTimeout(r, 100));
       expect(xhr.bodies, 'no retry after removal').to.have.length(0);
+      // Removed in the middle of a retry: the request is dropped and none follows, not
+      // even once the draft store answers after removal.
+      document.body.append(el);
+      await el.updateComplete;
+      window.dispatchEvent(new Event('online'));
+      expect(el.state).to.equal('sending');
+      expect(xhr.bodies).to.have.length(1);
+      el.remove();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(el.state).to.equal('retrying');
+      expect(xhr.bodies, 'no send after removal mid-retry').to.have.length(1);
     } finally {
       window.clearTimeout = originalClear;
       xhr.restore();

@@ -70,12 +70,16 @@ export class SubmitController implements ReactiveController {
     if (this.#host.state === 'retrying') void this.send();
   };
 
-  /** Sends the outcomes' job now (a send under way is abandoned for this one). */
+  /**
+   * Sends the outcomes' job now (a send under way is abandoned for this one). A form out
+   * of the document sends nothing: what calls late (a draft store answering after
+   * removal) finds it kept, and it goes once the form is back.
+   */
   async send(): Promise<void> {
     const host = this.#host;
     const client = host.client;
     const job = this.#outcomes.job();
-    if (!client || !job) return;
+    if (!client || !job || !host.isConnected) return;
     this.cancelRetry();
     this.#abort?.abort();
     const abort = (this.#abort = new AbortController());
