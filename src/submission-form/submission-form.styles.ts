@@ -24,6 +24,19 @@ export const styles = css`
   .hint {
     color: var(--_muted);
   }
+  .terms {
+    min-height: calc(var(--campaign-terms-lines, 4) * 1lh);
+  }
+  @media (max-width: 30em) {
+    .terms {
+      min-height: calc(var(--campaign-terms-lines, 7) * 1lh);
+    }
+  }
+  @media (max-width: 22em) {
+    .terms {
+      min-height: calc(var(--campaign-terms-lines, 8) * 1lh);
+    }
+  }
   .count {
     text-align: end;
   }

@@ -95,6 +95,8 @@ const DAY = 24 * HOUR;
  *
  * @cssprop --campaign-color-accent - Buttons, links and focus ring.
  * @cssprop --campaign-color-danger - Errors.
+ * @cssprop --campaign-terms-lines - Lines reserved for the campaign's terms while the API
+ *   answers, so nothing below them moves when they arrive. Default: 4 (7 below 30em, 8 below 22em).
  *
  * @fires {CustomEvent<SubmitDetail>} campaign-submit - Before sending; cancelable: `preventDefault()` stops it. `detail.request` is the body.
  * @fires {CustomEvent<SubmittedDetail>} campaign-submitted - The server accepted the submission; `detail.id` is its id.
@@ -700,20 +702,22 @@ export class CampaignSubmissionForm extends CampaignElement {
   #renderConsent() {
     const campaign = this._campaign;
     const draft = this.#draft.value;
+    // With an API, the terms come with its answer: their lines are reserved (and kept).
     return html`<div class="field" part="field">
-      <p class="hint" id="consentGiven-hint">
+      <p class=${this.client ? 'hint terms' : 'hint'} id="consentGiven-hint">
         ${
-          campaign?.consent.text ??
-          msg(
-            'The newsroom keeps what you send and may publish your words. Your email is never published.',
-          )
-        }
-        ${
+          // The campaign's terms replace the default words as new nodes, not by editing
+          // the old one's text, which a browser counts as moving it.
           campaign
-            ? html`<a href=${campaign.privacyPolicyUrl} target="_blank" rel="noopener"
-                >${msg('Privacy policy')}</a
+            ? html`<span>${campaign.consent.text}</span>
+                <a href=${campaign.privacyPolicyUrl} target="_blank" rel="noopener"
+                  >${msg('Privacy policy')}</a
+                >`
+            : html`<span
+                >${msg(
+                  'The newsroom keeps what you send and may publish your words. Your email is never published.',
+                )}</span
               >`
-            : nothing
         }
       </p>
       ${this.#error('consentGiven')}

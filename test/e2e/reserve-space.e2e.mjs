@@ -52,6 +52,33 @@ const SCROLLERS = `() => {
   return found;
 }`;
 
+/**
+ * Each widget and what it waits for from the API, in page order: the requests held
+ * until the widget is in view, and the sign that their answers are shown.
+ */
+const WIDGETS = [
+  [
+    'campaign-photo',
+    /\/photos\/grand-theater-night/,
+    `() => { const i = deep('campaign-photo >>> img[part=image]'); return !!(i && i.complete && i.naturalWidth > 0 && deep('campaign-photo >>> [part=credit]').textContent.trim()); }`,
+  ],
+  [
+    '.teasers',
+    /\/stories\/|\/photos\/(tuanjie|hongyan)/,
+    `() => { const i = deep('campaign-story-teaser >>> campaign-photo >>> img', true); return i.length > 0 && i.every((x) => x.complete && x.naturalWidth > 0); }`,
+  ],
+  [
+    'campaign-submission-form',
+    /\/campaigns\/spirit-of-chongqing(\/stream)?\?/,
+    `() => !!deep('campaign-submission-form >>> #consentGiven-hint a')`,
+  ],
+  [
+    'campaign-quote-wall',
+    /\/quotes/,
+    `() => deep('campaign-quote-wall >>> blockquote', true).length > 0`,
+  ],
+];
+
 describe(`reserved space for the widgets in ${ENGINE}`, () => {
   let b;
   before(async () => {
@@ -94,6 +121,49 @@ describe(`reserved space for the widgets in ${ENGINE}`, () => {
       assert.ok(wall.content <= wall.box + 1, `the wall cuts its quotes: ${JSON.stringify(wall)}`);
       await p.raw?.evaluate?.(() => document.querySelector('campaign-quote-wall').scrollIntoView());
       await shot(p, `cls-${width}`);
+      await p.close();
+    });
+
+    test(`at ${width} px, each widget in view while the API is slow: nothing moves`, async (t) => {
+      // A reader who reaches a widget before its answer: the answer is held until the
+      // widget's lower part and the text below it are in view, then let through.
+      const p = await b.newPage({ width, height });
+      if (!p.raw?.setRequestInterception) {
+        t.skip(`${ENGINE}: holding requests needs the DevTools protocol`);
+        await p.close();
+        return;
+      }
+      const held = [];
+      const released = [];
+      const waits = (url) =>
+        WIDGETS.some(([, pattern]) => pattern.test(url)) && !released.some((r) => r.test(url));
+      await p.raw.setRequestInterception(true);
+      p.raw.on('request', (request) => {
+        if (waits(request.url())) held.push(request);
+        else void request.continue();
+      });
+      await p.goto(page('cls.html'));
+      const shiftsSoFar = () => p.eval(`() => window.__shifts`);
+      for (const [selector, pattern, shown] of WIDGETS) {
+        await p.eval(
+          `(s) => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            scrollBy(0, r.bottom - innerHeight * 0.8);
+          }`,
+          selector,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        const before = (await shiftsSoFar()).length;
+        released.push(pattern);
+        for (const request of held.splice(0)) {
+          if (waits(request.url())) held.push(request);
+          else void request.continue();
+        }
+        await waitFor(p, shown, [], { timeout: 15000, what: `${selector} with its answer` });
+        await new Promise((r) => setTimeout(r, 500));
+        const shifts = (await shiftsSoFar()).slice(before);
+        assert.deepEqual(shifts, [], `${selector} moved the page once its answer came`);
+      }
       await p.close();
     });
   }
