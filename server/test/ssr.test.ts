@@ -144,14 +144,33 @@ describe('campaign-widgets/ssr', () => {
   });
 
   it('renders the wall and the form in each locale without a request', async () => {
-    const quote = 'Hills <b>and</b> rivers';
-    const wall = await renderWidget('campaign-quote-wall', {
-      attributes: api,
-      snapshot: { quotes: [], lastEventId: 7, nextBefore: null },
-      content: `<ul><li>${quote.replace(/</g, '&lt;')}</li></ul>`,
-    });
+    const text = 'Hills <b>and</b> rivers </script><script>alert(1)</script>';
+    const quote = {
+      id: 'q1',
+      text,
+      locale: 'en',
+      displayName: 'Li Wei',
+      district: { id: 'yuzhong', name: 'Yuzhong' },
+      approvedAt: '2026-11-30T08:00:00.000Z',
+      featured: false,
+      photoId: null,
+    };
+    const page = { items: [quote], lastEventId: 7, nextBefore: null };
+    const wall = await renderWidget('campaign-quote-wall', { attributes: api, snapshot: page });
     assert.ok(wall.includes(DSD));
-    assert.ok(wall.includes('Hills &lt;b>and&lt;/b> rivers'), 'the slotted fallback is kept');
+    // The wall's own list, from the snapshot, its text escaped; no live status claimed.
+    assert.match(visible(wall), /<blockquote lang="en"[^>]*>Hills &lt;b&gt;and&lt;\/b&gt; rivers/);
+    assert.ok(visible(wall).includes('<b>Li Wei</b>'));
+    assert.match(wall, /part="status"\s+class="connecting"/);
+    // The snapshot goes along for the browser, unable to close its element.
+    const data =
+      /<script type="application\/json" data-campaign-snapshot>([\s\S]*?)<\/script>/.exec(wall)![1];
+    assert.ok(!data.includes('<'));
+    assert.deepEqual(JSON.parse(data), page);
+    // Without a snapshot there is nothing to carry.
+    assert.ok(
+      !(await renderWidget('campaign-quote-wall', { attributes: api })).includes('<script'),
+    );
     for (const [locale, label] of [
       ['en', 'Your words'],
       ['zh-Hans', '您的留言'],
@@ -328,9 +347,22 @@ describe('the HTML endpoints', () => {
     );
     assert.ok(!wall.body.includes('<script>alert'), 'inert');
     assert.ok(!wall.body.includes('Still waiting for review'));
-    // Only the structured data is a script, and it parses back to the words.
+    // The only scripts are data blocks: the snapshot the wall starts from in the browser
+    // and the structured data; both parse back to the words.
     const scripts = wall.body.match(/<script[^>]*>/g) ?? [];
-    assert.deepEqual([...new Set(scripts)], ['<script type="application/ld+json">']);
+    assert.deepEqual(
+      [...new Set(scripts)],
+      [
+        '<script type="application/json" data-campaign-snapshot>',
+        '<script type="application/ld+json">',
+      ],
+    );
+    const snapshot = JSON.parse(
+      /<script type="application\/json" data-campaign-snapshot>([\s\S]*?)<\/script>/.exec(
+        wall.body,
+      )![1],
+    ) as { items: { id: string; text: string }[]; lastEventId: number };
+    assert.equal(snapshot.items[0].text, words);
     const ld = JSON.parse(
       /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(wall.body)![1],
     ) as {
@@ -341,7 +373,16 @@ describe('the HTML endpoints', () => {
       items: { id: string }[];
       lastEventId: number;
     }>();
-    assert.equal(wall.body.split('<li>').length - 1, json.items.length);
+    // The wall's own list, one item per quote, and the page the stream resumes after.
+    assert.equal(
+      wall.body.split('<li tabindex="-1" id="campaign-quote-').length - 1,
+      json.items.length,
+    );
+    assert.deepEqual(
+      snapshot.items.map((q) => q.id),
+      json.items.map((q) => q.id),
+    );
+    assert.equal(snapshot.lastEventId, json.lastEventId);
     for (const limit of ['0', '-1', 'abc', '1.5']) {
       const bad = await app.inject(`${API}/html/quote-wall?limit=${limit}`);
       assert.equal(bad.statusCode, 400, `limit=${limit}`);
@@ -349,7 +390,10 @@ describe('the HTML endpoints', () => {
     const huge = await app.inject(`${API}/html/quote-wall?limit=100000000`);
     assert.equal(huge.statusCode, 200);
     const all = (await app.inject(`${API}/quotes?limit=100`)).json<{ items: unknown[] }>();
-    assert.equal(huge.body.split('<li>').length - 1, Math.min(all.items.length, WALL_HTML_MAX));
+    assert.equal(
+      huge.body.split('<li tabindex="-1" id="campaign-quote-').length - 1,
+      Math.min(all.items.length, WALL_HTML_MAX),
+    );
   });
 
   it('renders a flood of the same request once', async () => {

@@ -32,14 +32,33 @@ export abstract class CampaignElement extends LitElement {
   /**
    * Until the first render the shadow root holds only a bare slot and no styles, so the
    * partner's fallback shows exactly as it did before the script ran (same box, same
-   * inherited fonts): nothing moves, and widgets can measure it.
+   * inherited fonts): nothing moves, and widgets can measure it. A widget rendered on
+   * the server (`src/ssr`) keeps its declarative shadow root as it came until then.
    */
   protected override createRenderRoot(): ShadowRoot {
-    const root =
-      this.shadowRoot ??
-      this.attachShadow((this.constructor as typeof LitElement).shadowRootOptions);
-    root.append(document.createElement('slot'));
+    let root = this.shadowRoot;
+    if (!root) {
+      root = this.attachShadow((this.constructor as typeof LitElement).shadowRootOptions);
+      root.append(document.createElement('slot'));
+    }
     return root;
+  }
+
+  /**
+   * What a server render was made from (`src/ssr` writes it beside its declarative
+   * shadow root, as `<script type="application/json" data-campaign-snapshot>`): the
+   * widget's `snapshot`, unless one was given, so the first render in the browser shows
+   * the same thing without asking the API again.
+   */
+  #adoptSnapshot(): void {
+    const data = this.querySelector(':scope > script[data-campaign-snapshot]');
+    const self = this as { snapshot?: unknown };
+    if (!data || self.snapshot !== undefined) return;
+    try {
+      self.snapshot = JSON.parse(data.textContent!);
+    } catch {
+      // Not JSON: the widget loads as if rendered in the browser.
+    }
   }
 
   /**
@@ -62,6 +81,7 @@ export abstract class CampaignElement extends LitElement {
   }
 
   override connectedCallback(): void {
+    if (!this.hasUpdated) this.#adoptSnapshot();
     super.connectedCallback();
     resumeFirstRender(this);
     this.#unsubscribe = onConfigChange(() => this.requestUpdate());

@@ -135,6 +135,11 @@ export class CampaignPhoto extends CampaignElement {
     super.willUpdate(changed);
     // Before the first render the fallback is laid out as the page had it: measure how
     // much room its caption took below the image, so the box keeps that height.
+    // Rendered on the server, its image may be on screen already: shown at once, not
+    // faded in again.
+    const shown =
+      !isServer && !this.hasUpdated && this.renderRoot.querySelector<HTMLImageElement>('img.ok');
+    if (shown && shown.complete && shown.naturalWidth) this._loaded = shown.getAttribute('src')!;
     const img = !isServer && !this.hasUpdated && this.querySelector('img');
     const cap = img && this.querySelector('figcaption');
     if (cap)

@@ -80,6 +80,11 @@ export class Feed {
     this.#connection.close();
   }
 
+  /** Starts from `page` (a snapshot) as from a first page read, if none came yet. */
+  seed(page: QuotePage): void {
+    if (!this.loaded) this.#page(page);
+  }
+
   /** Keeps what the most demanding subscriber shows (and `extra`), and forgets the rest. */
   trim(extra = 0): void {
     for (const q of this.items.splice(this.#most + extra)) {

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CampaignApiClient } from '../api/client.js';
-import type { Locale } from '../api/wire.js';
+import type { Locale, QuotePage } from '../api/wire.js';
 import type { LiveStatus } from './connection.js';
 import { feedFor, type Feed } from './feed.js';
 
@@ -16,6 +16,8 @@ export interface LiveQuotesHost extends ReactiveControllerHost, HTMLElement {
   readonly hasUpdated: boolean;
   /** How many quotes the wall shows now (the feed keeps at least as many). */
   readonly need: number;
+  /** The page to start from, given before the first render. */
+  readonly snapshot?: QuotePage;
 }
 
 /**
@@ -73,6 +75,9 @@ export class LiveQuotes implements ReactiveController {
       // Inactive until the observer says otherwise.
       this.active = false;
       this.feed = feedFor(key, client, host.locale);
+      // A snapshot is the feed's first page (unless the feed has one): the stream
+      // resumes after its last event id, and nothing is read first.
+      if (host.snapshot && !host.hasUpdated) this.feed.seed(host.snapshot);
       this.#want();
       if (host.hasUpdated) this.#observe();
     }

@@ -4,6 +4,11 @@ export const styles = css`
   :host {
     display: block;
   }
+  /* Server-rendered and not yet defined (no script, or not loaded yet): the buttons
+     hold their places but are not shown or reachable, since nothing would answer them. */
+  :host(:not(:defined)) button {
+    visibility: hidden;
+  }
   [part='controls'] {
     display: flex;
     flex-wrap: wrap;

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
@@ -7,11 +7,11 @@ import { DEV, warnOnce } from '../core/dev.js';
 import { describeError } from '../i18n/messages.js';
 import { formatDate, formatRelativeTime } from '../i18n/format.js';
 import type { CampaignApiError } from '../api/errors.js';
-import type { Quote } from '../api/wire.js';
+import type { Quote, QuotePage } from '../api/wire.js';
 import '../photo/photo.js';
 import { tokens } from '../styles/tokens.js';
 import { styles } from './quote-wall.styles.js';
-import { LiveQuotes, type LiveStatus } from './live-quotes.js';
+import { LiveQuotes, type Feed, type LiveStatus } from './live-quotes.js';
 import { QuoteReports, type QuoteReportDetail } from './report-dialog.js';
 import { reportStyles } from './report-dialog.styles.js';
 
@@ -101,6 +101,14 @@ export class CampaignQuoteWall extends CampaignElement {
    */
   @property({ type: Boolean, attribute: 'hide-report' }) hideReport = false;
 
+  /**
+   * The newest quotes to start from (a `GET …/quotes` page: `items`, `lastEventId`,
+   * `nextBefore`), given before the first render: the wall shows them at once and its
+   * live stream resumes after `lastEventId`, with no first read. Server rendering
+   * renders the wall from it (`src/ssr`).
+   */
+  @property({ attribute: false }) snapshot?: QuotePage;
+
   readonly live = new LiveQuotes(this);
   readonly reports = new QuoteReports(this);
 
@@ -173,8 +181,11 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   /** The feed on screen: the current one, or the one it replaces until its first page. */
-  #feedShown() {
+  #feedShown(): Pick<Feed, 'items' | 'loaded' | 'end'> | undefined {
     const { feed, previous } = this.live;
+    // On the server there is no feed: the snapshot is the page.
+    const page = isServer ? this.snapshot : undefined;
+    if (page) return { items: page.items, loaded: true, end: !page.nextBefore };
     return feed?.loaded ? feed : (previous ?? feed);
   }
 
@@ -336,7 +347,8 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   override render() {
-    const { status } = this.live;
+    // Rendered on the server, the wall is connecting as far as it knows.
+    const status = isServer ? 'connecting' : this.live.status;
     // Paused by the reader: the wall holds arrivals whatever the connection does.
     const shownStatus = this.paused ? 'paused' : status;
     const feed = this.#feedShown();

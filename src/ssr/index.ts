@@ -111,7 +111,14 @@ function renderNow(tag: WidgetTag, options: RenderOptions, locale: Locale): stri
         html`<${t} ${a}>${c}</${t}>`
       : // eslint-disable-next-line lit/binding-positions, lit/no-invalid-html
         html`<${t} ${a} .snapshot=${options.snapshot}>${c}</${t}>`;
-  return collectResultSync(render(template));
+  const out = collectResultSync(render(template));
+  if (options.snapshot === undefined) return out;
+  // The snapshot goes with the render, for the widget to start from in the browser
+  // (`CampaignElement`): a data block, which no Content-Security-Policy runs or blocks,
+  // with `<` escaped so no text in it can close the element.
+  const data = JSON.stringify(options.snapshot).replace(/</g, '\\u003c');
+  const end = out.lastIndexOf('</');
+  return `${out.slice(0, end)}<script type="application/json" data-campaign-snapshot>${data}</script>${out.slice(end)}`;
 }
 
 /**

@@ -180,6 +180,7 @@ export class CampaignSubmissionForm extends CampaignElement {
     }
     // On the server nothing is fetched: the form renders from the snapshot or defaults.
     if (isServer) return;
+    if (!this.hasUpdated) this.#adoptTyped();
     const key = this.#draft.id;
     if (key && key + this.locale !== this.#campaignKey) {
       this.#campaignKey = key + this.locale;
@@ -271,6 +272,24 @@ export class CampaignSubmissionForm extends CampaignElement {
     const errors = { ...this._errors };
     for (const field in patch) if (!problems[field]) delete errors[field];
     this._errors = errors;
+  }
+
+  /**
+   * What the reader entered in the server-rendered form before the script ran (still
+   * in the shadow root until the first render replaces it): taken into the draft as
+   * their edits, so it is neither lost nor replaced by an older saved draft.
+   */
+  #adoptTyped(): void {
+    const form = this.renderRoot.querySelector('form');
+    for (const input of form?.querySelectorAll<HTMLInputElement>('input[id], textarea, select') ??
+      []) {
+      const entered = input.files
+        ? input.files.length
+        : input.type === 'checkbox'
+          ? input.checked
+          : input.value;
+      if (entered) this.#onInput({ target: input, type: 'change' } as unknown as Event);
+    }
   }
 
   #onInput = (event: Event): void => {

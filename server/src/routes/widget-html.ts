@@ -400,26 +400,13 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
       const limit = Math.min(request.query.limit ?? WALL_HTML_DEFAULT, WALL_HTML_MAX);
       const page = await app.store.listQuotes(campaign.id, { limit });
       const quotes = page.items.map((quote) => quoteToWire(campaign, quote, locale));
+      // The wall renders its own list from the snapshot, on the server and again in the
+      // browser, where its stream resumes after `lastEventId`.
       const snapshot = {
-        quotes,
+        items: quotes,
         lastEventId: page.lastEventId,
         nextBefore: page.nextBefore === null ? null : String(page.nextBefore),
       };
-      // Slotted into the wall: what a reader sees without script until the wall renders
-      // its own list from the snapshot.
-      const content =
-        `<ul class="campaign-quote-wall-snapshot">` +
-        quotes
-          .map((quote) => {
-            const by = [quote.displayName, quote.district?.name].filter(Boolean).join(' · ');
-            return (
-              `<li><blockquote lang="${escapeHtml(quote.locale)}"><p>${escapeHtml(quote.text)}</p></blockquote>` +
-              (by ? `<p>${escapeHtml(by)}</p>` : '') +
-              `</li>`
-            );
-          })
-          .join('') +
-        `</ul>`;
       const after = page.items.length
         ? jsonLdScript(
             page.items.map((quote) =>
@@ -433,7 +420,7 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
       return send(
         request,
         reply,
-        { tag: 'campaign-quote-wall', attributes, snapshot, locale, content, after },
+        { tag: 'campaign-quote-wall', attributes, snapshot, locale, after },
         QUOTES_CACHE_CONTROL,
       );
     },
