@@ -55,7 +55,7 @@ export abstract class CampaignElement extends LitElement {
     const self = this as { snapshot?: unknown };
     if (!data || self.snapshot !== undefined) return;
     try {
-      self.snapshot = JSON.parse(data.textContent!);
+      self.snapshot = JSON.parse(data.textContent);
     } catch {
       // Not JSON: the widget loads as if rendered in the browser.
     }
