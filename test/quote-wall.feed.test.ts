@@ -118,6 +118,28 @@ describe('quote wall feed', () => {
     expect(feed.cursor).to.equal(2);
   });
 
+  it('starts from a snapshot as from a first page: connects from its last event id, and a later page read does not replace it', async () => {
+    const { feed, connection } = scripted();
+    feed.seed(page(6, quote('q2', 2), quote('q1', 1)));
+    // Loaded before anyone subscribed, so the connection's first run streams from 6.
+    expect(feed.loaded).to.equal(true);
+    expect(connection.from).to.equal(6);
+    expect(connection.runs).to.deep.equal([]);
+    const { heard } = subscribe(feed);
+    expect(connection.runs).to.deep.equal([true]);
+    // Replayed events up to the snapshot are ignored; the next one arrives once.
+    connection.send('quote', quote('q2', 2), 5);
+    connection.send('quote', quote('q3', 3), 7);
+    connection.send('quote', quote('q3', 3), 7);
+    await frame();
+    expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1']);
+    expect(heard).to.deep.equal([1]);
+    // A second snapshot (another wall's, older) changes nothing.
+    feed.seed(page(4, quote('q1', 1)));
+    expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1']);
+    expect(feed.cursor).to.equal(7);
+  });
+
   it('carries its last event id into a reconnection', () => {
     const { feed, connection } = scripted();
     const { listener } = subscribe(feed);
