@@ -309,6 +309,18 @@ describe('the HTML endpoints', () => {
     const data = JSON.parse(ld[1]) as { '@type': string; creditText: string };
     assert.equal(data['@type'], 'ImageObject');
     assert.ok(data.creditText.includes(json.credit.photographer));
+    // Lazy unless the page says it leads; a bad value is refused, not ignored.
+    assert.match(response.body, /<img[^>]*loading="lazy"/);
+    const lead = await app.inject(
+      `${API}/html/photo?photo=${photoId}&loading=eager&fetchpriority=high`,
+    );
+    assert.match(lead.body, /<img[^>]*loading="eager"/);
+    assert.match(lead.body, /<img[^>]*fetchpriority="high"/);
+    assert.notEqual(lead.headers.etag, response.headers.etag);
+    for (const bad of ['loading=soon', 'fetchpriority=urgent', 'loading=']) {
+      const refused = await app.inject(`${API}/html/photo?photo=${photoId}&${bad}`);
+      assert.equal(refused.statusCode, 400, bad);
+    }
   });
 
   it('answers 404 in the reader’s language for an unknown story or photo, and for an unknown campaign', async () => {

@@ -186,7 +186,23 @@ const TeaserQuery = Type.Object({
   layout: Type.Optional(Type.Union(['card', 'horizontal', 'compact'].map((v) => Type.Literal(v)))),
   lang: Lang,
 });
-const PhotoQuery = Type.Object({ photo: Id, lang: Lang });
+const PhotoQuery = Type.Object({
+  photo: Id,
+  loading: Type.Optional(
+    Type.Union([Type.Literal('lazy'), Type.Literal('eager')], {
+      description: '`eager` for a lead photo in the first screen (default `lazy`)',
+    }),
+  ),
+  fetchpriority: Type.Optional(
+    Type.Union(
+      ['high', 'low', 'auto'].map((v) => Type.Literal(v)),
+      {
+        description: 'Passed to the image: `high` for the page’s largest image',
+      },
+    ),
+  ),
+  lang: Lang,
+});
 const WallQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({
@@ -369,7 +385,8 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
           contentUrl: largest,
         }),
       );
-      const attributes = { ...common(campaign), photo: photo.id };
+      const { loading, fetchpriority } = request.query;
+      const attributes = { ...common(campaign), photo: photo.id, loading, fetchpriority };
       const cacheControl = photo.submissionId ? READER_PHOTO_CACHE_CONTROL : CONTENT_CACHE_CONTROL;
       return send(
         request,
