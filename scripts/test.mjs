@@ -68,9 +68,12 @@ async function runStepTwice(label, command, args, env) {
   const first = summary.at(-1);
   const ok = await run(`${label} (second try)`, command, args, env);
   if (ok) {
+    // A suite that failed because a test in it did is no second flaky test: suites are
+    // the names the reporter also opened with `▶`.
+    const suites = new Set([...first.plain.matchAll(/^\s*▶ (.*)$/gm)].map(([, n]) => n.trim()));
     const failedFirst = [...first.plain.matchAll(/^\s*✖ (.*?)(?: \([\d.]+m?s\))?$/gm)]
       .map(([, name]) => name.trim())
-      .filter((name) => !/^failing tests:?$/.test(name));
+      .filter((name) => !/^failing tests:?$/.test(name) && !suites.has(name));
     summary.at(-1).flaky = [...new Set(failedFirst)].map(
       (name) => `${name} :: passed on the step's second try`,
     );
