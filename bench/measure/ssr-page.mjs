@@ -7,9 +7,10 @@
 //   ssr         — the page with each widget tag replaced by the API's HTML fragment for
 //                 it (GET /v1/campaigns/:campaign/html/…: Declarative Shadow DOM), the
 //                 widget script answered by an empty module (no script runs);
-//   ssr+script  — the same server-rendered page with the widget script. The script does
-//                 not hydrate yet: each widget upgrades, its declarative shadow root is
-//                 emptied and it renders again, fetching its data as on the client page.
+//   ssr+script  — the same server-rendered page with the widget script: each widget
+//                 upgrades and takes over from the snapshot its fragment carries (one
+//                 render from it replaces the declarative shadow root in the same task;
+//                 no data is read again, the wall streams from the snapshot's event id).
 // Every other request (styles, the bundle, demo.js) is passed to the API unchanged; images
 // and the widgets' data come from the API's own origin in every variant.
 //

@@ -164,7 +164,7 @@ export function rows(results) {
     const LABELS = {
       client: 'client-rendered (today)',
       ssr: 'server-rendered, no script',
-      'ssr+script': 'server-rendered + script (renders again: no hydration yet)',
+      'ssr+script': 'server-rendered + script (taken over from its snapshot)',
     };
     for (const t of ['1x', '4x']) {
       const r = ps[t];
