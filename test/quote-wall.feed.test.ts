@@ -134,10 +134,28 @@ describe('quote wall feed', () => {
     await frame();
     expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1']);
     expect(heard).to.deep.equal([1]);
+    // A page read later (a poll) from before the stream's last event changes nothing.
+    connection.send('page', page(6, quote('q2', 2), quote('q1', 1)));
+    expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1']);
     // A second snapshot (another wall's, older) changes nothing.
     feed.seed(page(4, quote('q1', 1)));
     expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1']);
     expect(feed.cursor).to.equal(7);
+  });
+
+  it('adds the older quotes of a longer snapshot of the same moment (two walls, one feed)', () => {
+    const { feed } = scripted();
+    feed.seed({ ...page(6, quote('q3', 3), quote('q2', 2)), nextBefore: 'c2' });
+    expect(feed.end).to.equal(false);
+    // The other wall was rendered with four quotes at the same event id.
+    feed.seed(page(6, quote('q3', 3), quote('q2', 2), quote('q1', 1), quote('q0', 0)));
+    expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1', 'q0']);
+    expect(feed.end).to.equal(true);
+    // Of another moment: not merged (the stream or paging brings what differs).
+    feed.seed(
+      page(9, quote('q9', 9), quote('q3', 3), quote('q2', 2), quote('q1', 1), quote('q0', 0)),
+    );
+    expect(ids(feed)).to.deep.equal(['q3', 'q2', 'q1', 'q0']);
   });
 
   it('carries its last event id into a reconnection', () => {

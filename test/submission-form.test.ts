@@ -462,6 +462,12 @@ describe('<campaign-submission-form>', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(el.state).to.equal('retrying');
       expect(xhr.bodies, 'no send after removal mid-retry').to.have.length(1);
+      // Put back: the stopped send goes again at once, with the same key.
+      document.body.append(el);
+      expect(el.state).to.equal('sending');
+      expect(xhr.bodies).to.have.length(2);
+      expect(new Set(xhr.keys).size).to.equal(1);
+      el.remove();
     } finally {
       window.clearTimeout = originalClear;
       xhr.restore();

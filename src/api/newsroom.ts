@@ -8,7 +8,13 @@
  * session answers gave. Scripts may instead send `Authorization: Bearer
  * <CAMPAIGN_ADMIN_TOKEN>` (the service token: an admin, audited as "service").
  */
-import type { District, IsoDateTime, Locale, ReportReason, SubmissionStatus } from './wire.js';
+import type {
+  IsoDateTime,
+  Locale,
+  ReportReason,
+  StaffSubmission,
+  SubmissionStatus,
+} from './wire.js';
 
 export const STAFF_ROLES = ['admin', 'moderator', 'viewer'] as const;
 /** admin: staff and settings, and everything a moderator may; moderator: decides; viewer: reads. */
@@ -101,23 +107,11 @@ export interface DecisionSummary {
 }
 
 /** A submission as the console shows it (the public `StaffSubmission` and more). */
-export interface QueueItem {
-  id: string;
-  status: SubmissionStatus;
+export interface QueueItem extends Omit<StaffSubmission, 'decidedAt'> {
   /** Goes up with every change; send it back with a decision (a stale one gets `409`). */
   version: number;
-  message: string;
-  displayName: string | null;
-  anonymous: boolean;
-  district: District | null;
-  email: string | null;
-  locale: Locale;
-  publishPermission: boolean;
-  consentVersion: string;
-  receivedAt: IsoDateTime;
   /** The partner page's origin it was sent from (`https://partner.example`), if known. */
   origin: string | null;
-  photoId: string | null;
   /** Whether the photo is published with the words when approved (false: words only). */
   photoPublished: boolean;
   /** Alt text staff wrote for the reader's photo; published with it. */

@@ -3,9 +3,25 @@ import { property } from 'lit/decorators.js';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { CampaignApiClient, apiRoot } from '../api/client.js';
 import { onConfigChange, resolveSetting } from '../core/config.js';
-import { getLocale, watchPageLocale } from '../i18n/locale.js';
+import { getLocale, pageLocale, watchPageLocale } from '../i18n/locale.js';
 import type { Locale } from '../api/wire.js';
 import { firstRender, parkFirstRender, resumeFirstRender } from './first-render.js';
+
+/**
+ * Sources of images a server render had on screen when its widget took over: a photo
+ * showing one of them again (the teaser's, rebuilt with it) shows it at once, without
+ * fading it in.
+ */
+export const shownImages = new Set<string>();
+
+/** Notes the images shown in `root`, and in the shadow roots inside it. */
+function noteShownImages(root: ParentNode): void {
+  for (const el of root.querySelectorAll('*')) {
+    if (el instanceof HTMLImageElement && el.complete && el.naturalWidth)
+      shownImages.add(el.getAttribute('src')!);
+    if (el.shadowRoot) noteShownImages(el.shadowRoot);
+  }
+}
 
 /**
  * What every widget shares: the `api` and `campaign` attributes with the page-wide
@@ -46,18 +62,22 @@ export abstract class CampaignElement extends LitElement {
 
   /**
    * What a server render was made from (`src/ssr` writes it beside its declarative
-   * shadow root, as `<script type="application/json" data-campaign-snapshot>`): the
-   * widget's `snapshot`, unless one was given, so the first render in the browser shows
-   * the same thing without asking the API again.
+   * shadow root, as `<script type="application/json" data-campaign-snapshot>` with the
+   * locale it was rendered in): the widget's `snapshot`, unless one was given or the
+   * page speaks another language, so the first render in the browser shows the same
+   * thing without asking the API again.
    */
   #adoptSnapshot(): void {
     const data = this.querySelector(':scope > script[data-campaign-snapshot]');
     const self = this as { snapshot?: unknown };
     if (!data || self.snapshot !== undefined) return;
+    if (data.getAttribute('data-locale') !== pageLocale()) return;
     try {
-      self.snapshot = JSON.parse(data.textContent);
+      const value: unknown = JSON.parse(data.textContent);
+      // Anything but an object: the widget loads as if rendered in the browser.
+      if (value && typeof value === 'object') self.snapshot = value;
     } catch {
-      // Not JSON: the widget loads as if rendered in the browser.
+      // Not JSON: the same.
     }
   }
 
@@ -71,16 +91,49 @@ export abstract class CampaignElement extends LitElement {
     return firstRender(this).then(() => super.scheduleUpdate());
   }
 
-  protected override update(changed: PropertyValues): void {
-    if (!this.hasUpdated) {
-      const root = this.renderRoot as ShadowRoot;
-      root.replaceChildren();
-      adoptStyles(root, (this.constructor as typeof LitElement).elementStyles);
-    }
-    super.update(changed);
+  protected override willUpdate(changed: PropertyValues): void {
+    if (!this.hasUpdated && !isServer) noteShownImages(this.renderRoot);
+    super.willUpdate(changed);
   }
 
+  protected override update(changed: PropertyValues): void {
+    if (this.hasUpdated) return super.update(changed);
+    // The first render replaces what the root holds (a bare slot, or the server's
+    // render) in one task. Taken over from the server's: the focused field and its
+    // selection move to the new one, and images already shown stay shown.
+    const root = this.renderRoot as ShadowRoot;
+    const focused = root.activeElement as HTMLInputElement | null;
+    const selection = focused && [focused.selectionStart, focused.selectionEnd];
+    root.replaceChildren();
+    adoptStyles(root, (this.constructor as typeof LitElement).elementStyles);
+    this.removeAttribute('data-ssr');
+    super.update(changed);
+    const next = focused?.id && (root.getElementById(focused.id) as HTMLInputElement | null);
+    if (next) {
+      next.focus({ preventScroll: true });
+      if (selection?.[0] != null) next.setSelectionRange?.(selection[0], selection[1]);
+    }
+  }
+
+  /** Connected, as Lit knows it (a server render waits for its shadow root: below). */
+  #connected = false;
+
   override connectedCallback(): void {
+    // Parsed with the script already defined, a server render's host connects before
+    // its declarative shadow root is parsed, and attaching one now would make the
+    // browser drop the server's: it waits until the document is parsed.
+    if (!this.shadowRoot && this.hasAttribute('data-ssr') && document.readyState === 'loading') {
+      document.addEventListener(
+        'DOMContentLoaded',
+        () => this.isConnected && this.connectedCallback(),
+        {
+          once: true,
+        },
+      );
+      return;
+    }
+    if (this.#connected) return;
+    this.#connected = true;
     if (!this.hasUpdated) this.#adoptSnapshot();
     super.connectedCallback();
     resumeFirstRender(this);
@@ -88,6 +141,8 @@ export abstract class CampaignElement extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    if (!this.#connected) return;
+    this.#connected = false;
     super.disconnectedCallback();
     parkFirstRender(this);
     this.#unsubscribe?.();

@@ -2,7 +2,7 @@ import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
-import { CampaignElement } from '../base/campaign-element.js';
+import { CampaignElement, shownImages } from '../base/campaign-element.js';
 import { ParseError } from '../api/errors.js';
 import type { Photo } from '../api/wire.js';
 import { DEV, warnOnce } from '../core/dev.js';
@@ -135,11 +135,10 @@ export class CampaignPhoto extends CampaignElement {
     super.willUpdate(changed);
     // Before the first render the fallback is laid out as the page had it: measure how
     // much room its caption took below the image, so the box keeps that height.
-    // Rendered on the server, its image may be on screen already: shown at once, not
-    // faded in again.
-    const shown =
-      !isServer && !this.hasUpdated && this.renderRoot.querySelector<HTMLImageElement>('img.ok');
-    if (shown && shown.complete && shown.naturalWidth) this._loaded = shown.getAttribute('src')!;
+    // Rendered on the server, its image may be on screen already (in its own render or
+    // the teaser's it is rebuilt from): shown at once, not faded in again.
+    const src = !isServer && !this.hasUpdated && this._data.src;
+    if (src && shownImages.has(src)) this._loaded = src;
     const img = !isServer && !this.hasUpdated && this.querySelector('img');
     const cap = img && this.querySelector('figcaption');
     if (cap)

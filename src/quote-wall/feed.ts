@@ -80,9 +80,17 @@ export class Feed {
     this.#connection.close();
   }
 
-  /** Starts from `page` (a snapshot) as from a first page read, if none came yet. */
+  /**
+   * Starts from `page` (a snapshot) as from a first page read, if none came yet. Another
+   * wall's snapshot of the same moment (the same last event id) with more quotes adds
+   * the older ones, so each wall starts with all it was rendered with.
+   */
   seed(page: QuotePage): void {
-    if (!this.loaded) this.#page(page);
+    if (!this.loaded) return this.#page(page);
+    if (page.lastEventId !== this.cursor || page.items.length <= this.items.length) return;
+    for (const q of page.items) if (!this.items.some((x) => x.id === q.id)) this.items.push(q);
+    this.#mark(page);
+    this.end = !page.nextBefore;
   }
 
   /** Keeps what the most demanding subscriber shows (and `extra`), and forgets the rest. */

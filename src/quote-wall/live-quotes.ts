@@ -75,9 +75,7 @@ export class LiveQuotes implements ReactiveController {
       // Inactive until the observer says otherwise.
       this.active = false;
       this.feed = feedFor(key, client, host.locale);
-      // A snapshot is the feed's first page (unless the feed has one): the stream
-      // resumes after its last event id, and nothing is read first.
-      if (host.snapshot && !host.hasUpdated) this.feed.seed(host.snapshot);
+      this.#seed();
       this.#want();
       if (host.hasUpdated) this.#observe();
     }
@@ -115,7 +113,18 @@ export class LiveQuotes implements ReactiveController {
     this.feed = this.#observer = undefined;
   }
 
+  /**
+   * A snapshot given before the first render is the feed's first page (unless it has
+   * one): the stream resumes after its last event id, and nothing is read first.
+   */
+  #seed(): void {
+    const page = this.#host.snapshot;
+    if (!this.#host.hasUpdated && Array.isArray(page?.items)) this.feed?.seed(page);
+  }
+
   hostUpdate(): void {
+    // Given after the wall was put in the page.
+    this.#seed();
     // Another API, campaign or locale: another feed.
     const host = this.#host;
     const client = host.client;

@@ -4,9 +4,9 @@ export const styles = css`
   :host {
     display: block;
   }
-  /* Server-rendered and not yet defined (no script, or not loaded yet): the buttons
-     hold their places but are not shown or reachable, since nothing would answer them. */
-  :host(:not(:defined)) button {
+  /* Server-rendered, until the script's first render takes over: the buttons hold
+     their places but are not shown or reachable, since nothing would answer them. */
+  :host([data-ssr]) button {
     visibility: hidden;
   }
   [part='controls'] {

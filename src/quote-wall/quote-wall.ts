@@ -190,6 +190,7 @@ export class CampaignQuoteWall extends CampaignElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (DEV && changed.has('layout') && !QUOTE_WALL_LAYOUTS.includes(this.layout)) {
       warnOnce('wall-layout', `unknown layout "${this.layout}": showing a grid`);
     }

@@ -66,10 +66,18 @@ export function escapeHtml(value: string): string {
 }
 
 function attributeText(attributes: RenderOptions['attributes'], locale: Locale): string {
-  const out: string[] = [`lang="${locale}"`];
+  // `data-ssr` tells the browser's widget to wait for its declarative shadow root.
+  const out: string[] = [`lang="${locale}"`, 'data-ssr'];
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (!NAME.test(name)) throw new TypeError(`Not an attribute name: ${name}`);
-    if (name === 'lang' || value === false || value === null || value === undefined) continue;
+    if (
+      name === 'lang' ||
+      name === 'data-ssr' ||
+      value === false ||
+      value === null ||
+      value === undefined
+    )
+      continue;
     out.push(value === true ? name : `${name}="${escapeHtml(String(value))}"`);
   }
   return out.join(' ');
@@ -118,7 +126,7 @@ function renderNow(tag: WidgetTag, options: RenderOptions, locale: Locale): stri
   // with `<` escaped so no text in it can close the element.
   const data = JSON.stringify(options.snapshot).replace(/</g, '\\u003c');
   const end = out.lastIndexOf('</');
-  return `${out.slice(0, end)}<script type="application/json" data-campaign-snapshot>${data}</script>${out.slice(end)}`;
+  return `${out.slice(0, end)}<script type="application/json" data-campaign-snapshot data-locale="${locale}">${data}</script>${out.slice(end)}`;
 }
 
 /**

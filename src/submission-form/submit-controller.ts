@@ -53,6 +53,8 @@ export class SubmitController implements ReactiveController {
 
   hostConnected(): void {
     addEventListener('online', this.#online);
+    // Put back after a removal that stopped a send or its retry: sent again at once.
+    if (this.#host.state === 'retrying') void this.send();
   }
 
   hostDisconnected(): void {
@@ -73,7 +75,7 @@ export class SubmitController implements ReactiveController {
   /**
    * Sends the outcomes' job now (a send under way is abandoned for this one). A form out
    * of the document sends nothing: what calls late (a draft store answering after
-   * removal) finds it kept, and it goes once the form is back.
+   * removal) finds it kept, and it goes once the form is back (`hostConnected`).
    */
   async send(): Promise<void> {
     const host = this.#host;

@@ -44,6 +44,41 @@ function startSite(dir) {
   );
 }
 
+/** A reader's quote sent to the API at `apiUrl` and approved by staff: the wall's newest. */
+async function publish(apiUrl, message, displayName) {
+  const base = `${apiUrl}/v1/campaigns/${CAMPAIGN}`;
+  const json = async (path, init) => {
+    const response = await fetch(`${base}${path}`, init);
+    const body = await response.text();
+    assert.ok(response.ok, `${path}: ${response.status} ${body}`);
+    return JSON.parse(body);
+  };
+  const campaign = await json('');
+  const sent = await json('/submissions', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': `ssr-${stamp}-${message.length}-${Date.now()}`,
+    },
+    body: JSON.stringify({
+      message,
+      displayName,
+      anonymous: false,
+      district: null,
+      email: null,
+      consentGiven: true,
+      consentVersion: campaign.consent.version,
+      publishPermission: true,
+      photoPermission: false,
+      locale: 'en',
+    }),
+  });
+  await json(`/submissions/${sent.id}/approve`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+}
+
 /** The engine with page scripts off; what the test itself runs in the page still runs. */
 async function scriptlessBrowser(dir) {
   if (ENGINE === 'chromium') {
@@ -123,27 +158,7 @@ ${parts[2]}
     });
     // A quote approved just now: the wall's newest.
     words = `Hills and rivers, one city ${stamp}`;
-    const campaign = await json(`${base()}`);
-    const sent = await json(`${base()}/submissions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `ssr-${stamp}` },
-      body: JSON.stringify({
-        message: words,
-        displayName: 'SSR Reader',
-        anonymous: false,
-        district: null,
-        email: null,
-        consentGiven: true,
-        consentVersion: campaign.consent.version,
-        publishPermission: true,
-        photoPermission: false,
-        locale: 'en',
-      }),
-    });
-    await json(`${base()}/submissions/${sent.id}/approve`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
+    await publish(api.url, words, 'SSR Reader');
     b = await scriptlessBrowser(dir);
   });
   after(async () => {
@@ -210,7 +225,13 @@ const SHIFTS = `<script>(function () {
   var shifts = (window.__shifts = []);
   if (!window.PerformanceObserver || !PerformanceObserver.supportedEntryTypes.includes('layout-shift')) return void (window.__shifts = null);
   new PerformanceObserver(function (list) {
-    list.getEntries().forEach(function (e) { if (!e.hadRecentInput) shifts.push({ value: e.value, time: Math.round(e.startTime) }); });
+    list.getEntries().forEach(function (e) {
+      if (e.hadRecentInput) return;
+      shifts.push({ value: e.value, time: Math.round(e.startTime), sources: (e.sources || []).map(function (s) {
+        var n = s.node, r = function (b) { return [b.x, b.y, b.width, b.height].map(Math.round).join(','); };
+        return (n ? n.nodeName + (n.id ? '#' + n.id : '') : '?') + ' ' + r(s.previousRect) + ' → ' + r(s.currentRect);
+      }) });
+    });
   }).observe({ type: 'layout-shift', buffered: true });
 })();</script>`;
 
@@ -221,38 +242,6 @@ describe(`server-rendered widgets taken over by the script in ${ENGINE}`, () => 
   let dir;
   let words;
   const base = () => `${api.url}/v1/campaigns/${CAMPAIGN}`;
-  const post = async (path, body, headers = {}) => {
-    const response = await fetch(`${base()}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    assert.ok(response.ok, `${path}: ${response.status} ${text}`);
-    return JSON.parse(text);
-  };
-  /** A reader's quote, sent and approved. */
-  const publish = async (message) => {
-    const campaign = await (await fetch(base())).json();
-    const sent = await post(
-      '/submissions',
-      {
-        message,
-        displayName: 'Hydration Reader',
-        anonymous: false,
-        district: null,
-        email: null,
-        consentGiven: true,
-        consentVersion: campaign.consent.version,
-        publishPermission: true,
-        photoPermission: false,
-        locale: 'en',
-      },
-      { 'idempotency-key': `ssr-js-${message.length}-${Date.now()}` },
-    );
-    await post(`/submissions/${sent.id}/approve`, {}, { authorization: `Bearer ${TOKEN}` });
-  };
-
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cw-e2e-ssr-js-'));
     site = await startSite(dir);
@@ -261,7 +250,7 @@ describe(`server-rendered widgets taken over by the script in ${ENGINE}`, () => 
       env: { CAMPAIGN_ADMIN_TOKEN: TOKEN, CAMPAIGN_RATE_LIMIT: 'off' },
     });
     words = `Before the snapshot ${stamp}`;
-    await publish(words);
+    await publish(api.url, words, 'Hydration Reader');
     b = await openBrowser(ENGINE);
   });
   after(async () => {
@@ -271,8 +260,8 @@ describe(`server-rendered widgets taken over by the script in ${ENGINE}`, () => 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('keeps what the reader sees and typed, asks again for nothing, and the wall goes live from its snapshot', async (t) => {
-    const lang = 'en';
+  /** The partner page: the four fragments, and the script in `<head>` or loaded later. */
+  async function writePage(lang, placement) {
     const [story] = (await (await fetch(`${base()}/stories?locale=${lang}`)).json()).items;
     const get = async (path) => (await fetch(`${base()}/html/${path}&lang=${lang}`)).text();
     const parts = await Promise.all([
@@ -281,12 +270,15 @@ describe(`server-rendered widgets taken over by the script in ${ENGINE}`, () => 
       get('submission-form?return=https%3A%2F%2Fpartner.example%2F'),
       get('quote-wall?limit=3'),
     ]);
+    const script = `${api.url}/campaign-widgets.iife.js`;
+    const name = `ssr-js-${placement}.html`;
     writeFileSync(
-      join(dir, 'ssr-js.html'),
+      join(dir, name),
       `<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Partner page</title><link rel="icon" href="data:,">${SHIFTS}
+${placement === 'head' ? `<script src="${script}"></script>` : ''}
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem}
 .grid{display:grid;gap:1.5rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}</style></head>
 <body><main><h1>Partner article</h1>
@@ -296,52 +288,37 @@ ${parts[3]}
 </main>
 <script>window.loadWidgets = function () {
   var s = document.createElement('script');
-  s.src = ${JSON.stringify(`${api.url}/campaign-widgets.iife.js`)};
+  s.src = ${JSON.stringify(script)};
   document.head.append(s);
 };</script></body></html>`,
     );
-    const p = await b.newPage({ width: 1280, height: 900 });
-    await p.goto(`${site.url}/ssr-js.html`);
-    // Before the script: the reader starts writing in the server-rendered form.
-    const typed = 'Typed before the script arrived, and kept.';
-    await p.click('campaign-submission-form >>> #message');
-    await p.type(typed);
-    assert.equal(await p.eval(`() => !customElements.get('campaign-submission-form')`), true);
-    const before = await p.eval(`() => performance.getEntriesByType('resource').length`);
-    await p.eval(`() => window.loadWidgets()`);
-    await waitFor(
-      p,
-      `() => ['campaign-story-teaser', 'campaign-photo', 'campaign-submission-form', 'campaign-quote-wall'].every((t) => customElements.get(t) && document.querySelector(t).hasUpdated)`,
-      [],
-      { timeout: 15000, what: 'every widget defined and rendered' },
-    ).catch(async (error) => {
-      // The wall below the first screen renders once the page is idle or it is near.
-      await p.eval(`() => document.querySelector('campaign-quote-wall').scrollIntoView()`);
-      throw error;
-    });
-    const seen = await p.eval(`() => ({
-      message: deep('campaign-submission-form >>> #message').value,
-      terms: !!deep('campaign-submission-form >>> #consentGiven-hint a'),
-      headline: deep('campaign-story-teaser >>> [part=headline] a')?.textContent.trim(),
-      credit: deep('campaign-photo >>> [part=credit]')?.textContent.trim(),
-      image: getComputedStyle(deep('campaign-photo >>> img[part=image]')).opacity,
-      quotes: deep('campaign-quote-wall >>> blockquote', true).map((q) => q.textContent),
-      asked: performance.getEntriesByType('resource').slice(${before}).map((e) => e.name),
-    })`);
-    assert.equal(seen.message, typed, 'what the reader typed is kept');
-    assert.ok(seen.terms, 'the form has the campaign’s terms from its snapshot');
-    assert.equal(seen.headline, story.headline);
-    assert.match(seen.credit, /^Photo\//);
-    assert.equal(seen.image, '1', 'the photo stays on screen');
-    assert.equal(seen.quotes.filter((q) => q === words).length, 1);
-    // Nothing the snapshots held is read again: no story, photo record, campaign or page of quotes.
-    const again = seen.asked.filter((url) =>
+    return { url: `${site.url}/${name}`, story };
+  }
+
+  const RENDERED = `() => ['campaign-story-teaser', 'campaign-photo', 'campaign-submission-form', 'campaign-quote-wall'].every((t) => customElements.get(t) && document.querySelector(t).hasUpdated)`;
+  const SEEN = `() => ({
+    focused: document.activeElement?.localName + '>' + document.activeElement?.shadowRoot?.activeElement?.id,
+    caret: deep('campaign-submission-form >>> #message').selectionStart,
+    message: deep('campaign-submission-form >>> #message').value,
+    terms: !!deep('campaign-submission-form >>> #consentGiven-hint a'),
+    headline: deep('campaign-story-teaser >>> [part=headline] a')?.textContent.trim(),
+    credit: deep('campaign-photo >>> [part=credit]')?.textContent.trim(),
+    image: getComputedStyle(deep('campaign-photo >>> img[part=image]')).opacity,
+    teaserImage: getComputedStyle(deep('campaign-story-teaser >>> campaign-photo >>> img')).opacity,
+    quotes: deep('campaign-quote-wall >>> blockquote', true).map((q) => q.textContent),
+    buttons: getComputedStyle(deep('campaign-quote-wall >>> [part=controls] button')).visibility,
+    asked: performance.getEntriesByType('resource').map((e) => e.name),
+  })`;
+  /** Reads of what a snapshot held: a story, a photo record, the campaign, a page of quotes. */
+  const readAgain = (urls) =>
+    urls.filter((url) =>
       /\/stories\/|\/photos\/[^/?]+\?|\/campaigns\/[^/?]+\?|\/quotes\?/.test(url),
     );
-    assert.deepEqual(again, [], 'read again');
-    // A quote approved after the snapshot reaches the wall, once.
-    const later = `After the snapshot ${stamp}`;
-    await publish(later);
+
+  /** After the takeover: a quote approved since the snapshot reaches the wall once. */
+  async function laterQuoteOnce(p) {
+    const later = `After the snapshot ${stamp} ${Math.random().toString(36).slice(2, 8)}`;
+    await publish(api.url, later, 'Hydration Reader');
     await waitFor(
       p,
       `(w) => deep('campaign-quote-wall >>> blockquote', true).some((q) => q.textContent === w)`,
@@ -349,16 +326,80 @@ ${parts[3]}
       { timeout: 15000, what: 'the quote approved after the snapshot' },
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const quotes = await p.eval(
-      `() => deep('campaign-quote-wall >>> blockquote', true).map((q) => q.textContent)`,
-    );
-    assert.equal(quotes.filter((q) => q === later).length, 1, 'once');
-    assert.equal(quotes.filter((q) => q === words).length, 1, 'the snapshot’s quote once');
+    const seen = await p.eval(SEEN);
+    assert.equal(seen.quotes.filter((q) => q === later).length, 1, 'once');
+    assert.equal(seen.quotes.filter((q) => q === words).length, 1, 'the snapshot’s quote once');
+    assert.deepEqual(readAgain(seen.asked), [], 'read again by the end');
+  }
+
+  async function noShifts(p, t) {
     const shifts = await p.eval(`() => window.__shifts`);
     if (shifts === null)
       t.diagnostic(`${ENGINE} has no Layout Instability API: layout shift not measured`);
     else assert.deepEqual(shifts, [], 'layout shifts while the script took over');
+  }
+
+  test('loaded later: keeps what the reader sees, typed and focused, reads nothing again, and the wall goes live from its snapshot', async (t) => {
+    const { url, story } = await writePage('en', 'later');
+    const p = await b.newPage({ width: 1280, height: 900 });
+    await p.goto(url);
+    // Before the script: the reader starts writing in the server-rendered form.
+    const typed = 'Typed before the script arrived, and kept.';
+    await p.click('campaign-submission-form >>> #message');
+    await p.type(typed);
+    assert.equal(await p.eval(`() => !customElements.get('campaign-submission-form')`), true);
+    assert.equal((await p.eval(SEEN)).buttons, 'hidden', 'the wall’s buttons wait for the script');
+    await p.eval(`() => window.loadWidgets()`);
+    await waitFor(p, RENDERED, [], { timeout: 15000, what: 'every widget taken over' });
+    const seen = await p.eval(SEEN);
+    assert.equal(seen.message, typed, 'what the reader typed is kept');
+    assert.equal(seen.focused, 'campaign-submission-form>message', 'the field keeps the focus');
+    assert.equal(seen.caret, typed.length, 'and the caret');
+    assert.ok(seen.terms, 'the form has the campaign’s terms from its snapshot');
+    assert.equal(seen.headline, story.headline);
+    assert.match(seen.credit, /^Photo\//);
+    assert.equal(seen.image, '1', 'the photo stays on screen');
+    assert.equal(seen.teaserImage, '1', 'the teaser’s photo stays on screen');
+    assert.equal(seen.buttons, 'visible');
+    assert.equal(seen.quotes.filter((q) => q === words).length, 1);
+    assert.deepEqual(readAgain(seen.asked), [], 'read again');
+    // The reader types on without a key lost.
+    await p.type(' More.');
+    assert.equal((await p.eval(SEEN)).message, `${typed} More.`);
+    await laterQuoteOnce(p);
+    await noShifts(p, t);
     if (ENGINE === 'chromium') await p.screenshot('/tmp/ssr-js-en-desktop.png');
+    // The next page starts without this reader's draft (its restore would change the
+    // form's count under the test's layout-shift watch).
+    await p.eval(
+      `() => new Promise((done) => { const r = indexedDB.deleteDatabase('campaign-widgets'); r.onsuccess = r.onerror = r.onblocked = done; })`,
+    );
+    await p.close();
+  });
+
+  test('in <head>, defined before the page is parsed: takes over all the same', async (t) => {
+    const { url, story } = await writePage('en', 'head');
+    const p = await b.newPage({ width: 1280, height: 900 });
+    await p.goto(url);
+    await waitFor(p, RENDERED, [], { timeout: 15000, what: 'every widget taken over' });
+    // Taken over before its image had arrived, the photo shows it once it has.
+    await waitFor(
+      p,
+      `() => getComputedStyle(deep('campaign-photo >>> img[part=image]')).opacity === '1'`,
+      [],
+      {
+        what: 'the photo',
+      },
+    );
+    const seen = await p.eval(SEEN);
+    assert.equal(seen.headline, story.headline);
+    assert.ok(seen.terms);
+    assert.equal(seen.quotes.filter((q) => q === words).length, 1);
+    assert.deepEqual(readAgain(seen.asked), [], 'read again');
+    // No server render was dropped: no template left in the light DOM.
+    assert.equal(await p.eval(`() => document.querySelectorAll('main template').length`), 0);
+    await laterQuoteOnce(p);
+    await noShifts(p, t);
     await p.close();
   });
 });
