@@ -371,9 +371,15 @@ ${parts[3]}
     if (ENGINE === 'chromium') await p.screenshot('/tmp/ssr-js-en-desktop.png');
     // The next page starts without this reader's draft (its restore would change the
     // form's count under the test's layout-shift watch).
-    await p.eval(
-      `() => new Promise((done) => { const r = indexedDB.deleteDatabase('campaign-widgets'); r.onsuccess = r.onerror = r.onblocked = done; })`,
-    );
+    await p.eval(`() => new Promise((done) => {
+      const open = indexedDB.open('campaign-widgets', 1);
+      open.onerror = done;
+      open.onsuccess = () => {
+        const tx = open.result.transaction('drafts', 'readwrite');
+        tx.objectStore('drafts').clear();
+        tx.oncomplete = tx.onerror = () => (open.result.close(), done());
+      };
+    })`);
     await p.close();
   });
 
