@@ -36,7 +36,15 @@ export interface CampaignWidgetProperties {
   >;
   'campaign-quote-wall': Pick<
     CampaignQuoteWall,
-    'api' | 'campaign' | 'hideReport' | 'hideStatus' | 'interval' | 'layout' | 'maxItems' | 'paused'
+    | 'api'
+    | 'campaign'
+    | 'hideReport'
+    | 'hideStatus'
+    | 'interval'
+    | 'layout'
+    | 'maxItems'
+    | 'paused'
+    | 'snapshot'
   >;
   'campaign-story-teaser': Pick<
     CampaignStoryTeaser,
