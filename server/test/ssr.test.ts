@@ -164,7 +164,9 @@ describe('campaign-widgets/ssr', () => {
     assert.match(wall, /part="status"\s+class="connecting"/);
     // The snapshot goes along for the browser, unable to close its element.
     const data =
-      /<script type="application\/json" data-campaign-snapshot>([\s\S]*?)<\/script>/.exec(wall)![1];
+      /<script type="application\/json" data-campaign-snapshot data-locale="en">([\s\S]*?)<\/script>/.exec(
+        wall,
+      )![1];
     assert.ok(!data.includes('<'));
     assert.deepEqual(JSON.parse(data), page);
     // Without a snapshot there is nothing to carry.
@@ -365,12 +367,12 @@ describe('the HTML endpoints', () => {
     assert.deepEqual(
       [...new Set(scripts)],
       [
-        '<script type="application/json" data-campaign-snapshot>',
+        '<script type="application/json" data-campaign-snapshot data-locale="en">',
         '<script type="application/ld+json">',
       ],
     );
     const snapshot = JSON.parse(
-      /<script type="application\/json" data-campaign-snapshot>([\s\S]*?)<\/script>/.exec(
+      /<script type="application\/json" data-campaign-snapshot data-locale="en">([\s\S]*?)<\/script>/.exec(
         wall.body,
       )![1],
     ) as { items: { id: string; text: string }[]; lastEventId: number };
