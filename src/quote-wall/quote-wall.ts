@@ -9,6 +9,7 @@ import { formatDate, formatRelativeTime } from '../i18n/format.js';
 import type { CampaignApiError } from '../api/errors.js';
 import type { Quote, QuotePage } from '../api/wire.js';
 import '../photo/photo.js';
+import { fields } from '../styles/fields.js';
 import { tokens } from '../styles/tokens.js';
 import { styles } from './quote-wall.styles.js';
 import { LiveQuotes, type Feed, type LiveStatus } from './live-quotes.js';
@@ -75,7 +76,7 @@ const whole = (value: number, fallback: number, max: number) =>
  * `detail.quoteId` and `detail.reason`.
  */
 export class CampaignQuoteWall extends CampaignElement {
-  static override styles = [tokens, styles, reportStyles];
+  static override styles = [tokens, fields, styles, reportStyles];
 
   /** Milliseconds an announcement of arrivals waits, collecting a burst into one. */
   static announceDelay = 3000;

@@ -71,17 +71,6 @@ export const reportStyles = css`
     height: 1.25em;
     margin: 0;
   }
-  textarea {
-    display: block;
-    width: 100%;
-    padding: 0.5em;
-    font: inherit;
-    color: inherit;
-    background: var(--_surface);
-    border: 1px solid var(--_muted);
-    border-radius: var(--_radius);
-    resize: vertical;
-  }
   dialog p {
     margin: 0.25em 0 0;
   }

@@ -40,18 +40,6 @@ export const styles = css`
   .count {
     text-align: end;
   }
-  input,
-  textarea,
-  select {
-    display: block;
-    width: 100%;
-    padding: 0.5em;
-    font: inherit;
-    color: inherit;
-    background: var(--_surface);
-    border: 2px solid var(--_text);
-    border-radius: var(--_radius);
-  }
   [aria-invalid='true'],
   [aria-invalid='true'] + .button,
   .summary {

@@ -1,5 +1,6 @@
 import { html, isServer, noChange, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
 import { emit } from '../core/events.js';
@@ -13,6 +14,7 @@ import {
   type SubmissionLimits,
   type SubmissionRequest,
 } from '../api/wire.js';
+import { fields } from '../styles/fields.js';
 import { tokens } from '../styles/tokens.js';
 import { noScriptStyles, styles } from './submission-form.styles.js';
 import type { Draft } from './draft-store.js';
@@ -65,6 +67,21 @@ const RECEIVED: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: '
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** The draft's yes-or-no fields, each a check box (`#checkbox`). */
+type CheckField = 'anonymous' | 'consentGiven' | 'publishPermission' | 'photoPermission';
+
+/** What sets one input apart from another (`#input`). */
+interface InputOptions {
+  type?: 'text' | 'email' | 'file';
+  class?: string;
+  accept?: string;
+  autocomplete?: string;
+  spellcheck?: 'false';
+  maxlength?: number;
+  disabled?: boolean;
+  value?: string;
+}
+
 /**
  * @summary The campaign's call to readers: their words, a name or anonymity, a district,
  * an optional private email and photo, and consent — never lost, never stored twice.
@@ -105,7 +122,9 @@ const DAY = 24 * HOUR;
  * @tagname campaign-submission-form
  */
 export class CampaignSubmissionForm extends CampaignElement {
-  static override styles = isServer ? [tokens, styles, noScriptStyles] : [tokens, styles];
+  static override styles = isServer
+    ? [tokens, fields, styles, noScriptStyles]
+    : [tokens, fields, styles];
 
   /**
    * Where the form is: `idle`, `sending`, `retrying` (saved, will retry), `blocked` (saved;
@@ -486,7 +505,6 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   /** The form, or in its place the thank-you or closed notice. */
-  /** The form, or in its place the thank-you or closed notice. */
   #renderMain() {
     const status = this.#renderStatus();
     if (this.state === 'sent') {
@@ -547,6 +565,56 @@ export class CampaignSubmissionForm extends CampaignElement {
 
   #invalid(id: string): 'true' | 'false' {
     return this._errors[id] ? 'true' : 'false';
+  }
+
+  /**
+   * A check box and its label, ticked as the draft says (on the server, never). With
+   * `described`, named by its help (`hint`, under the label, or the paragraph with its
+   * id above) and its error.
+   */
+  #checkbox(id: CheckField, label: string, options: { described?: boolean; hint?: string } = {}) {
+    const text = html`<label for=${id}>${label}</label>`;
+    return html`<div class="check">
+      <input
+        type="checkbox"
+        id=${id}
+        name=${id}
+        aria-invalid=${this.#invalid(id)}
+        aria-describedby=${ifDefined(options.described ? this.#describedBy(id) : undefined)}
+        .checked=${tickedOnClient(this.#draft.value[id])}
+      />
+      ${
+        options.hint
+          ? html`<div>
+              ${text}
+              <p class="hint" id="${id}-hint">${options.hint}</p>
+            </div>`
+          : text
+      }
+    </div>`;
+  }
+
+  /**
+   * A field's one-line input, named by its id and described by its help and error. A
+   * text input shows the draft's `value`; a file input gets `''`, the one value a
+   * browser lets a page give it, once, on the first render (Lit sets a property again
+   * only when it changes), so it never clears the reader's choice.
+   */
+  #input(id: 'displayName' | 'email' | 'photo', options: InputOptions) {
+    return html`<input
+      id=${id}
+      name=${id}
+      type=${options.type ?? 'text'}
+      class=${ifDefined(options.class)}
+      accept=${ifDefined(options.accept)}
+      autocomplete=${ifDefined(options.autocomplete)}
+      spellcheck=${ifDefined(options.spellcheck)}
+      maxlength=${ifDefined(options.maxlength)}
+      ?disabled=${options.disabled}
+      aria-invalid=${this.#invalid(id)}
+      aria-describedby=${this.#describedBy(id)}
+      .value=${options.value ?? ''}
+    />`;
   }
 
   /** The status region: saved and retrying, blocked, thank you, closed, or a notice. */
@@ -630,25 +698,13 @@ export class CampaignSubmissionForm extends CampaignElement {
       'displayName',
       msg('Your name'),
       msg('Published with your words.'),
-      html`<input
-          id="displayName"
-          name="displayName"
-          autocomplete="name"
-          maxlength=${this.#limits.displayNameMaxLength}
-          ?disabled=${draft.anonymous}
-          aria-invalid=${this.#invalid('displayName')}
-          aria-describedby=${this.#describedBy('displayName')}
-          .value=${draft.displayName}
-        />
-        <div class="check">
-          <input
-            type="checkbox"
-            id="anonymous"
-            name="anonymous"
-            .checked=${tickedOnClient(draft.anonymous)}
-          />
-          <label for="anonymous">${msg('Publish anonymously instead')}</label>
-        </div>`,
+      html`${this.#input('displayName', {
+        autocomplete: 'name',
+        maxlength: this.#limits.displayNameMaxLength,
+        disabled: draft.anonymous,
+        value: draft.displayName,
+      })}
+      ${this.#checkbox('anonymous', msg('Publish anonymously instead'))}`,
     );
   }
 
@@ -672,16 +728,12 @@ export class CampaignSubmissionForm extends CampaignElement {
       'email',
       msg('Email (optional)'),
       msg('Private: for the newsroom only, never published.'),
-      html`<input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="email"
-        spellcheck="false"
-        aria-invalid=${this.#invalid('email')}
-        aria-describedby=${this.#describedBy('email')}
-        .value=${this.#draft.value.email}
-      />`,
+      this.#input('email', {
+        type: 'email',
+        autocomplete: 'email',
+        spellcheck: 'false',
+        value: this.#draft.value.email,
+      }),
     );
   }
 
@@ -704,15 +756,13 @@ export class CampaignSubmissionForm extends CampaignElement {
         : msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
       // The native picker's own button speaks the browser's language; this one
       // speaks the page's. The input stays in the tab order, under its label.
-      html`<input
-          id="photo"
-          name="photo"
-          class="visually-hidden"
-          type="file"
-          accept="image/*"
-          aria-invalid=${this.#invalid('photo')}
-          aria-describedby=${this.#describedBy('photo')}
-        /><label for="photo" part="button" class="button secondary">${msg('Choose a photo')}</label>
+      html`${this.#input('photo', {
+          type: 'file',
+          accept: 'image/*',
+          class: 'visually-hidden',
+        })}<label for="photo" part="button" class="button secondary"
+          >${msg('Choose a photo')}</label
+        >
         ${preview}`,
     );
   }
@@ -740,51 +790,23 @@ export class CampaignSubmissionForm extends CampaignElement {
         }
       </p>
       ${this.#error('consentGiven')}
-      <div class="check">
-        <input
-          type="checkbox"
-          id="consentGiven"
-          name="consentGiven"
-          aria-invalid=${this.#invalid('consentGiven')}
-          aria-describedby=${this.#describedBy('consentGiven')}
-          .checked=${tickedOnClient(draft.consentGiven)}
-        />
-        <label for="consentGiven">${msg('I agree to these terms')}</label>
-      </div>
-      <div class="check">
-        <input
-          type="checkbox"
-          id="publishPermission"
-          name="publishPermission"
-          .checked=${tickedOnClient(draft.publishPermission)}
-        />
-        <label for="publishPermission"
-          >${msg('Publish my words, with my name unless I stay anonymous')}</label
-        >
-      </div>
-      ${draft.photo || isServer ? this.#renderPhotoPermission() : nothing}
-    </div>`;
-  }
-
-  #renderPhotoPermission() {
-    return html`<div class="check">
-      <input
-        type="checkbox"
-        id="photoPermission"
-        name="photoPermission"
-        aria-describedby="photoPermission-hint"
-        .checked=${tickedOnClient(this.#draft.value.photoPermission)}
-      />
-      <div>
-        <label for="photoPermission"
-          >${msg(
-            'I took this photo, or may share it: the newsroom may publish it with my words.',
-          )}</label
-        >
-        <p class="hint" id="photoPermission-hint">
-          ${msg('Without this, only the newsroom sees the photo.')}
-        </p>
-      </div>
+      ${this.#checkbox('consentGiven', msg('I agree to these terms'), { described: true })}
+      ${this.#checkbox(
+        'publishPermission',
+        msg('Publish my words, with my name unless I stay anonymous'),
+      )}
+      ${
+        draft.photo || isServer
+          ? this.#checkbox(
+              'photoPermission',
+              msg('I took this photo, or may share it: the newsroom may publish it with my words.'),
+              {
+                described: true,
+                hint: msg('Without this, only the newsroom sees the photo.'),
+              },
+            )
+          : nothing
+      }
     </div>`;
   }
 
