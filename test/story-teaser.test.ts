@@ -4,6 +4,7 @@ import '../src/define.js';
 import { setLocale } from '../src/i18n/locale.js';
 import { TEASER_LAYOUTS } from '../src/story-teaser/story-teaser.js';
 import type { CampaignStoryTeaser } from '../src/story-teaser/story-teaser.js';
+import type { CampaignPhoto } from '../src/photo/photo.js';
 import {
   CAMPAIGN,
   apiUrl,
@@ -344,6 +345,28 @@ describe('<campaign-story-teaser>', () => {
       const failed = oneEvent(el, 'campaign-error');
       await fixture(html`<div>${el}</div>`);
       expect((await failed).detail.code).to.equal('parse');
+    });
+
+    it('shows its photo from the story’s answer: one request, no second for the photo', async () => {
+      const api = await apiUrl();
+      const fetches = recordFetches();
+      try {
+        const el = await fixture<CampaignStoryTeaser>(html`
+          <campaign-story-teaser
+            api=${api}
+            campaign=${CAMPAIGN}
+            story="a-tour-in-chongqing"
+          ></campaign-story-teaser>
+        `);
+        await waitUntil(() => photoImg(el)?.complete && photoImg(el)!.naturalWidth, 'no photo');
+        const asked = fetches.calls.map((c) => new URL(c.url).pathname);
+        expect(asked).to.have.length(1);
+        expect(asked[0]).to.match(/\/stories\/a-tour-in-chongqing$/);
+        expect($<CampaignPhoto>(el, 'campaign-photo')!.photo).to.equal('tuanjie-village-train');
+        expect(photoImg(el)!.alt).to.not.equal('');
+      } finally {
+        fetches.restore();
+      }
     });
 
     for (const change of ['story', 'api', 'campaign'] as const) {

@@ -4,7 +4,7 @@
  * reader's language. Never empty, and never the same sentence for every photo.
  */
 import type { Locale } from '../../src/api/wire.js';
-import type { CampaignRecord, SubmissionRecord } from './store/store.js';
+import type { CampaignRecord, PhotoRecord, Store, SubmissionRecord } from './store/store.js';
 import { districtToWire } from './wire-mapping.js';
 
 /** Characters of the reader's words an alt text quotes, at most. */
@@ -35,5 +35,30 @@ export function readerPhotoAlt(
       ? `Photo a reader from ${en} sent with the words “${words}”`
       : `Photo a reader sent with the words “${words}”`,
     'zh-Hans': zh ? `来自${zh}的读者随留言“${words}”发来的照片` : `读者随留言“${words}”发来的照片`,
+  };
+}
+
+/**
+ * A photo as the public sees it, or null when it is not public: a reader's photo is
+ * described by the alt text staff wrote for it, when they did, and until then by its
+ * reader's district and the start of their words (`readerPhotoAlt`).
+ */
+export async function publicPhoto(
+  store: Pick<Store, 'getPhoto' | 'getSubmission'>,
+  campaign: CampaignRecord,
+  id: string,
+): Promise<PhotoRecord | null> {
+  const photo = await store.getPhoto(campaign.id, id, true);
+  if (!photo?.submissionId) return photo;
+  const submission = await store.getSubmission(campaign.id, photo.submissionId);
+  if (!submission) return photo;
+  const alt = submission.photoAlt;
+  const known = alt ? undefined : readerPhotoAlt(campaign, submission);
+  return {
+    ...photo,
+    text: {
+      en: { ...photo.text.en, alt: alt || known!.en },
+      'zh-Hans': { ...photo.text['zh-Hans'], alt: alt || known!['zh-Hans'] },
+    },
   };
 }

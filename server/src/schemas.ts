@@ -119,25 +119,6 @@ export const CampaignSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const StorySchema = Type.Object(
-  {
-    id: Type.String(),
-    locale: LocaleSchema,
-    headline: Type.String(),
-    byline: Type.String(),
-    publishedAt: DateTime,
-    excerpt: Type.String(),
-    url: Type.String(),
-    photoId: Nullable(Type.String()),
-  },
-  { additionalProperties: false },
-);
-
-export const StoryListSchema = Type.Object(
-  { items: Type.Array(StorySchema) },
-  { additionalProperties: false },
-);
-
 export const PhotoSourceSchema = Type.Object(
   { src: Type.String(), width: Type.Integer() },
   { additionalProperties: false },
@@ -161,6 +142,26 @@ export const PhotoSchema = Type.Object(
     credit: PhotoCreditSchema,
     license: Type.String(),
   },
+  { additionalProperties: false },
+);
+
+export const StorySchema = Type.Object(
+  {
+    id: Type.String(),
+    locale: LocaleSchema,
+    headline: Type.String(),
+    byline: Type.String(),
+    publishedAt: DateTime,
+    excerpt: Type.String(),
+    url: Type.String(),
+    photoId: Nullable(Type.String()),
+    photo: Type.Optional(Nullable(PhotoSchema)),
+  },
+  { additionalProperties: false },
+);
+
+export const StoryListSchema = Type.Object(
+  { items: Type.Array(StorySchema) },
   { additionalProperties: false },
 );
 

@@ -124,6 +124,49 @@ describe('content endpoints', () => {
     }
   });
 
+  it('answers a story with its photo as GET /photos/:id does, in each locale, in the list too', async () => {
+    for (const locale of ['en', 'zh-Hans']) {
+      const story = (
+        await app.inject(`${API}/stories/a-tour-in-chongqing?locale=${locale}`)
+      ).json<Story>();
+      conforms(StorySchema, story);
+      assert.ok(story.photoId);
+      const photo = (await app.inject(`${API}/photos/${story.photoId}?locale=${locale}`)).json();
+      assert.deepEqual(story.photo, photo, locale);
+      const list = (await app.inject(`${API}/stories?locale=${locale}`)).json<StoryList>();
+      conforms(StoryListSchema, list);
+      for (const item of list.items) {
+        assert.equal(item.photo?.id, item.photoId ?? undefined, `${item.id} in ${locale}`);
+        assert.equal(item.photo?.locale, locale);
+      }
+    }
+  });
+
+  it('answers photo null for a story whose photo is not public, without keeping the answer', async (t) => {
+    // Its own app: the story is added to the store before anything is kept in memory.
+    const app = await makeApp();
+    t.after(() => app.close());
+    const tour = await app.store.getStory('spirit-of-chongqing', 'a-tour-in-chongqing');
+    await app.store.putStory({ ...tour!, id: 'lost-photo', photoId: 'no-such-photo' });
+    const response = await app.inject(`${API}/stories/lost-photo`);
+    assert.equal(response.statusCode, 200);
+    const story = response.json<Story>();
+    conforms(StorySchema, story);
+    assert.equal(story.photoId, 'no-such-photo');
+    assert.equal(story.photo, null);
+    assert.match(String(response.headers['cache-control']), /must-revalidate/);
+    const list = await app.inject(`${API}/stories`);
+    assert.equal(
+      list.json<StoryList>().items.find((s) => s.id === 'lost-photo')?.photo,
+      null,
+      'the list says the same',
+    );
+    assert.match(String(list.headers['cache-control']), /must-revalidate/);
+    // A newsroom photo's answer is kept and shared: max-age without revalidating.
+    const kept = await app.inject(`${API}/stories/a-tour-in-chongqing`);
+    assert.doesNotMatch(String(kept.headers['cache-control']), /must-revalidate/);
+  });
+
   it('describes photos with srcset, size, credit and an illustration caption', async () => {
     const photo = (await app.inject(`${API}/photos/firewall`)).json<Photo>();
     conforms(PhotoSchema, photo);

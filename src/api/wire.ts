@@ -87,6 +87,12 @@ export interface Story {
   excerpt: string;
   url: string;
   photoId: string | null;
+  /**
+   * The story's photo in the same locale, so a teaser shows it without asking again:
+   * `null` when the story has none or it is not public. Where it is left out (an older
+   * server), a teaser asks for the photo by its id.
+   */
+  photo?: Photo | null;
 }
 
 export interface StoryList {

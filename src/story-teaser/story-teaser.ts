@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '@lit/localize';
 import { CampaignElement } from '../base/campaign-element.js';
 import { ParseError } from '../api/errors.js';
-import type { Photo, Story } from '../api/wire.js';
+import type { Story } from '../api/wire.js';
 import { emit } from '../core/events.js';
 import { formatDate } from '../i18n/format.js';
 import { tokens } from '../styles/tokens.js';
@@ -15,8 +15,11 @@ import { teaserStyles } from './story-teaser.styles.js';
 export const TEASER_LAYOUTS = ['card', 'horizontal', 'compact'] as const;
 export type TeaserLayout = (typeof TEASER_LAYOUTS)[number];
 
-/** What a teaser renders from without asking the API: the story, with its photo if known. */
-export type StorySnapshot = Story & { photo?: Photo | null };
+/**
+ * What a teaser renders from without asking the API: the story as the API answers it,
+ * with its photo when known (`Story.photo`).
+ */
+export type StorySnapshot = Story;
 
 /** Detail of `campaign-story-open`. */
 export interface StoryOpenDetail {

@@ -1,5 +1,7 @@
 /** Campaign, stories and photos: public, cacheable, open to any origin. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Locale, Story } from '../../../src/api/wire.js';
+import type { CampaignRecord, StoryRecord } from '../store/store.js';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../errors.js';
 import { cachedBody, matchesEtag, sendJson } from '../http-cache.js';
@@ -11,7 +13,7 @@ import {
   conditionalAnswer,
   errorAnswers,
 } from '../schemas.js';
-import { readerPhotoAlt } from '../reader-photo-alt.js';
+import { publicPhoto } from '../reader-photo-alt.js';
 import { campaignToWire, photoToWire, storyToWire } from '../wire-mapping.js';
 
 export const CONTENT_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
@@ -29,6 +31,43 @@ const JPEG = {
 };
 
 export default async function contentRoutes(app: FastifyInstance): Promise<void> {
+  /**
+   * A story as the API answers it, with its photo as `GET /photos/:id` answers it, so a
+   * teaser shows both after one request. `keep`: the answer stays true until the
+   * content changes, as a newsroom photo does. One with a reader's photo does not (the
+   * photo is public only while its quote is), nor one whose photo is not public yet.
+   */
+  async function storyAnswer(
+    campaign: CampaignRecord,
+    story: StoryRecord,
+    locale: Locale,
+  ): Promise<{ wire: Story; keep: boolean }> {
+    const photo = story.photoId ? await publicPhoto(app.store, campaign, story.photoId) : null;
+    const wire = {
+      ...storyToWire(story, locale, app.publicUrl),
+      photo: photo && photoToWire(photo, locale, app.publicUrl),
+    };
+    return { wire, keep: !story.photoId || (!!photo && !photo.submissionId) };
+  }
+
+  /**
+   * Sends `body`, kept for the next reader under `key` when every answer in it may be
+   * kept; else not kept, and shared caches revalidate it as they do a reader's photo.
+   */
+  function keepAndSend(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    body: unknown,
+    answers: { keep: boolean }[],
+  ) {
+    const cached = cachedBody(body);
+    if (!answers.every((a) => a.keep))
+      return sendJson(request, reply, cached, READER_PHOTO_CACHE_CONTROL);
+    app.contentCache.set(key, cached);
+    return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
+  }
+
   app.get(
     '',
     {
@@ -64,13 +103,11 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { campaign, locale } = request;
       const key = `stories|${campaign.id}|${locale}`;
-      let cached = app.contentCache.get(key);
-      if (!cached) {
-        const stories = await app.store.listStories(campaign.id);
-        const items = stories.map((story) => storyToWire(story, locale, app.publicUrl));
-        app.contentCache.set(key, (cached = cachedBody({ items })));
-      }
-      return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
+      const kept = app.contentCache.get(key);
+      if (kept) return sendJson(request, reply, kept, CONTENT_CACHE_CONTROL);
+      const stories = await app.store.listStories(campaign.id);
+      const items = await Promise.all(stories.map((story) => storyAnswer(campaign, story, locale)));
+      return keepAndSend(request, reply, key, { items: items.map((a) => a.wire) }, items);
     },
   );
 
@@ -88,13 +125,12 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { campaign, locale } = request;
       const key = `story|${campaign.id}|${request.params.id}|${locale}`;
-      let cached = app.contentCache.get(key);
-      if (!cached) {
-        const story = await app.store.getStory(campaign.id, request.params.id);
-        if (!story) throw notFound('Story');
-        app.contentCache.set(key, (cached = cachedBody(storyToWire(story, locale, app.publicUrl))));
-      }
-      return sendJson(request, reply, cached, CONTENT_CACHE_CONTROL);
+      const kept = app.contentCache.get(key);
+      if (kept) return sendJson(request, reply, kept, CONTENT_CACHE_CONTROL);
+      const story = await app.store.getStory(campaign.id, request.params.id);
+      if (!story) throw notFound('Story');
+      const answer = await storyAnswer(campaign, story, locale);
+      return keepAndSend(request, reply, key, answer.wire, [answer]);
     },
   );
 
@@ -112,22 +148,8 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { campaign, locale } = request;
       // Reader photos are public only while their quote is: never cached here.
-      let photo = await app.store.getPhoto(campaign.id, request.params.id, true);
+      const photo = await publicPhoto(app.store, campaign, request.params.id);
       if (!photo) throw notFound('Photo');
-      // A reader's photo is described by the alt text staff wrote for it, when they did;
-      // until then by its reader's district and the start of their words.
-      const submission = photo.submissionId
-        ? await app.store.getSubmission(campaign.id, photo.submissionId)
-        : null;
-      if (submission) {
-        const alt = submission.photoAlt;
-        const known = alt ? undefined : readerPhotoAlt(campaign, submission);
-        const text = {
-          en: { ...photo.text.en, alt: alt || known!.en },
-          'zh-Hans': { ...photo.text['zh-Hans'], alt: alt || known!['zh-Hans'] },
-        };
-        photo = { ...photo, text };
-      }
       const cached = cachedBody(photoToWire(photo, locale, app.publicUrl));
       const cacheControl = photo.submissionId ? READER_PHOTO_CACHE_CONTROL : CONTENT_CACHE_CONTROL;
       return sendJson(request, reply, cached, cacheControl);

@@ -22,10 +22,10 @@ import type { Locale } from '../../../src/api/wire.js';
 import { ApiError, validation } from '../errors.js';
 import { BoundedCache, matchesEtag } from '../http-cache.js';
 import { etagOf } from '../images.js';
-import { readerPhotoAlt } from '../reader-photo-alt.js';
+import { publicPhoto as readPublicPhoto } from '../reader-photo-alt.js';
 import { errorAnswers } from '../schemas.js';
 import { jsonLdScript, photoStructuredData, quoteStructuredData } from '../structured-data.js';
-import type { CampaignRecord, PhotoRecord } from '../store/store.js';
+import type { CampaignRecord } from '../store/store.js';
 import {
   acceptedLocale,
   campaignToWire,
@@ -311,21 +311,8 @@ export default async function widgetHtmlRoutes(app: FastifyInstance): Promise<vo
   const common = (campaign: CampaignRecord) => ({ api: app.publicUrl, campaign: campaign.id });
 
   /** A published photo in one locale, described as the JSON route describes it. */
-  async function publicPhoto(campaign: CampaignRecord, id: string): Promise<PhotoRecord | null> {
-    const photo = await app.store.getPhoto(campaign.id, id, true);
-    if (!photo?.submissionId) return photo;
-    const submission = await app.store.getSubmission(campaign.id, photo.submissionId);
-    if (!submission) return photo;
-    const alt = submission.photoAlt;
-    const known = alt ? undefined : readerPhotoAlt(campaign, submission);
-    return {
-      ...photo,
-      text: {
-        en: { ...photo.text.en, alt: alt || known!.en },
-        'zh-Hans': { ...photo.text['zh-Hans'], alt: alt || known!['zh-Hans'] },
-      },
-    };
-  }
+  const publicPhoto = (campaign: CampaignRecord, id: string) =>
+    readPublicPhoto(app.store, campaign, id);
 
   const photoPage = (campaign: CampaignRecord, id: string) =>
     `${app.publicUrl}/campaigns/${encodeURIComponent(campaign.id)}/photos/${encodeURIComponent(id)}`;
