@@ -181,6 +181,23 @@ describe('campaign-widgets/ssr', () => {
       assert.ok(form.includes(DSD));
       assert.ok(form.includes('part="form"') && form.includes('part="field"'));
       assert.ok(visible(form).includes(`<label for="message">${label}</label>`), label);
+      // Each control is named as its id (what the form posts without the script), the
+      // file input carries no value (HTML allows none), the check boxes come unticked.
+      const inputs = [...form.matchAll(/<input\b[^>]*>/g)].map((m) => m[0]);
+      const named = inputs.filter((i) => /\sid="/.test(i));
+      assert.ok(named.length >= 8, `${named.length} controls`);
+      for (const input of named) {
+        const id = /\sid="([^"]+)"/.exec(input)![1];
+        assert.ok(input.includes(` name="${id}"`), input);
+      }
+      const file = inputs.find((i) => i.includes('type="file"'));
+      assert.ok(file && !/\svalue=/.test(file), file);
+      const boxes = inputs.filter((i) => i.includes('type="checkbox"'));
+      assert.equal(boxes.length, 4, 'anonymous, consent, publish, photo permission');
+      assert.ok(
+        boxes.every((i) => !/\schecked/.test(i)),
+        'unticked',
+      );
     }
     assert.deepEqual(fetched, []);
   });

@@ -72,14 +72,12 @@ type CheckField = 'anonymous' | 'consentGiven' | 'publishPermission' | 'photoPer
 
 /** What sets one input apart from another (`#input`). */
 interface InputOptions {
-  type?: 'text' | 'email' | 'file';
-  class?: string;
-  accept?: string;
+  type?: 'text' | 'email';
   autocomplete?: string;
   spellcheck?: 'false';
   maxlength?: number;
   disabled?: boolean;
-  value?: string;
+  value: string;
 }
 
 /**
@@ -595,25 +593,21 @@ export class CampaignSubmissionForm extends CampaignElement {
   }
 
   /**
-   * A field's one-line input, named by its id and described by its help and error. A
-   * text input shows the draft's `value`; a file input gets `''`, the one value a
-   * browser lets a page give it, once, on the first render (Lit sets a property again
-   * only when it changes), so it never clears the reader's choice.
+   * A field's text input, named by its id, described by its help and error, showing
+   * the draft's `value`. (The photo's file input has no value to show: it stays apart.)
    */
-  #input(id: 'displayName' | 'email' | 'photo', options: InputOptions) {
+  #input(id: 'displayName' | 'email', options: InputOptions) {
     return html`<input
       id=${id}
       name=${id}
       type=${options.type ?? 'text'}
-      class=${ifDefined(options.class)}
-      accept=${ifDefined(options.accept)}
       autocomplete=${ifDefined(options.autocomplete)}
       spellcheck=${ifDefined(options.spellcheck)}
       maxlength=${ifDefined(options.maxlength)}
       ?disabled=${options.disabled}
       aria-invalid=${this.#invalid(id)}
       aria-describedby=${this.#describedBy(id)}
-      .value=${options.value ?? ''}
+      .value=${options.value}
     />`;
   }
 
@@ -756,13 +750,15 @@ export class CampaignSubmissionForm extends CampaignElement {
         : msg('JPEG, PNG or WebP. Made smaller, and its location data removed, on your device.'),
       // The native picker's own button speaks the browser's language; this one
       // speaks the page's. The input stays in the tab order, under its label.
-      html`${this.#input('photo', {
-          type: 'file',
-          accept: 'image/*',
-          class: 'visually-hidden',
-        })}<label for="photo" part="button" class="button secondary"
-          >${msg('Choose a photo')}</label
-        >
+      html`<input
+          id="photo"
+          name="photo"
+          class="visually-hidden"
+          type="file"
+          accept="image/*"
+          aria-invalid=${this.#invalid('photo')}
+          aria-describedby=${this.#describedBy('photo')}
+        /><label for="photo" part="button" class="button secondary">${msg('Choose a photo')}</label>
         ${preview}`,
     );
   }
